@@ -1,1 +1,21 @@
-//! stub
+//! Tessera's engine: signs a user in to an OpenID provider as RFC 8252 asks,
+//! validates what comes back, and keeps the session in the OS keyring.
+//!
+//! It has no UI and no Tauri. The `tessera` command line and the desktop app
+//! are thin hosts over it. Every I/O sits behind a narrow seam, so the logic
+//! can be tested with fakes and with the real parts:
+//!
+//! | seam | trait | production | tests |
+//! |---|---|---|---|
+//! | HTTP | [`http::HttpClient`] | [`http::ReqwestClient`] | scripted fakes |
+//! | secrets | [`store::SecretStore`] | [`store::KeyringStore`] | [`store::MemoryStore`] |
+//! | browser | [`browser::BrowserLauncher`] | system or `--browser` command | a browser double |
+//! | time | [`clock::Clock`] | [`clock::SystemClock`] | [`clock::FixedClock`] |
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod http;
+pub mod jwks;
+pub mod jwt;
+pub mod secret;
+pub mod validate;
