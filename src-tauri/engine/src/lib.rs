@@ -17,5 +17,8 @@ pub mod clock;
 pub mod http;
 pub mod jwks;
 pub mod jwt;
+pub mod profile;
 pub mod secret;
+pub mod session;
+pub mod store;
 pub mod validate;
