@@ -30,6 +30,10 @@ pub enum Endpoint {
     Discovery,
     /// The `jwks_uri` key set.
     Jwks,
+    /// The authorization endpoint (opened in the browser, never fetched).
+    Authorization,
+    /// The RP-initiated logout endpoint (opened in the browser).
+    EndSession,
     /// The token endpoint (code exchange and refresh).
     Token,
     /// The userinfo endpoint.
@@ -47,6 +51,8 @@ impl fmt::Display for Endpoint {
         f.write_str(match self {
             Endpoint::Discovery => "discovery document",
             Endpoint::Jwks => "JWKS endpoint",
+            Endpoint::Authorization => "authorization endpoint",
+            Endpoint::EndSession => "end-session endpoint",
             Endpoint::Token => "token endpoint",
             Endpoint::Userinfo => "userinfo endpoint",
             Endpoint::Revocation => "revocation endpoint",

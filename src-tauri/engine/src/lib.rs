@@ -13,12 +13,20 @@
 //! | time | [`clock::Clock`] | [`clock::SystemClock`] | [`clock::FixedClock`] |
 #![warn(missing_docs)]
 
+pub mod authorize;
+pub mod browser;
+pub mod cache;
+pub mod callback;
 pub mod clock;
+pub mod discovery;
 pub mod http;
 pub mod jwks;
 pub mod jwt;
+pub mod lock;
+pub mod loopback;
 pub mod profile;
 pub mod secret;
 pub mod session;
 pub mod store;
+pub mod token;
 pub mod validate;
