@@ -1,0 +1,600 @@
+//! Every refused case of sign-in and validation, each with a clear one-line
+//! error and nothing stored, against the forging provider.
+
+use jsonwebtoken::Algorithm;
+use serde_json::json;
+
+use crate::forge::{jwk, Behaviour, Forge, Signing, TokenMode};
+use crate::support::{failed, json, keyring_has, ok, Workspace};
+
+const CLIENT: &str = "tessera-test";
+
+fn login(ws: &Workspace, forge: &Forge, profile: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "login",
+        "--issuer",
+        &forge.issuer,
+        "--client-id",
+        CLIENT,
+        "--profile",
+        profile,
+        "--timeout",
+        "20",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    ws.tessera(&args)
+}
+
+/// Runs a sign-in that must fail; checks the message and that nothing was stored.
+fn refused(tag: &str, behaviour: Behaviour, expected: &str) {
+    let ws = Workspace::new(tag);
+    let forge = Forge::start(behaviour);
+    let profile = format!("forged-{tag}");
+    let line = failed(&login(&ws, &forge, &profile, &[]));
+    assert!(
+        line.contains(expected),
+        "expected the error to say {expected:?}; got {line:?}"
+    );
+    assert!(
+        !keyring_has(&format!("session:{profile}")),
+        "a refused sign-in stores no session"
+    );
+    let profiles = json(&ws.tessera(&["profiles", "list", "--json"]));
+    assert_eq!(profiles, json!([]), "a refused sign-in saves no profile");
+}
+
+#[test]
+fn a_correct_forged_sign_in_succeeds_and_reports_every_check() {
+    let ws = Workspace::new("forge-ok");
+    let forge = Forge::start(Behaviour::default());
+    let out = json(&login(&ws, &forge, "forged-ok", &[]));
+    assert_eq!(out["subject"], "forge-user");
+    let checks = out["checks"].as_array().unwrap();
+    for id in [
+        "state",
+        "iss_parameter",
+        "alg",
+        "signature",
+        "issuer",
+        "audience",
+        "azp",
+        "expiry",
+        "issued_at",
+        "nonce",
+        "at_hash",
+        "userinfo_sub",
+    ] {
+        let row = checks
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("the report has a {id} row: {checks:?}"));
+        assert_eq!(
+            row["passed"], true,
+            "{id} passes for a correct token: {row}"
+        );
+    }
+    assert!(
+        keyring_has("session:forged-ok"),
+        "the session is in the real keyring"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "forged-ok"]));
+}
+
+#[test]
+fn alg_none_is_refused() {
+    refused(
+        "alg-none",
+        Behaviour {
+            signing: Signing::Unsigned,
+            ..Default::default()
+        },
+        "unsigned (alg \"none\")",
+    );
+}
+
+#[test]
+fn hs256_is_refused_for_a_public_client() {
+    refused(
+        "hs256-public",
+        Behaviour {
+            signing: Signing::Hmac("a-shared-secret-of-enough-length-0123"),
+            ..Default::default()
+        },
+        "signed with HS256, a shared-secret algorithm, but this profile has no client secret",
+    );
+}
+
+#[test]
+fn hs256_signed_with_the_client_secret_is_accepted() {
+    let ws = Workspace::new("hs256-ok");
+    let secret = "a-shared-secret-of-enough-length-0123";
+    let forge = Forge::start(Behaviour {
+        signing: Signing::Hmac(secret),
+        ..Default::default()
+    });
+    let out = json(&login(
+        &ws,
+        &forge,
+        "forged-hs256",
+        &["--client-secret", secret],
+    ));
+    assert_eq!(out["subject"], "forge-user");
+    assert!(
+        keyring_has("client-secret:forged-hs256"),
+        "the client secret lives in the keyring"
+    );
+    let file = std::fs::read_to_string(ws.dir.0.join("profiles.toml")).unwrap();
+    assert!(
+        !file.contains(secret),
+        "the profile file never holds the secret"
+    );
+    ok(&ws.tessera(&["profiles", "remove", "forged-hs256"]));
+    assert!(
+        !keyring_has("client-secret:forged-hs256"),
+        "removing the profile removes its secret"
+    );
+}
+
+#[test]
+fn rs256_ps256_es256_and_eddsa_are_accepted() {
+    for (key, alg, kid) in [
+        ("rsa", Algorithm::PS256, "test-rsa-1"),
+        ("ec", Algorithm::ES256, "test-ec-1"),
+        ("ed", Algorithm::EdDSA, "test-ed-1"),
+    ] {
+        let ws = Workspace::new("algs");
+        let mut keys = vec![jwk("rsa"), jwk("ec"), jwk("ed")];
+        for k in keys.iter_mut() {
+            k.as_object_mut().unwrap().remove("alg");
+        }
+        let forge = Forge::start(Behaviour {
+            signing: Signing::Key {
+                key,
+                alg,
+                kid: Some(kid),
+            },
+            jwks: keys,
+            ..Default::default()
+        });
+        let profile = format!("forged-alg-{key}");
+        let out = json(&login(&ws, &forge, &profile, &[]));
+        let sig = out["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "signature")
+            .unwrap()
+            .clone();
+        assert!(
+            sig["detail"].as_str().unwrap().contains(kid),
+            "{alg:?} verified by {kid}: {sig}"
+        );
+        ok(&ws.tessera(&["logout", "--profile", &profile]));
+    }
+}
+
+#[test]
+fn a_signature_by_another_key_is_refused() {
+    refused(
+        "bad-sig",
+        Behaviour {
+            signing: Signing::Key {
+                key: "rsa-other",
+                alg: Algorithm::RS256,
+                kid: Some("test-rsa-1"),
+            },
+            ..Default::default()
+        },
+        "ID token signature is invalid",
+    );
+}
+
+#[test]
+fn an_unknown_kid_refetches_the_jwks_once_and_accepts_a_rotated_key() {
+    let ws = Workspace::new("rotation");
+    let forge = Forge::start(Behaviour {
+        signing: Signing::Key {
+            key: "rsa-other",
+            alg: Algorithm::RS256,
+            kid: Some("test-rsa-2"),
+        },
+        jwks: vec![jwk("rsa")],
+        jwks_rotated: Some(vec![jwk("rsa"), jwk("rsa-other")]),
+        rotate_after: 1,
+        ..Default::default()
+    });
+    json(&login(&ws, &forge, "forged-rotation", &[]));
+    assert_eq!(
+        forge.hits("/jwks"),
+        2,
+        "the JWKS is fetched once more after an unknown kid, not more"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "forged-rotation"]));
+}
+
+#[test]
+fn a_kid_missing_even_after_refetching_is_refused() {
+    let ws = Workspace::new("kid-missing");
+    let forge = Forge::start(Behaviour {
+        signing: Signing::Key {
+            key: "rsa-other",
+            alg: Algorithm::RS256,
+            kid: Some("nobody-has-this"),
+        },
+        ..Default::default()
+    });
+    let line = failed(&login(&ws, &forge, "forged-kid", &[]));
+    assert!(
+        line.contains("no key in the provider's JWKS has the ID token's kid \"nobody-has-this\""),
+        "{line}"
+    );
+    assert_eq!(forge.hits("/jwks"), 2, "one re-fetch, no more");
+}
+
+#[test]
+fn a_token_without_kid_is_accepted_when_the_jwks_has_one_key() {
+    let ws = Workspace::new("no-kid");
+    let forge = Forge::start(Behaviour {
+        signing: Signing::Key {
+            key: "rsa",
+            alg: Algorithm::RS256,
+            kid: None,
+        },
+        jwks: vec![jwk("rsa")],
+        ..Default::default()
+    });
+    json(&login(&ws, &forge, "forged-nokid", &[]));
+    ok(&ws.tessera(&["logout", "--profile", "forged-nokid"]));
+}
+
+#[test]
+fn a_wrong_issuer_in_the_id_token_is_refused() {
+    refused(
+        "iss",
+        Behaviour {
+            claims: json!({"iss": "https://evil.example"}),
+            ..Default::default()
+        },
+        "ID token issuer mismatch",
+    );
+}
+
+#[test]
+fn an_audience_without_the_client_is_refused() {
+    refused(
+        "aud",
+        Behaviour {
+            claims: json!({"aud": "someone-else"}),
+            ..Default::default()
+        },
+        "ID token audience does not contain client_id tessera-test",
+    );
+}
+
+#[test]
+fn several_audiences_with_a_foreign_azp_are_refused() {
+    refused(
+        "azp",
+        Behaviour {
+            claims: json!({"aud": [CLIENT, "api"], "azp": "api"}),
+            ..Default::default()
+        },
+        "ID token azp is api, not client_id tessera-test",
+    );
+}
+
+#[test]
+fn several_audiences_without_azp_are_refused() {
+    refused(
+        "no-azp",
+        Behaviour {
+            claims: json!({"aud": [CLIENT, "api"]}),
+            ..Default::default()
+        },
+        "several audiences but no azp",
+    );
+}
+
+#[test]
+fn an_expired_id_token_is_refused() {
+    refused(
+        "exp",
+        Behaviour {
+            claims: json!({"exp": 1_000_000_000}),
+            ..Default::default()
+        },
+        "ID token expired at 2001-09-09T01:46:40Z",
+    );
+}
+
+#[test]
+fn an_id_token_issued_in_the_future_is_refused() {
+    refused(
+        "iat",
+        Behaviour {
+            claims: json!({"iat": 4_000_000_000i64}),
+            ..Default::default()
+        },
+        "ID token iat is in the future",
+    );
+}
+
+#[test]
+fn a_nonce_mismatch_is_refused() {
+    refused(
+        "nonce",
+        Behaviour {
+            wrong_nonce: true,
+            ..Default::default()
+        },
+        "ID token nonce mismatch",
+    );
+}
+
+#[test]
+fn an_at_hash_mismatch_is_refused() {
+    refused(
+        "at-hash",
+        Behaviour {
+            at_hash: Some("AAAAAAAAAAAAAAAAAAAAAA"),
+            ..Default::default()
+        },
+        "ID token at_hash does not match the access token",
+    );
+}
+
+#[test]
+fn a_userinfo_subject_mismatch_is_refused() {
+    refused(
+        "userinfo",
+        Behaviour {
+            userinfo_sub: Some("another-user"),
+            ..Default::default()
+        },
+        "userinfo sub does not match the ID token sub",
+    );
+}
+
+#[test]
+fn a_discovery_issuer_mismatch_is_refused() {
+    refused(
+        "discovery",
+        Behaviour {
+            discovery_issuer: Some("https://elsewhere.example".into()),
+            ..Default::default()
+        },
+        "discovery issuer mismatch",
+    );
+}
+
+#[test]
+fn a_wrong_rfc9207_iss_parameter_is_refused() {
+    refused(
+        "iss-param",
+        Behaviour {
+            iss_param: Some("https://attacker.example".into()),
+            ..Default::default()
+        },
+        "authorization response iss mismatch (RFC 9207)",
+    );
+}
+
+#[test]
+fn a_missing_rfc9207_iss_is_refused_when_advertised() {
+    refused(
+        "iss-missing",
+        Behaviour {
+            omit_iss_param: true,
+            ..Default::default()
+        },
+        "advertises RFC 9207 but the authorization response has no iss",
+    );
+}
+
+#[test]
+fn a_missing_iss_is_accepted_when_not_advertised() {
+    let ws = Workspace::new("iss-optional");
+    let forge = Forge::start(Behaviour {
+        omit_iss_param: true,
+        advertise_iss: false,
+        ..Default::default()
+    });
+    json(&login(&ws, &forge, "forged-iss-optional", &[]));
+    ok(&ws.tessera(&["logout", "--profile", "forged-iss-optional"]));
+}
+
+#[test]
+fn a_tampered_state_is_refused() {
+    let mut ws = Workspace::new("state");
+    ws.env("BROWSER_TAMPER_STATE", "1");
+    let forge = Forge::start(Behaviour::default());
+    let line = failed(&login(&ws, &forge, "forged-state", &[]));
+    assert!(line.contains("state mismatch"), "{line}");
+    assert_eq!(
+        forge.hits("/token"),
+        0,
+        "the code is never exchanged after a state mismatch"
+    );
+    assert!(!keyring_has("session:forged-state"));
+}
+
+#[test]
+fn a_provider_error_response_is_shown() {
+    refused(
+        "error",
+        Behaviour {
+            callback_error: Some(("access_denied", "The user said no")),
+            ..Default::default()
+        },
+        "the provider returned access_denied: The user said no",
+    );
+}
+
+#[test]
+fn a_token_endpoint_failure_is_named() {
+    refused(
+        "token-500",
+        Behaviour {
+            token: TokenMode::Status(500, "oops"),
+            ..Default::default()
+        },
+        "token endpoint returned HTTP 500",
+    );
+}
+
+#[test]
+fn a_token_endpoint_oauth_error_is_explained() {
+    refused(
+        "token-400",
+        Behaviour {
+            token: TokenMode::Status(
+                400,
+                r#"{"error":"invalid_client","error_description":"client authentication failed"}"#,
+            ),
+            ..Default::default()
+        },
+        "token endpoint returned HTTP 400: invalid_client (client authentication failed)",
+    );
+}
+
+#[test]
+fn garbage_from_the_token_endpoint_is_refused() {
+    refused(
+        "token-garbage",
+        Behaviour {
+            token: TokenMode::Garbage,
+            ..Default::default()
+        },
+        "token endpoint returned a response that is not valid JSON",
+    );
+}
+
+#[test]
+fn a_hanging_token_endpoint_is_bounded_by_the_timeout() {
+    let ws = Workspace::new("token-hang");
+    let forge = Forge::start(Behaviour {
+        token: TokenMode::Hang,
+        ..Default::default()
+    });
+    let started = std::time::Instant::now();
+    let out = ws.tessera(&[
+        "login",
+        "--issuer",
+        &forge.issuer,
+        "--client-id",
+        CLIENT,
+        "--profile",
+        "forged-hang",
+        "--timeout",
+        "4",
+    ]);
+    let line = failed(&out);
+    assert!(
+        line.contains("timed out waiting for the token endpoint"),
+        "{line}"
+    );
+    assert!(
+        started.elapsed().as_secs() < 15,
+        "the whole login is bounded by --timeout"
+    );
+}
+
+#[test]
+fn a_failed_sign_in_keeps_the_earlier_session() {
+    let ws = Workspace::new("keep");
+    let forge = Forge::start(Behaviour::default());
+    let first = json(&login(&ws, &forge, "forged-keep", &[]));
+    forge.set(|b| b.wrong_nonce = true);
+    let line = failed(&login(
+        &ws,
+        &forge,
+        "forged-keep",
+        &["--scope", "openid email"],
+    ));
+    assert!(line.contains("nonce mismatch"), "{line}");
+    let token = ok(&ws.tessera(&["token", "--profile", "forged-keep"]));
+    assert_eq!(
+        token.trim(),
+        first["access_token"],
+        "the earlier session is intact after a failed sign-in"
+    );
+    let profile = json(&ws.tessera(&["profiles", "show", "forged-keep", "--json"]));
+    assert_eq!(
+        profile["scopes"],
+        json!(["openid", "profile", "email"]),
+        "flags of a failed sign-in are not saved"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "forged-keep"]));
+}
+
+#[test]
+fn a_repeat_sign_in_makes_only_the_token_and_userinfo_calls() {
+    let ws = Workspace::new("repeat");
+    let forge = Forge::start(Behaviour::default());
+    json(&login(&ws, &forge, "forged-repeat", &[]));
+    forge.reset_hits();
+    json(&ws.tessera(&["login", "--profile", "forged-repeat", "--json"]));
+    assert_eq!(
+        forge.hits("/.well-known/openid-configuration"),
+        0,
+        "discovery comes from the cache"
+    );
+    assert_eq!(forge.hits("/jwks"), 0, "the JWKS comes from the cache");
+    assert_eq!(
+        forge.hits("/token") + forge.hits("/userinfo"),
+        2,
+        "only the token and userinfo calls go to the provider"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "forged-repeat"]));
+}
+
+#[test]
+fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
+    let ws = Workspace::new("big");
+    let groups: Vec<String> = (0..150)
+        .map(|i| format!("engineering-platform-group-{i:03}"))
+        .collect();
+    let forge = Forge::start(Behaviour {
+        claims: json!({"groups": groups}),
+        ..Default::default()
+    });
+    let out = json(&login(&ws, &forge, "forged-big", &[]));
+    assert_eq!(
+        out["id_token_claims"]["groups"].as_array().unwrap().len(),
+        150
+    );
+    let listing = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "tessera"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout).into_owned()
+        + &String::from_utf8_lossy(&listing.stderr);
+    let chunks = listing
+        .lines()
+        .filter(|l| l.contains("attribute.username = session:forged-big:"))
+        .count();
+    assert!(
+        chunks >= 3,
+        "a big session is split across several keyring entries; found {chunks}"
+    );
+    let token = ok(&ws.tessera(&["token", "--profile", "forged-big"]));
+    assert_eq!(
+        token.trim(),
+        out["access_token"],
+        "the split session reads back whole"
+    );
+    let shown = json(&ws.tessera(&["profiles", "show", "forged-big", "--json"]));
+    assert_eq!(shown["session"]["subject"], "forge-user");
+    ok(&ws.tessera(&["logout", "--profile", "forged-big"]));
+    let listing = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "tessera"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout).into_owned()
+        + &String::from_utf8_lossy(&listing.stderr);
+    assert!(
+        !listing.contains("session:forged-big"),
+        "logout removes every chunk"
+    );
+}

@@ -1,0 +1,385 @@
+//! Sign-in, refresh, revocation and logout against the real local provider
+//! (panva's oidc-provider), through the browser double, with the real keyring.
+
+use serde_json::{json, Value};
+
+use crate::support::{
+    failed, http, json, keyring_has, ok, stored_refresh_token, LocalProvider, Workspace,
+};
+
+fn login(
+    ws: &Workspace,
+    provider: &LocalProvider,
+    profile: &str,
+    client: &str,
+    extra: &[&str],
+) -> Value {
+    let mut args = vec![
+        "login",
+        "--issuer",
+        &provider.issuer,
+        "--client-id",
+        client,
+        "--profile",
+        profile,
+        "--timeout",
+        "60",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    json(&ws.tessera(&args))
+}
+
+#[test]
+fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-login");
+    let out = login(&ws, p, "real-login", "tessera", &[]);
+    assert_eq!(out["issuer"], p.issuer.as_str());
+    assert_eq!(
+        out["id_token_claims"]["email"], "demo@example.com",
+        "the demo user signed in"
+    );
+    assert_eq!(
+        out["id_token_claims"]["roles"],
+        json!(["viewer", "developer"]),
+        "roles are in the ID token"
+    );
+    assert_eq!(
+        out["userinfo"]["sub"], out["subject"],
+        "userinfo was fetched for the same subject"
+    );
+    assert_eq!(out["refresh_token_present"], true);
+    assert_eq!(
+        out["token_type"]
+            .as_str()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("bearer")
+    );
+    assert!(out["expires_at"].as_i64().unwrap() > 0);
+    let checks = out["checks"].as_array().unwrap();
+    assert!(
+        checks.iter().all(|c| c["passed"] == true),
+        "every check passes: {checks:?}"
+    );
+    let iss_row = checks.iter().find(|c| c["id"] == "iss_parameter").unwrap();
+    assert!(
+        iss_row["detail"].as_str().unwrap().starts_with("iss is"),
+        "the provider sends RFC 9207 iss: {iss_row}"
+    );
+    assert!(
+        keyring_has("session:real-login"),
+        "the session is in the OS keyring"
+    );
+    assert!(
+        ws.browser_log().contains("login"),
+        "the browser double posted the login form: {}",
+        ws.browser_log()
+    );
+
+    let token = ok(&ws.tessera(&["token", "--profile", "real-login"]));
+    assert_eq!(
+        token.trim(),
+        out["access_token"],
+        "token prints the stored access token"
+    );
+    let (status, body) = http(
+        "GET",
+        &format!("{}/api/me", p.issuer),
+        &[("Authorization", &format!("Bearer {}", token.trim()))],
+        "",
+    );
+    assert_eq!(status, 200, "the demo API accepts the token: {body}");
+    let (status, _) = http(
+        "GET",
+        &format!("{}/api/admin", p.issuer),
+        &[("Authorization", &format!("Bearer {}", token.trim()))],
+        "",
+    );
+    assert_eq!(status, 403, "the demo user lacks the admin role");
+
+    let profiles = json(&ws.tessera(&["profiles", "list", "--json"]));
+    assert_eq!(profiles[0]["name"], "real-login", "the profile was saved");
+    let token_json = json(&ws.tessera(&["token", "--json"]));
+    assert_eq!(
+        token_json["profile"], "real-login",
+        "the only profile is the default"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "real-login"]));
+    assert!(
+        !keyring_has("session:real-login"),
+        "logout deletes the keyring entry"
+    );
+    let line = failed(&ws.tessera(&["token", "--profile", "real-login"]));
+    assert!(line.contains("not signed in"), "{line}");
+}
+
+#[test]
+fn refresh_rotates_the_refresh_token_and_the_old_one_is_rejected() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-refresh");
+    let first = login(&ws, p, "real-refresh", "tessera", &[]);
+    let old_rt = stored_refresh_token("real-refresh").expect("a refresh token is stored");
+    let refreshed = json(&ws.tessera(&["refresh", "--profile", "real-refresh", "--json"]));
+    assert_eq!(
+        refreshed["rotated"], true,
+        "the provider rotates refresh tokens"
+    );
+    assert_ne!(
+        refreshed["access_token"], first["access_token"],
+        "a new access token"
+    );
+    let new_rt = stored_refresh_token("real-refresh").unwrap();
+    assert_ne!(
+        new_rt, old_rt,
+        "the rotated refresh token is what the keyring holds now"
+    );
+    let form = format!("grant_type=refresh_token&client_id=tessera&refresh_token={old_rt}");
+    let (status, body) = http(
+        "POST",
+        &format!("{}/token", p.issuer),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &form,
+    );
+    assert_eq!(
+        status, 400,
+        "the provider refuses the old refresh token: {body}"
+    );
+    assert!(body.contains("invalid_grant"), "{body}");
+    ok(&ws.tessera(&["logout", "--profile", "real-refresh"]));
+}
+
+#[test]
+fn token_refreshes_when_the_access_token_is_about_to_expire() {
+    let p = LocalProvider::short_lived();
+    let ws = Workspace::new("real-auto");
+    let first = login(&ws, p, "real-auto", "tessera", &[]);
+    let second = ok(&ws.tessera(&["token", "--profile", "real-auto"]));
+    assert_ne!(
+        second.trim(),
+        first["access_token"],
+        "a token within 30 s of expiry is refreshed first"
+    );
+    let (status, _) = http(
+        "GET",
+        &format!("{}/api/me", p.issuer),
+        &[("Authorization", &format!("Bearer {}", second.trim()))],
+        "",
+    );
+    assert_eq!(status, 200, "the refreshed token works");
+    ok(&ws.tessera(&["logout", "--profile", "real-auto"]));
+}
+
+#[test]
+fn concurrent_refreshes_share_the_rotated_token_instead_of_burning_it() {
+    let p = LocalProvider::short_lived();
+    let ws = Workspace::new("real-race");
+    login(&ws, p, "real-race", "tessera", &[]);
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"));
+            cmd.args(["token", "--profile", "real-race"]);
+            for (k, v) in &ws.envs {
+                cmd.env(k, v);
+            }
+            cmd.stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in runs {
+        let out = child.wait_with_output().unwrap();
+        ok(&out);
+    }
+    ok(&ws.tessera(&["token", "--profile", "real-race"]));
+    ok(&ws.tessera(&["logout", "--profile", "real-race"]));
+}
+
+#[test]
+fn logout_with_revoke_revokes_at_the_provider_and_deletes_the_session() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-revoke");
+    let out = login(&ws, p, "real-revoke", "tessera", &[]);
+    let at = out["access_token"].as_str().unwrap().to_string();
+    let rt = stored_refresh_token("real-revoke").unwrap();
+    let said = ok(&ws.tessera(&["logout", "--profile", "real-revoke", "--revoke"]));
+    assert!(
+        said.contains("Revoked the refresh token") && said.contains("Revoked the access token"),
+        "{said}"
+    );
+    assert!(
+        !keyring_has("session:real-revoke"),
+        "the keyring entry is gone"
+    );
+    let (status, _) = http(
+        "GET",
+        &format!("{}/api/me", p.issuer),
+        &[("Authorization", &format!("Bearer {at}"))],
+        "",
+    );
+    assert_eq!(status, 401, "the revoked access token no longer works");
+    let form = format!("grant_type=refresh_token&client_id=tessera&refresh_token={rt}");
+    let (status, _) = http(
+        "POST",
+        &format!("{}/token", p.issuer),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &form,
+    );
+    assert_eq!(status, 400, "the revoked refresh token no longer works");
+}
+
+#[test]
+fn logout_with_end_session_opens_the_providers_sign_out_page() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-end-session");
+    login(&ws, p, "real-end", "tessera", &[]);
+    let said = ok(&ws.tessera(&["logout", "--profile", "real-end", "--end-session"]));
+    assert!(
+        said.contains("Opened the provider's sign-out page"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("id_token_hint"),
+        "the URL with the ID token is not printed"
+    );
+    assert!(!keyring_has("session:real-end"));
+}
+
+#[test]
+fn introspection_reports_the_access_token_as_active() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-introspect");
+    login(&ws, p, "real-introspect", "tessera", &[]);
+    let out = json(&ws.tessera(&["introspect", "--profile", "real-introspect"]));
+    assert_eq!(out["active"], true, "{out}");
+    assert_eq!(out["client_id"], "tessera");
+    ok(&ws.tessera(&["logout", "--profile", "real-introspect"]));
+}
+
+#[test]
+fn confidential_clients_sign_in_with_basic_and_post_authentication() {
+    let p = LocalProvider::shared();
+    for (client, auth) in [
+        ("tessera-confidential", "basic"),
+        ("tessera-confidential-post", "post"),
+    ] {
+        let ws = Workspace::new("real-confidential");
+        let profile = format!("real-{client}");
+        let out = login(
+            &ws,
+            p,
+            &profile,
+            client,
+            &[
+                "--client-secret",
+                "tessera-demo-secret",
+                "--client-auth",
+                auth,
+            ],
+        );
+        assert_eq!(out["id_token_claims"]["aud"], client);
+        assert!(
+            keyring_has(&format!("client-secret:{profile}")),
+            "the secret is kept in the keyring"
+        );
+        let file = std::fs::read_to_string(ws.dir.0.join("profiles.toml")).unwrap();
+        assert!(
+            !file.contains("tessera-demo-secret"),
+            "never in the profile file"
+        );
+        let refreshed = json(&ws.tessera(&["refresh", "--profile", &profile, "--json"]));
+        assert_eq!(
+            refreshed["rotated"], true,
+            "refresh authenticates with the stored secret ({auth})"
+        );
+        ok(&ws.tessera(&["profiles", "remove", &profile]));
+    }
+}
+
+#[test]
+fn es256_and_eddsa_id_tokens_from_the_real_provider_verify() {
+    let p = LocalProvider::shared();
+    for (client, alg) in [("tessera-es256", "ES256"), ("tessera-eddsa", "EdDSA")] {
+        let ws = Workspace::new("real-algs");
+        let profile = format!("real-{client}");
+        let out = login(&ws, p, &profile, client, &[]);
+        let sig = out["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "signature")
+            .unwrap()
+            .clone();
+        assert!(
+            sig["detail"].as_str().unwrap().contains(alg),
+            "{client} tokens are {alg}: {sig}"
+        );
+        ok(&ws.tessera(&["logout", "--profile", &profile]));
+    }
+}
+
+#[test]
+fn denying_consent_gives_a_clear_error_and_stores_nothing() {
+    let p = LocalProvider::shared();
+    let mut ws = Workspace::new("real-deny");
+    ws.env("BROWSER_CONSENT", "deny");
+    let line = failed(&ws.tessera(&[
+        "login",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "tessera",
+        "--profile",
+        "real-deny",
+        "--timeout",
+        "60",
+    ]));
+    assert!(
+        line.contains("the provider returned access_denied"),
+        "{line}"
+    );
+    assert!(!keyring_has("session:real-deny"));
+}
+
+#[test]
+fn a_tampered_state_from_the_real_provider_is_refused() {
+    let p = LocalProvider::shared();
+    let mut ws = Workspace::new("real-state");
+    ws.env("BROWSER_TAMPER_STATE", "1");
+    let line = failed(&ws.tessera(&[
+        "login",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "tessera",
+        "--profile",
+        "real-state",
+        "--timeout",
+        "60",
+    ]));
+    assert!(line.contains("state mismatch"), "{line}");
+    assert!(!keyring_has("session:real-state"));
+}
+
+#[test]
+fn an_unknown_client_id_times_out_naming_the_redirect_uri() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-client");
+    let line = failed(&ws.tessera(&[
+        "login",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "no-such-client",
+        "--profile",
+        "real-bad-client",
+        "--timeout",
+        "5",
+    ]));
+    assert!(
+        line.contains("timed out waiting for the browser to return to http://127.0.0.1:"),
+        "{line}"
+    );
+}

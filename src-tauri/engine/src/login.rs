@@ -1,0 +1,368 @@
+//! Interactive sign-in: the Authorization Code flow with PKCE through the
+//! system browser and a loopback redirect (RFC 8252).
+//!
+//! Steps, each of which can refuse the sign-in with a one-line reason:
+//! 1. provider metadata (discovery, cached) and an ephemeral 127.0.0.1 listener;
+//! 2. fresh state, nonce and PKCE S256; open the browser;
+//! 3. one callback: state (constant time), RFC 9207 `iss`, `error`;
+//! 4. code exchange; ID token validated check by check (JWKS re-fetched once
+//!    on an unknown `kid`); userinfo `sub` must match;
+//! 5. only then, under the profile lock: the session, the client secret and
+//!    the profile are saved. A failure anywhere before leaves the previous
+//!    session and profile exactly as they were.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::authorize;
+use crate::browser::{BrowserError, BrowserLauncher};
+use crate::callback::{self, CallbackError};
+use crate::discovery::{self, DiscoveryError};
+use crate::engine::Engine;
+use crate::http::{Deadline, HttpError};
+use crate::jwt::decode_unverified;
+use crate::lock::LockError;
+use crate::loopback::{ListenError, LoopbackListener, Page};
+use crate::profile::{Profile, ProfileError, ProfileFile, Redirect};
+use crate::secret::SecretString;
+use crate::session::{Session, SessionStore};
+use crate::store::StoreError;
+use crate::token::{self, TokenResponse};
+use crate::validate::{Check, Expectations, NonceRule, ValidationReport};
+
+/// Default time limit for a whole sign-in.
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What to sign in with.
+pub struct LoginRequest<'a> {
+    /// The profile (validated and saved only if sign-in succeeds).
+    pub profile: Profile,
+    /// A new client secret to use and save; `None` uses the stored one, if any.
+    pub client_secret: Option<SecretString>,
+    /// Opens the authorization URL.
+    pub browser: &'a dyn BrowserLauncher,
+    /// Bound on the whole sign-in, including a hanging provider.
+    pub timeout: Duration,
+    /// Progress for the host to show.
+    pub progress: &'a (dyn Fn(LoginProgress) + Send + Sync),
+}
+
+/// Steps a host may show while the user signs in.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum LoginProgress {
+    /// The browser was asked to open this URL.
+    BrowserOpened {
+        /// The authorization URL (no secret: the verifier never leaves Tessera).
+        url: String,
+        /// Where the browser will come back.
+        redirect_uri: String,
+    },
+    /// The browser could not be opened; the user can open the URL by hand.
+    BrowserFailed {
+        /// The authorization URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The redirect arrived; tokens are being fetched and checked.
+    Exchanging,
+}
+
+/// A completed sign-in.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// The profile as saved.
+    pub profile: Profile,
+    /// The new session.
+    pub session: Session,
+    /// The ID token's claims.
+    pub id_token_claims: Map<String, Value>,
+    /// Every check made.
+    pub report: ValidationReport,
+}
+
+/// Why sign-in failed. Display is the one line a user sees.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// Profile problem.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// Metadata problem.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// HTTP problem at an endpoint.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// Listener problem or timeout.
+    #[error(transparent)]
+    Listen(#[from] ListenError),
+    /// The authorization response was refused.
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
+    /// The browser could not be started.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// Keyring problem.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Lock problem.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// A check on the ID token or userinfo failed.
+    #[error("{}", .check.detail)]
+    Rejected {
+        /// The first failing check.
+        check: Check,
+        /// All checks.
+        report: ValidationReport,
+    },
+    /// The ID token is not even a JWT.
+    #[error("the ID token is malformed: {0}")]
+    MalformedIdToken(#[from] crate::jwt::JwtDecodeError),
+    /// No ID token came back.
+    #[error("the token endpoint returned no id_token; check that the scopes include openid")]
+    NoIdToken,
+    /// The command line cannot receive a custom-scheme redirect.
+    #[error("profile redirects to {0}, a custom scheme only the Tessera desktop app receives; use a loopback redirect (--redirect-port 0) on the command line")]
+    CustomSchemeNeedsApp(String),
+}
+
+impl Engine {
+    /// Signs in interactively and saves the session and profile on success.
+    pub async fn login(&self, request: LoginRequest<'_>) -> Result<LoginOutcome, LoginError> {
+        let LoginRequest {
+            mut profile,
+            client_secret,
+            browser,
+            timeout,
+            progress,
+        } = request;
+        profile.validate()?;
+        let deadline = Deadline::after(timeout);
+        let http = self.http_for(&profile)?.with_deadline(deadline);
+        let meta = discovery::resolve(&http, &self.cache(), &profile).await?;
+
+        let (port, path) = match &profile.redirect {
+            Redirect::Loopback { port, path } => (*port, path.clone()),
+            Redirect::CustomScheme { uri } => {
+                return Err(LoginError::CustomSchemeNeedsApp(uri.clone()))
+            }
+        };
+        let listener = LoopbackListener::bind(port, &path).await?;
+        let redirect_uri = listener.redirect_uri().to_string();
+        let auth = authorize::build(
+            &meta.url(&meta.authorization_endpoint)?,
+            &profile,
+            &redirect_uri,
+        );
+        let url = auth.url.to_string();
+        match browser.open(&url) {
+            Ok(()) => progress(LoginProgress::BrowserOpened {
+                url: url.clone(),
+                redirect_uri: redirect_uri.clone(),
+            }),
+            Err(e) => progress(LoginProgress::BrowserFailed {
+                url: url.clone(),
+                reason: e.to_string(),
+            }),
+        }
+
+        let wait = deadline.remaining().unwrap_or(timeout);
+        let callback = listener.next_callback(wait).await?;
+        progress(LoginProgress::Exchanging);
+        let credentials = self.credentials(&profile, client_secret.clone()).await?;
+        let result = async {
+            let mut report = ValidationReport::default();
+            let code = callback::check(
+                &callback.params,
+                &auth.state,
+                &meta.issuer,
+                meta.authorization_response_iss_parameter_supported,
+                &mut report,
+            )?;
+            let token_url = meta.url(meta.token_endpoint.as_deref().unwrap_or_default())?;
+            let tokens = token::exchange_code(
+                &http,
+                token_url,
+                &credentials,
+                &code,
+                &auth.code_verifier,
+                &auth.redirect_uri,
+            )
+            .await?;
+            let (claims, userinfo) = self
+                .check_tokens(
+                    &http,
+                    &meta,
+                    &profile,
+                    &tokens,
+                    &auth.nonce,
+                    credentials.secret.as_ref(),
+                    &mut report,
+                )
+                .await?;
+            let session = self.new_session(&meta.issuer, &profile, &tokens, &claims, userinfo);
+            self.save_login(&mut profile, &session, client_secret.as_ref())
+                .await?;
+            Ok::<_, LoginError>(LoginOutcome {
+                profile: profile.clone(),
+                session,
+                id_token_claims: claims,
+                report,
+            })
+        }
+        .await;
+        let page = match &result {
+            Ok(outcome) => {
+                let who = outcome
+                    .id_token_claims
+                    .get("email")
+                    .or_else(|| outcome.id_token_claims.get("preferred_username"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(&outcome.session.subject);
+                Page::Success(format!(
+                    "Signed in as {who} (profile \"{}\").",
+                    outcome.profile.name
+                ))
+            }
+            Err(e) => Page::Failure(e.to_string()),
+        };
+        callback.reply(page).await;
+        result
+    }
+
+    /// Validates the ID token and userinfo of a fresh token response.
+    #[allow(clippy::too_many_arguments)]
+    async fn check_tokens(
+        &self,
+        http: &crate::http::Http,
+        meta: &discovery::ProviderMetadata,
+        profile: &Profile,
+        tokens: &TokenResponse,
+        nonce: &SecretString,
+        client_secret: Option<&SecretString>,
+        report: &mut ValidationReport,
+    ) -> Result<(Map<String, Value>, Option<Map<String, Value>>), LoginError> {
+        let id_token = tokens.id_token.as_ref().ok_or(LoginError::NoIdToken)?;
+        let jwt = decode_unverified(id_token.expose())?;
+        let expect = Expectations {
+            issuer: &meta.issuer,
+            client_id: &profile.client_id,
+            nonce: NonceRule::Sent(nonce),
+            now: self.now(),
+            client_secret,
+            access_token: Some(&tokens.access_token),
+            max_age: profile.params.max_age,
+            original: None,
+        };
+        let id_report = self
+            .validate_with_key_rotation(http, meta, &jwt, &expect)
+            .await?;
+        report.checks.extend(id_report.checks);
+
+        let mut userinfo = None;
+        if let Some(endpoint) = &meta.userinfo_endpoint {
+            let info = token::userinfo(http, meta.url(endpoint)?, &tokens.access_token).await?;
+            let sub = jwt.claim_str("sub").unwrap_or_default();
+            report.push(match info.get("sub").and_then(Value::as_str) {
+                Some(s) if s == sub => Check::pass(
+                    "userinfo_sub",
+                    "Userinfo subject",
+                    "userinfo sub matches the ID token",
+                ),
+                Some(s) => Check::fail(
+                    "userinfo_sub",
+                    "Userinfo subject",
+                    "userinfo sub does not match the ID token sub",
+                )
+                .with_values(sub, s),
+                None => Check::fail(
+                    "userinfo_sub",
+                    "Userinfo subject",
+                    "userinfo response has no sub",
+                ),
+            });
+            userinfo = Some(info);
+        }
+        if let Some(check) = report.first_failure().cloned() {
+            return Err(LoginError::Rejected {
+                check,
+                report: report.clone(),
+            });
+        }
+        Ok((jwt.claims, userinfo))
+    }
+
+    pub(crate) fn new_session(
+        &self,
+        issuer: &str,
+        profile: &Profile,
+        tokens: &TokenResponse,
+        claims: &Map<String, Value>,
+        userinfo: Option<Map<String, Value>>,
+    ) -> Session {
+        let now = self.now();
+        Session {
+            issuer: issuer.to_string(),
+            client_id: profile.client_id.clone(),
+            subject: claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            token_type: tokens.token_type.clone(),
+            access_token: tokens.access_token.clone(),
+            refresh_token: tokens.refresh_token.clone(),
+            id_token: tokens.id_token.clone(),
+            expires_at: expiry(now, tokens),
+            scopes: match &tokens.scope {
+                Some(s) => s.split_whitespace().map(str::to_owned).collect(),
+                None => profile.scopes.clone(),
+            },
+            obtained_at: now,
+            signed_in_at: now,
+            userinfo,
+        }
+    }
+
+    /// Saves session, secret and profile, in that order, under the lock.
+    async fn save_login(
+        &self,
+        profile: &mut Profile,
+        session: &Session,
+        new_secret: Option<&SecretString>,
+    ) -> Result<(), LoginError> {
+        let _lock = self.lock(&profile.name).await?;
+        if new_secret.is_some() {
+            profile.client_secret_in_keyring = true;
+        }
+        let name = profile.name.clone();
+        let session = session.clone();
+        let secret = new_secret.cloned();
+        self.with_store(move |store| {
+            let sessions = SessionStore::new(store);
+            sessions.save(&name, &session)?;
+            if let Some(secret) = &secret {
+                sessions.save_client_secret(&name, secret)?;
+            }
+            Ok(())
+        })
+        .await?;
+        let mut file = ProfileFile::load(self.paths())?;
+        file.upsert(profile.clone());
+        file.save(self.paths())?;
+        Ok(())
+    }
+}
+
+/// Access token expiry: from `expires_in`, else from a JWT access token's `exp`.
+pub(crate) fn expiry(now: i64, tokens: &TokenResponse) -> Option<i64> {
+    tokens.expires_in.map(|s| now + s).or_else(|| {
+        decode_unverified(tokens.access_token.expose())
+            .ok()
+            .and_then(|jwt| jwt.claim_time("exp"))
+    })
+}
