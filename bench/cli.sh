@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Benchmarks of the `tessera` command line, each reported against a baseline
+# measured in the same run:
+#  1. `tessera token` with a valid cached token: a whole process against the
+#     real keyring, vs `secret-tool lookup` of one item (target: ≤ 1.5×).
+#  2. A full `tessera login` against the local provider: wall time split into
+#     Tessera's own time, the provider's HTTP time and the browser's time;
+#     and how many HTTP calls a repeat sign-in makes (target: 2).
+# Runs inside a private, unlocked gnome-keyring (.ci/with-keyring).
+#   bench/cli.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${TESSERA_IN_KEYRING_SESSION:-}" != 1 ]; then
+  .ci/setup
+  command -v hyperfine >/dev/null || { apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends hyperfine >/dev/null; }
+  exec .ci/with-keyring "$0" "$@"
+fi
+runs=${1:-40}
+cargo build --release --locked -p tessera-cli -q
+bin=$PWD/target/release/tessera
+
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+node dev/provider.mjs --port "$port" --ephemeral > "$work/provider.log" 2>&1 &
+provider=$!
+trap 'kill $provider 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q "issuer: " "$work/provider.log" && break; sleep 0.1; done
+issuer=$(sed -n 's/.*issuer: //p' "$work/provider.log" | head -1)
+export TESSERA_CONFIG_DIR="$work/config" TESSERA_BROWSER="node $PWD/dev/browser.mjs"
+
+# One sign-in with a fresh cache, then repeat sign-ins, each timed and logged.
+login() {
+  local log=$1 t0 t1
+  t0=$(date +%s%N)
+  TESSERA_LOG=tessera_engine=debug "$bin" login --issuer "$issuer" --client-id tessera --profile bench --json > "$log.json" 2> "$log"
+  t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000000 )) >> "$log"
+}
+login "$work/login-0.log"
+for i in 1 2 3 4 5; do login "$work/login-$i.log"; done
+
+# Baseline for `token`: one item of the same size as Tessera's session head.
+head_bytes=$(secret-tool lookup service tessera username session:bench | wc -c)
+head -c "$head_bytes" /dev/zero | tr '\0' x | secret-tool store --label="tessera bench baseline" service tessera-bench username one
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/token.json" \
+  "$bin token --profile bench" \
+  "secret-tool lookup service tessera-bench username one" > "$work/hyperfine.txt"
+secret-tool clear service tessera-bench username one
+
+python3 - "$work" "$head_bytes" <<'PY'
+import json, re, sys, statistics, glob
+work, head_bytes = sys.argv[1], int(sys.argv[2])
+res = json.load(open(f"{work}/token.json"))["results"]
+tess, base = res[0], res[1]
+print("## tessera token (valid cached token) vs secret-tool lookup, same run")
+for r in res:
+    print(f"  {r['command']:<55} mean {r['mean']*1000:7.2f} ms  median {r['median']*1000:7.2f} ms  (n={len(r['times'])})")
+print(f"  ratio (mean):   {tess['mean']/base['mean']:.2f}x   target <= 1.5x")
+print(f"  ratio (median): {tess['median']/base['median']:.2f}x   (session head entry: {head_bytes} bytes)")
+
+def parse(path):
+    lines = open(path).read().splitlines()
+    total = int(lines[-1])
+    http = [int(m.group(1)) for l in lines if re.search(r"\bhttp\b", l) and "browser" not in l for m in [re.search(r"ms=(\d+)", l)] if m]
+    browser = sum(int(m.group(1)) for l in lines if "browser returned" in l for m in [re.search(r"ms=(\d+)", l)] if m)
+    return total, http, browser
+print("\n## tessera login against the local provider (wall time split)")
+rows = []
+for path in sorted(glob.glob(f"{work}/login-*.log"), key=lambda p: int(re.search(r"login-(\d+)", p).group(1))):
+    total, http, browser = parse(path)
+    own = total - sum(http) - browser
+    kind = "first (empty cache)" if path.endswith("login-0.log") else "repeat"
+    rows.append((kind, total, sum(http), browser, own, len(http)))
+    print(f"  {kind:<20} total {total:5d} ms = Tessera {own:4d} ms + provider HTTP {sum(http):4d} ms ({len(http)} calls) + browser {browser:4d} ms")
+rep = [r for r in rows if r[0] == "repeat"]
+print(f"  repeat sign-ins: median Tessera own time {statistics.median(r[4] for r in rep)} ms of {statistics.median(r[1] for r in rep)} ms total")
+print(f"  HTTP calls on a repeat sign-in: {sorted(set(r[5] for r in rep))}   target 2 (token + userinfo)")
+print("  (the browser column is the browser stand-in talking to the provider: login form, consent, redirects)")
+PY
