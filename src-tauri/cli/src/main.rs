@@ -36,7 +36,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Sign in through the browser and save the session in the OS keyring.
-    Login(LoginArgs),
+    Login(Box<LoginArgs>),
     /// Print a valid access token, refreshing it first when needed.
     Token {
         #[arg(long, env = "TESSERA_PROFILE")]
@@ -215,7 +215,7 @@ fn fail(e: impl std::fmt::Display) -> String {
 async fn run(command: Command) -> CliResult {
     let engine = Engine::system().map_err(fail)?;
     match command {
-        Command::Login(args) => login(&engine, args).await,
+        Command::Login(args) => login(&engine, *args).await,
         Command::Token { profile, json } => {
             let session = engine
                 .access_token(profile.as_deref())
