@@ -194,13 +194,15 @@ async function main() {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
 
+  const findAccount = (id) => (id === DEMO.accountId
+    ? { accountId: id, claims: async () => demoClaims(issuer) }
+    : undefined);
+
   const provider = new Provider(issuer, {
     clients: CLIENTS,
     jwks: signingKeys(opts.ephemeral),
     cookies: { keys: ['tessera-local-provider-cookie-key-not-secret'] },
-    findAccount: async (_ctx, id) => (id === DEMO.accountId
-      ? { accountId: id, claims: async () => demoClaims(issuer) }
-      : undefined),
+    findAccount: async (_ctx, id) => findAccount(id),
     claims: SCOPE_CLAIMS,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles', 'groups'],
     // The ID token carries the scope claims (roles, email…), not only userinfo.
@@ -291,7 +293,7 @@ async function main() {
       return sendJson(res, 401, { error: 'invalid_token', reason: 'the access token is unknown, expired or revoked' },
         { 'www-authenticate': challenge('invalid_token', 'the access token is unknown, expired or revoked') });
     }
-    const account = await provider.Account.findAccount(undefined, token.accountId);
+    const account = findAccount(token.accountId);
     const all = account ? await account.claims('userinfo', token.scope) : {};
     const granted = new Set(token.scope.split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
     const claims = Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));

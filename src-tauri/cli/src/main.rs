@@ -519,8 +519,12 @@ async fn profiles(engine: &Engine, cmd: ProfilesCommand) -> CliResult {
                 v["session"] = status;
                 print_json(&v);
             } else {
-                println!("[{}]", profile.name);
-                print!("{}", toml::to_string_pretty(&profile).map_err(fail)?);
+                // The same shape as in profiles.toml: [profiles.NAME], [profiles.NAME.redirect], …
+                let mut table = toml::Table::new();
+                let mut named = toml::Table::new();
+                named.insert(profile.name.clone(), toml::Value::try_from(&profile).map_err(fail)?);
+                table.insert("profiles".into(), toml::Value::Table(named));
+                print!("{}", toml::to_string_pretty(&table).map_err(fail)?);
                 match &session {
                     Some(s) => println!(
                         "\nSigned in as {}; the access token {}; refresh token {}.",
