@@ -522,7 +522,10 @@ async fn profiles(engine: &Engine, cmd: ProfilesCommand) -> CliResult {
                 // The same shape as in profiles.toml: [profiles.NAME], [profiles.NAME.redirect], …
                 let mut table = toml::Table::new();
                 let mut named = toml::Table::new();
-                named.insert(profile.name.clone(), toml::Value::try_from(&profile).map_err(fail)?);
+                named.insert(
+                    profile.name.clone(),
+                    toml::Value::try_from(&profile).map_err(fail)?,
+                );
                 table.insert("profiles".into(), toml::Value::Table(named));
                 print!("{}", toml::to_string_pretty(&table).map_err(fail)?);
                 match &session {

@@ -175,7 +175,10 @@ impl Engine {
         let callback = listener.next_callback(wait).await?;
         // The browser's time (it talks to the provider, not to Tessera): logged
         // so that benchmarks can tell Tessera's own time from the provider's.
-        tracing::debug!(ms = waiting.elapsed().as_millis() as u64, "browser returned");
+        tracing::debug!(
+            ms = waiting.elapsed().as_millis() as u64,
+            "browser returned"
+        );
         progress(LoginProgress::Exchanging);
         let credentials = self.credentials(&profile, client_secret.clone()).await?;
         let result = async {

@@ -1,0 +1,236 @@
+//! The engine's use cases with fakes at every seam: a scripted HTTP client,
+//! the in-memory secret store and a fixed clock. They pin down the ordering
+//! rules of refresh, which the end-to-end tests exercise with real parts.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+use tessera_engine::clock::FixedClock;
+use tessera_engine::http::{BoxFuture, HttpClient, HttpError, HttpRequest, HttpResponse};
+use tessera_engine::profile::{Paths, Profile, ProfileFile};
+use tessera_engine::session::{Session, SessionStore};
+use tessera_engine::store::MemoryStore;
+use tessera_engine::{Engine, SessionError};
+
+const NOW: i64 = 1_800_000_000;
+const ISSUER: &str = "https://idp.test";
+
+/// Answers by path; records every request's path.
+#[derive(Default)]
+struct ScriptedHttp {
+    routes: Mutex<HashMap<String, (u16, Value)>>,
+    seen: Mutex<Vec<String>>,
+}
+
+impl ScriptedHttp {
+    fn route(&self, path: &str, status: u16, body: Value) {
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), (status, body));
+    }
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl HttpClient for ScriptedHttp {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, HttpError>> {
+        let path = request.url.path().to_string();
+        self.seen.lock().unwrap().push(path.clone());
+        let (status, body) = self
+            .routes
+            .lock()
+            .unwrap()
+            .get(&path)
+            .cloned()
+            .unwrap_or((404, json!({})));
+        Box::pin(async move {
+            Ok(HttpResponse {
+                status,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: body.to_string().into_bytes(),
+            })
+        })
+    }
+}
+
+fn key_file(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/testdata/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn id_token(sub: &str) -> String {
+    let claims = json!({"iss": ISSUER, "sub": sub, "aud": "c", "iat": NOW - 1, "exp": NOW + 300});
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("test-rsa-1".into());
+    jsonwebtoken::encode(
+        &header,
+        &claims,
+        &EncodingKey::from_rsa_pem(&key_file("rsa.pem")).unwrap(),
+    )
+    .unwrap()
+}
+
+struct Fixture {
+    engine: Engine,
+    store: MemoryStore,
+    http: Arc<ScriptedHttp>,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn fixture(tag: &str, expires_at: i64) -> Fixture {
+    let dir = std::env::temp_dir().join(format!("tessera-engine-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let paths = Paths::under(&dir);
+    let mut file = ProfileFile::default();
+    file.upsert(Profile::new("p", ISSUER, "c"));
+    file.save(&paths).unwrap();
+    let store = MemoryStore::new();
+    let session = Session {
+        issuer: ISSUER.into(),
+        client_id: "c".into(),
+        subject: "user-1".into(),
+        token_type: "Bearer".into(),
+        access_token: "old-access".into(),
+        refresh_token: Some("old-refresh".into()),
+        id_token: Some(id_token("user-1").into()),
+        expires_at: Some(expires_at),
+        scopes: vec!["openid".into()],
+        obtained_at: NOW - 600,
+        signed_in_at: NOW - 600,
+        userinfo: None,
+    };
+    SessionStore::new(&store).save("p", &session).unwrap();
+    let http = Arc::new(ScriptedHttp::default());
+    http.route(
+        "/.well-known/openid-configuration",
+        200,
+        json!({
+            "issuer": ISSUER, "authorization_endpoint": format!("{ISSUER}/authorize"),
+            "token_endpoint": format!("{ISSUER}/token"), "jwks_uri": format!("{ISSUER}/jwks"),
+            "response_types_supported": ["code"], "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }),
+    );
+    let jwk: Value = serde_json::from_slice(&key_file("rsa.jwk.json")).unwrap();
+    http.route("/jwks", 200, json!({"keys": [jwk]}));
+    let engine = Engine::new(paths, Arc::new(store.clone()), Arc::new(FixedClock(NOW)))
+        .with_http_client(http.clone());
+    Fixture {
+        engine,
+        store,
+        http,
+        _dir: TempDir(dir),
+    }
+}
+
+fn stored(f: &Fixture) -> Session {
+    SessionStore::new(&f.store)
+        .load("p")
+        .unwrap()
+        .expect("a session is stored")
+}
+
+#[tokio::test]
+async fn a_valid_cached_token_is_returned_without_any_network_call() {
+    let f = fixture("cached", NOW + 600);
+    let session = f.engine.access_token(Some("p")).await.unwrap();
+    assert_eq!(session.access_token.expose(), "old-access");
+    assert!(
+        f.http.seen().is_empty(),
+        "no HTTP call for a fresh token: {:?}",
+        f.http.seen()
+    );
+}
+
+#[tokio::test]
+async fn a_rotated_refresh_token_is_kept_even_when_the_new_id_token_fails() {
+    let f = fixture("rotate-fail", NOW - 5);
+    f.http.route(
+        "/token",
+        200,
+        json!({
+            "access_token": "new-access", "token_type": "Bearer", "expires_in": 300,
+            "refresh_token": "new-refresh", "id_token": id_token("someone-else"),
+        }),
+    );
+    let err = f.engine.access_token(Some("p")).await.unwrap_err();
+    assert!(matches!(err, SessionError::Rejected { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "refreshed ID token is for a different subject"
+    );
+    let s = stored(&f);
+    assert_eq!(
+        s.refresh_token.unwrap().expose(),
+        "new-refresh",
+        "the old refresh token is spent; the new one must survive"
+    );
+    assert_eq!(
+        s.access_token.expose(),
+        "old-access",
+        "the unverified response's access token is not adopted"
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_refresh_token_leaves_the_session_untouched() {
+    let f = fixture("invalid-grant", NOW - 5);
+    f.http.route(
+        "/token",
+        400,
+        json!({"error": "invalid_grant", "error_description": "grant request is invalid"}),
+    );
+    let err = f.engine.access_token(Some("p")).await.unwrap_err();
+    assert!(matches!(err, SessionError::RefreshRejected { .. }), "{err}");
+    assert!(
+        err.to_string().contains("run `tessera login --profile p`"),
+        "{err}"
+    );
+    let s = stored(&f);
+    assert_eq!(s.refresh_token.unwrap().expose(), "old-refresh");
+    assert_eq!(s.access_token.expose(), "old-access");
+}
+
+#[tokio::test]
+async fn a_refresh_without_rotation_keeps_the_refresh_token_and_id_token() {
+    let f = fixture("no-rotation", NOW + 10);
+    f.http.route(
+        "/token",
+        200,
+        json!({"access_token": "new-access", "token_type": "Bearer", "expires_in": 300}),
+    );
+    let session = f.engine.access_token(Some("p")).await.unwrap();
+    assert_eq!(
+        session.access_token.expose(),
+        "new-access",
+        "10 s left is inside the 30 s margin: refreshed"
+    );
+    assert_eq!(session.expires_at, Some(NOW + 300));
+    let s = stored(&f);
+    assert_eq!(
+        s.refresh_token.unwrap().expose(),
+        "old-refresh",
+        "no new refresh token: keep the old one"
+    );
+    assert!(s.id_token.is_some(), "the original ID token is kept");
+    assert_eq!(f.http.seen().iter().filter(|p| *p == "/token").count(), 1);
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_leaves_the_session_untouched() {
+    let f = fixture("token-500", NOW - 5);
+    f.http.route("/token", 500, json!({}));
+    let err = f.engine.access_token(Some("p")).await.unwrap_err();
+    assert_eq!(err.to_string(), "token endpoint returned HTTP 500");
+    assert_eq!(stored(&f).refresh_token.unwrap().expose(), "old-refresh");
+}
