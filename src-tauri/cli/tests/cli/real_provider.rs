@@ -383,3 +383,62 @@ fn an_unknown_client_id_times_out_naming_the_redirect_uri() {
         "{line}"
     );
 }
+
+#[test]
+fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-logs");
+    let profile = "real-logs";
+    let out = ws.tessera(&[
+        "-v",
+        "login",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "tessera-confidential",
+        "--client-secret",
+        "tessera-demo-secret",
+        "--profile",
+        profile,
+        "--timeout",
+        "60",
+        "--json",
+    ]);
+    let login_json: Value = serde_json::from_str(&ok(&out)).unwrap();
+    let first_rt = stored_refresh_token(profile).unwrap();
+    let refresh = ws.tessera(&["-v", "refresh", "--profile", profile]);
+    ok(&refresh);
+    let logout = ws.tessera(&["-v", "logout", "--profile", profile, "--revoke"]);
+    ok(&logout);
+    let logs = [&out, &refresh, &logout]
+        .iter()
+        .map(|o| crate::support::stderr(o))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        logs.contains("token endpoint") && logs.contains("revocation endpoint"),
+        "the calls are logged: {logs}"
+    );
+    let access = login_json["access_token"].as_str().unwrap();
+    for (what, secret) in [
+        ("access token", access),
+        ("refresh token", first_rt.as_str()),
+        ("client secret", "tessera-demo-secret"),
+    ] {
+        assert!(!logs.contains(secret), "the {what} leaked into the logs");
+    }
+    let code_param = regex_like_code_param(&logs);
+    assert!(
+        code_param.is_none(),
+        "an authorization code leaked into the logs: {code_param:?}"
+    );
+    ok(&ws.tessera(&["profiles", "remove", profile]));
+}
+
+/// A `code=<value>` query parameter (not code_challenge or response_type=code).
+fn regex_like_code_param(text: &str) -> Option<String> {
+    text.match_indices("code=").find_map(|(i, _)| {
+        let before = text[..i].chars().last()?;
+        (before == '?' || before == '&').then(|| text[i..].chars().take(20).collect())
+    })
+}
