@@ -598,3 +598,101 @@ fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
         "logout removes every chunk"
     );
 }
+
+#[test]
+fn a_plain_http_issuer_off_loopback_is_refused_before_any_request() {
+    let ws = Workspace::new("insecure");
+    let line = failed(&ws.tessera(&[
+        "login",
+        "--issuer",
+        "http://idp.example.com",
+        "--client-id",
+        "c",
+        "--profile",
+        "insecure",
+    ]));
+    assert!(
+        line.contains("uses plain http on a non-loopback host"),
+        "{line}"
+    );
+    assert!(
+        line.contains("allow_insecure_http"),
+        "the error says how to allow it: {line}"
+    );
+}
+
+#[test]
+fn a_missing_ca_file_is_refused_with_its_path() {
+    let ws = Workspace::new("ca");
+    let forge = Forge::start(Behaviour::default());
+    let line = failed(&login(
+        &ws,
+        &forge,
+        "forged-ca",
+        &["--ca-file", "/nonexistent/dev-ca.pem"],
+    ));
+    assert!(
+        line.contains("ca_file /nonexistent/dev-ca.pem does not exist"),
+        "{line}"
+    );
+}
+
+#[test]
+fn manual_endpoints_work_without_discovery() {
+    let ws = Workspace::new("manual");
+    let forge = Forge::start(Behaviour::default());
+    let i = &forge.issuer;
+    let profiles = format!(
+        "[profiles.manual]\nissuer = \"{i}\"\nclient_id = \"{CLIENT}\"\n\n[profiles.manual.endpoints]\nauthorization = \"{i}/authorize\"\ntoken = \"{i}/token\"\njwks = \"{i}/jwks\"\nuserinfo = \"{i}/userinfo\"\n"
+    );
+    std::fs::write(ws.dir.0.join("profiles.toml"), profiles).unwrap();
+    let out = json(&ws.tessera(&["login", "--profile", "manual", "--json"]));
+    assert_eq!(out["subject"], "forge-user");
+    assert_eq!(
+        forge.hits("/.well-known/openid-configuration"),
+        0,
+        "no discovery for manual endpoints"
+    );
+    let iss_row = out["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "iss_parameter")
+        .unwrap()
+        .clone();
+    assert_eq!(iss_row["passed"], true, "{iss_row}");
+    ok(&ws.tessera(&["logout", "--profile", "manual"]));
+}
+
+#[test]
+fn flags_given_with_a_saved_profile_override_it_and_are_saved() {
+    let ws = Workspace::new("override");
+    let forge = Forge::start(Behaviour::default());
+    json(&login(&ws, &forge, "forged-override", &[]));
+    json(&ws.tessera(&[
+        "login",
+        "--profile",
+        "forged-override",
+        "--scope",
+        "openid email",
+        "--prompt",
+        "login",
+        "--json",
+    ]));
+    let shown = json(&ws.tessera(&["profiles", "show", "forged-override", "--json"]));
+    assert_eq!(
+        shown["scopes"],
+        json!(["openid", "email"]),
+        "the new scope was saved"
+    );
+    assert_eq!(
+        shown["params"]["prompt"], "login",
+        "the new prompt was saved"
+    );
+    assert_eq!(
+        shown["issuer"],
+        forge.issuer.as_str(),
+        "the rest of the profile is kept"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "forged-override"]));
+}
