@@ -3,159 +3,288 @@
 // Over plain HTTP it does what a person would: follows redirects with a
 // cookie jar, fills in the local provider's login form (demo / demo),
 // answers the consent and sign-out pages, and finally requests Tessera's
-// loopback redirect.
+// loopback redirect. It also works against a provider that answers the
+// authorization request with a direct redirect to the callback.
 //
-//   node dev/browser.mjs [--log FILE] <URL>
+//   node dev/browser.mjs [--log FILE] <URL>      (the URL is always last)
 //
 // Knobs (environment):
 //   BROWSER_LOGIN, BROWSER_PASSWORD   credentials (default demo / demo)
 //   BROWSER_CONSENT=deny              press "Deny" on the consent page
-//   BROWSER_TAMPER_STATE=1            change `state` on the way back to 127.0.0.1
-//   BROWSER_DROP_ISS=1                drop the RFC 9207 `iss` parameter
-//   BROWSER_SET_ISS=<url>             replace `iss`
+//   BROWSER_TAMPER_STATE=1            on the way back to a loopback callback,
+//                                     replace `state` with "tampered-state"
+//   BROWSER_DROP_ISS=1                ... drop the RFC 9207 `iss` parameter
+//   BROWSER_SET_ISS=<url>             ... replace `iss` with <url>
 //   BROWSER_MODE=idle                 never visit the URL (for timeout tests)
-//   TESSERA_BROWSER_LOG=<file>        same as --log
-// The log names each hop's method, URL (parameter names only, never values)
-// and status.
+//   TESSERA_BROWSER_LOG=<file>        same as --log (lines are appended)
+// The log has one line per hop: method, URL with parameter names only (never
+// a value: no code, state or token), and status; then the final page's title.
+// It writes nothing to stdout or stderr, which Tessera may share.
+// Exit status: 0 once a final page is reached, 1 on a network error, too many
+// hops or the 30 s limit, 2 on bad usage.
 import fs from 'node:fs';
 
+const TIMEOUT_MS = 30_000;
+const MAX_HOPS = 40;
+
 const args = process.argv.slice(2);
-let logFile = process.env.TESSERA_BROWSER_LOG;
+let logFile = process.env.TESSERA_BROWSER_LOG || undefined;
 const logAt = args.indexOf('--log');
-if (logAt !== -1) {
+if (logAt !== -1 && logAt < args.length - 2) {
   logFile = args[logAt + 1];
   args.splice(logAt, 2);
 }
 const start = args.at(-1);
 
 function log(line) {
-  if (logFile) fs.appendFileSync(logFile, `${line}\n`);
+  if (!logFile) return;
+  try {
+    fs.appendFileSync(logFile, `${line}\n`);
+  } catch {
+    // A log that cannot be written must not stop the sign-in.
+  }
 }
 
 // The URL with query values hidden: codes, state and tokens stay out of logs.
 function describe(url) {
-  const u = new URL(url);
-  const names = [...u.searchParams.keys()];
-  return `${u.origin}${u.pathname}${names.length ? `?${names.join('&')}` : ''}`;
+  try {
+    const u = new URL(url);
+    const names = [...new Set(u.searchParams.keys())];
+    const where = u.protocol === 'http:' || u.protocol === 'https:' ? `${u.origin}${u.pathname}` : `${u.protocol}${u.pathname}`;
+    return `${where}${names.length ? `?${names.join('&')}` : ''}`;
+  } catch {
+    return '(not a URL)';
+  }
 }
 
-const jar = new Map();
+// A small cookie jar: host-only cookies, with Path and expiry honoured.
+const jar = new Map(); // hostname -> Map("name\0path" -> { name, value, path, expires })
+
+function defaultPath(u) {
+  const p = u.pathname;
+  return p.lastIndexOf('/') > 0 ? p.slice(0, p.lastIndexOf('/')) : '/';
+}
 
 function remember(url, response) {
-  const host = new URL(url).host;
-  const cookies = jar.get(host) ?? new Map();
+  const u = new URL(url);
+  const cookies = jar.get(u.hostname) ?? new Map();
   for (const header of response.headers.getSetCookie?.() ?? []) {
-    const [pair] = header.split(';');
+    const [pair, ...attrs] = header.split(';');
     const eq = pair.indexOf('=');
-    if (eq > 0) cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const cookie = { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), path: defaultPath(u), expires: Infinity };
+    for (const attr of attrs) {
+      const [k, ...v] = attr.split('=');
+      const key = k.trim().toLowerCase();
+      const value = v.join('=').trim();
+      if (key === 'path' && value.startsWith('/')) cookie.path = value;
+      else if (key === 'max-age' && /^-?\d+$/.test(value)) cookie.expires = Date.now() + Number(value) * 1000;
+      else if (key === 'expires' && cookie.expires === Infinity && !Number.isNaN(Date.parse(value))) cookie.expires = Date.parse(value);
+    }
+    const id = `${cookie.name}\0${cookie.path}`;
+    if (cookie.expires <= Date.now()) cookies.delete(id);
+    else cookies.set(id, cookie);
   }
-  jar.set(host, cookies);
+  jar.set(u.hostname, cookies);
 }
 
 function cookieHeader(url) {
-  const cookies = jar.get(new URL(url).host);
-  return cookies ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
+  const u = new URL(url);
+  const now = Date.now();
+  const matching = [...(jar.get(u.hostname)?.values() ?? [])]
+    .filter((c) => c.expires > now)
+    .filter((c) => u.pathname === c.path || u.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+    .sort((a, b) => b.path.length - a.path.length);
+  return matching.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+let providerOrigin;
+
+// Whether a URL is the app's loopback redirect: a loopback host that is not
+// the authorization server the browser was sent to.
+function isLoopbackCallback(url) {
+  return LOOPBACK.has(url.hostname) && url.origin !== providerOrigin;
+}
+
+// The tamper knobs, applied to the parameters of the response to the app.
+function tamperParams(params) {
+  const changed = [];
+  if (process.env.BROWSER_TAMPER_STATE === '1' && params.has('state')) {
+    params.set('state', 'tampered-state');
+    changed.push('state changed');
+  }
+  if (process.env.BROWSER_DROP_ISS === '1' && params.has('iss')) {
+    params.delete('iss');
+    changed.push('iss dropped');
+  }
+  if (process.env.BROWSER_SET_ISS) {
+    params.set('iss', process.env.BROWSER_SET_ISS);
+    changed.push('iss replaced');
+  }
+  if (changed.length) log(`tamper: ${changed.join(', ')}`);
 }
 
 function tamper(url) {
   const u = new URL(url);
-  if (u.hostname !== '127.0.0.1') return url;
-  if (process.env.BROWSER_TAMPER_STATE === '1' && u.searchParams.has('state')) u.searchParams.set('state', 'tampered-state');
-  if (process.env.BROWSER_DROP_ISS === '1') u.searchParams.delete('iss');
-  if (process.env.BROWSER_SET_ISS) u.searchParams.set('iss', process.env.BROWSER_SET_ISS);
+  if (!isLoopbackCallback(u)) return url;
+  tamperParams(u.searchParams);
   return u.toString();
 }
 
 async function request(method, url, body) {
-  const headers = { 'user-agent': 'tessera-browser-double/1' };
+  const headers = { 'user-agent': 'tessera-browser-stand-in/1', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
   const cookie = cookieHeader(url);
   if (cookie) headers.cookie = cookie;
-  if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
-  const response = await fetch(url, { method, headers, body, redirect: 'manual' });
+  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body, redirect: 'manual' });
+  } catch (err) {
+    const cause = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? err.cause?.message ?? err.message;
+    log(`${method} ${describe(url)} -> network error: ${cause}`);
+    throw new Error(`network error (${cause})`);
+  }
   remember(url, response);
   log(`${method} ${describe(url)} -> ${response.status}`);
   return response;
 }
 
-// The forms a person would submit, found in the page's HTML.
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", '#x27': "'", '#34': '"' };
+const decode = (s) => s.replace(/&(amp|lt|gt|quot|apos|#39|#x27|#34);/g, (_, e) => ENTITIES[e]);
+const attr = (attrs, name) => {
+  const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(attrs);
+  return m ? decode(m[1] ?? m[2] ?? m[3]) : undefined;
+};
+
+// The forms on a page, with their hidden and prefilled fields.
 function forms(html, base) {
   const found = [];
   for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
-    const attrs = m[1];
-    const action = /action="([^"]*)"/i.exec(attrs)?.[1] ?? '';
-    const method = (/method="([^"]*)"/i.exec(attrs)?.[1] ?? 'get').toUpperCase();
     const fields = new URLSearchParams();
-    for (const input of m[2].matchAll(/<(?:input|button)\b([^>]*)>/gi)) {
-      const name = /name="([^"]*)"/i.exec(input[1])?.[1];
-      const value = /value="([^"]*)"/i.exec(input[1])?.[1] ?? '';
-      if (name) fields.set(name, value.replace(/&amp;/g, '&'));
+    for (const input of m[2].matchAll(/<input\b([^>]*)>/gi)) {
+      const name = attr(input[1], 'name');
+      if (name) fields.set(name, attr(input[1], 'value') ?? '');
     }
-    found.push({ action: new URL(action.replace(/&amp;/g, '&') || base, base).toString(), method, fields, html: m[0] });
+    found.push({
+      id: attr(m[1], 'id'),
+      action: new URL(attr(m[1], 'action') || base, base).toString(),
+      method: (attr(m[1], 'method') ?? 'get').toUpperCase(),
+      fields,
+    });
   }
   return found;
 }
 
+const submitted = new Set();
+
+// What a person would press on this page, if it is one we know.
 function nextSubmission(html, url) {
   const all = forms(html, url);
-  const login = all.find((f) => f.action.endsWith('/login'));
+  const login = all.find((f) => new URL(f.action).pathname.endsWith('/login'));
   if (login) {
+    // A second login form for the same sign-in means the password was refused.
+    if (submitted.has(login.action)) {
+      log('login refused: stopping at the sign-in page');
+      return undefined;
+    }
+    submitted.add(login.action);
     login.fields.set('login', process.env.BROWSER_LOGIN ?? 'demo');
     login.fields.set('password', process.env.BROWSER_PASSWORD ?? 'demo');
-    return login;
+    return { ...login, what: 'login form' };
   }
-  const wanted = process.env.BROWSER_CONSENT === 'deny' ? '/abort' : '/confirm';
-  const consent = all.find((f) => f.action.endsWith(wanted));
-  if (consent) return consent;
-  // oidc-provider's sign-out confirmation: a form with an xsrf field; "yes" signs out everywhere.
+  const deny = process.env.BROWSER_CONSENT === 'deny';
+  const consent = all.find((f) => new URL(f.action).pathname.endsWith(deny ? '/abort' : '/confirm'));
+  if (consent) return { ...consent, what: deny ? 'consent: deny' : 'consent: allow' };
+  // oidc-provider's sign-out confirmation (or its auto-submitted variant): a
+  // form with an xsrf field; logout=yes is its "Yes, sign me out" button.
   const logout = all.find((f) => f.fields.has('xsrf'));
   if (logout) {
     logout.fields.set('logout', 'yes');
-    return logout;
+    return { ...logout, what: 'sign-out: yes' };
+  }
+  // An auto-submitting response page (response_mode=form_post).
+  if (/<title>\s*Submitting Callback\s*<\/title>/i.test(html) && all.length === 1 && all[0].method === 'POST') {
+    const post = all[0];
+    if (isLoopbackCallback(new URL(post.action))) tamperParams(post.fields);
+    return { ...post, what: 'form_post' };
   }
   return undefined;
 }
 
+function summary(text) {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+  const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
+  const plain = (s) => decode(s.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  const first = plain(title ?? h1 ?? text.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ''));
+  return first.slice(0, 120);
+}
+
 async function browse(url) {
+  providerOrigin = new URL(url).origin;
   let method = 'GET';
   let body;
-  for (let hop = 0; hop < 30; hop += 1) {
+  for (let hop = 0; hop < MAX_HOPS; hop += 1) {
+    const target = new URL(url);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      // A private-use scheme such as dev.tessera.app:/callback: a real browser
+      // hands it to the operating system, which is beyond this stand-in.
+      log(`done: ${describe(url)} is for the operating system to open; not followed`);
+      return;
+    }
     const response = await request(method, url, body);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       url = tamper(new URL(location, url).toString());
-      method = 'GET';
-      body = undefined;
+      if (!(response.status === 307 || response.status === 308)) {
+        method = 'GET';
+        body = undefined;
+      }
       continue;
     }
     const text = await response.text();
-    const form = (response.headers.get('content-type') ?? '').includes('html') ? nextSubmission(text, url) : undefined;
+    const html = /html/i.test(response.headers.get('content-type') ?? '');
+    const form = html ? nextSubmission(text, url) : undefined;
     if (form) {
-      url = form.action;
-      method = form.method;
-      body = form.method === 'POST' ? form.fields.toString() : undefined;
-      if (form.method === 'GET') url = `${url}${url.includes('?') ? '&' : '?'}${form.fields}`;
+      log(`submit: ${form.what}`);
+      if (form.method === 'POST') {
+        url = form.action;
+        method = 'POST';
+        body = form.fields.toString();
+      } else {
+        const next = new URL(form.action);
+        for (const [k, v] of form.fields) next.searchParams.append(k, v);
+        url = next.toString();
+        method = 'GET';
+        body = undefined;
+      }
       continue;
     }
-    const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1] ?? text.slice(0, 80);
-    log(`done: ${response.status} ${title.trim()}`);
+    log(`done: ${response.status} ${summary(text)}`);
     return;
   }
-  throw new Error('too many hops');
+  throw new Error(`more than ${MAX_HOPS} hops`);
 }
 
 if (process.env.BROWSER_MODE === 'idle') {
   log('idle: not visiting the URL');
   process.exit(0);
 }
-if (!start) {
+if (!start || start.startsWith('--')) {
   console.error('usage: node dev/browser.mjs [--log FILE] <URL>');
   process.exit(2);
 }
+try {
+  new URL(start);
+} catch {
+  log('error: the last argument is not a URL');
+  process.exit(2);
+}
 setTimeout(() => {
-  log('gave up after 30 s');
+  log(`error: gave up after ${TIMEOUT_MS / 1000} s`);
   process.exit(1);
-}, 30_000).unref();
-browse(start).catch((err) => {
+}, TIMEOUT_MS).unref();
+browse(start).then(() => process.exit(0), (err) => {
   log(`error: ${err.message}`);
   process.exit(1);
 });
