@@ -228,7 +228,7 @@ const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<':
 
 const STYLE = `:root{color-scheme:light dark;--accent:#3b5bdb}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:Canvas;color:CanvasText}
-main{width:min(28rem,92vw);padding:2rem;border:1px solid color-mix(in srgb,CanvasText 15%,transparent);border-radius:1rem}
+main{width:min(28rem,92vw);box-sizing:border-box;margin:1.5rem 0;padding:2rem;border:1px solid color-mix(in srgb,CanvasText 15%,transparent);border-radius:1rem}
 h1{font-size:1.3rem;margin:0 0 .25rem}.sub{opacity:.7;margin:0 0 1.25rem}
 label{display:block;font-size:.9rem;margin:.75rem 0 .25rem}input{width:100%;box-sizing:border-box;padding:.55rem .7rem;border-radius:.5rem;border:1px solid color-mix(in srgb,CanvasText 30%,transparent);font:inherit;background:Canvas;color:CanvasText}
 button{font:inherit;padding:.55rem 1.1rem;border-radius:.5rem;border:0;background:var(--accent);color:#fff;cursor:pointer;margin-top:1.25rem}
