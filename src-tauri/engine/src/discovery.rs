@@ -234,6 +234,15 @@ impl ProviderMetadata {
         Ok(())
     }
 
+    /// The token endpoint ([`resolve`] guarantees there is one).
+    pub fn token_url(&self) -> Result<Url, DiscoveryError> {
+        self.url(
+            self.token_endpoint
+                .as_deref()
+                .ok_or(DiscoveryError::NoTokenEndpoint)?,
+        )
+    }
+
     /// A parsed endpoint URL (checked in [`resolve`]).
     pub fn url(&self, value: &str) -> Result<Url, DiscoveryError> {
         Url::parse(value).map_err(|_| DiscoveryError::BadUrl { field: "endpoint" })

@@ -190,7 +190,7 @@ impl Engine {
                 meta.authorization_response_iss_parameter_supported,
                 &mut report,
             )?;
-            let token_url = meta.url(meta.token_endpoint.as_deref().unwrap_or_default())?;
+            let token_url = meta.token_url()?;
             let tokens = token::exchange_code(
                 &http,
                 token_url,
@@ -325,10 +325,7 @@ impl Engine {
             refresh_token: tokens.refresh_token.clone(),
             id_token: tokens.id_token.clone(),
             expires_at: expiry(now, tokens),
-            scopes: match &tokens.scope {
-                Some(s) => s.split_whitespace().map(str::to_owned).collect(),
-                None => profile.scopes.clone(),
-            },
+            scopes: tokens.granted_scopes(&profile.scopes),
             obtained_at: now,
             signed_in_at: now,
             userinfo,

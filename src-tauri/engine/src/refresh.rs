@@ -89,7 +89,7 @@ impl Engine {
             return Err(SessionError::ProfileChanged(name));
         }
         let credentials = self.credentials(profile, None).await?;
-        let token_url = meta.url(meta.token_endpoint.as_deref().unwrap_or_default())?;
+        let token_url = meta.token_url()?;
         let tokens = token::refresh(&http, token_url, &credentials, &refresh_token)
             .await
             .map_err(|e| match e.oauth_error() {
@@ -152,10 +152,7 @@ impl Engine {
                 .or(session.refresh_token.clone()),
             id_token: tokens.id_token.clone().or(session.id_token.clone()),
             expires_at: expiry(now, &tokens),
-            scopes: match &tokens.scope {
-                Some(s) => s.split_whitespace().map(str::to_owned).collect(),
-                None => session.scopes.clone(),
-            },
+            scopes: tokens.granted_scopes(&session.scopes),
             obtained_at: now,
             subject: claims
                 .as_ref()

@@ -199,6 +199,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The header line of a head entry, if it has one.
+fn parse_head(raw: &[u8]) -> Option<Head> {
+    let newline = raw.iter().position(|&b| b == b'\n')?;
+    Head::parse(std::str::from_utf8(&raw[..newline]).ok()?)
+}
+
 /// Sessions and client secrets in a [`SecretStore`].
 pub struct SessionStore<'a> {
     store: &'a dyn SecretStore,
@@ -277,13 +283,14 @@ impl<'a> SessionStore<'a> {
 
     /// Deletes the session; returns whether there was one.
     pub fn delete(&self, profile: &str) -> Result<bool, StoreError> {
-        let previous = self.previous_head(profile);
-        let existed = self.store.get(&head_key(profile))?.is_some();
+        let Some(raw) = self.store.get(&head_key(profile))? else {
+            return Ok(false);
+        };
         self.store.delete(&head_key(profile))?;
-        if let Some(old) = previous {
+        if let Some(old) = parse_head(&raw) {
             self.delete_chunks(profile, &old.generation, old.chunks);
         }
-        Ok(existed)
+        Ok(true)
     }
 
     /// The profile's client secret.
@@ -310,9 +317,7 @@ impl<'a> SessionStore<'a> {
     }
 
     fn previous_head(&self, profile: &str) -> Option<Head> {
-        let raw = self.store.get(&head_key(profile)).ok()??;
-        let newline = raw.iter().position(|&b| b == b'\n')?;
-        Head::parse(std::str::from_utf8(&raw[..newline]).ok()?)
+        parse_head(&self.store.get(&head_key(profile)).ok()??)
     }
 
     /// Best effort: a leftover chunk is harmless (nothing points at it).

@@ -72,6 +72,17 @@ pub struct TokenResponse {
     pub scope: Option<String>,
 }
 
+impl TokenResponse {
+    /// The scopes granted: the response's `scope`, or `requested` when the
+    /// provider omits it (RFC 6749 §5.1: then it granted what was asked).
+    pub fn granted_scopes(&self, requested: &[String]) -> Vec<String> {
+        match &self.scope {
+            Some(s) => s.split_whitespace().map(str::to_owned).collect(),
+            None => requested.to_vec(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct RawTokenResponse {
     access_token: String,
