@@ -5,7 +5,7 @@ use jsonwebtoken::Algorithm;
 use serde_json::json;
 
 use crate::forge::{jwk, Behaviour, Forge, Signing, TokenMode};
-use crate::support::{failed, json, keyring_has, ok, Workspace};
+use crate::support::{failed, json, keyring_has, keyring_listing, ok, Workspace};
 
 const CLIENT: &str = "tessera-test";
 
@@ -564,12 +564,7 @@ fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
         out["id_token_claims"]["groups"].as_array().unwrap().len(),
         150
     );
-    let listing = std::process::Command::new("secret-tool")
-        .args(["search", "--all", "service", "tessera"])
-        .output()
-        .unwrap();
-    let listing = String::from_utf8_lossy(&listing.stdout).into_owned()
-        + &String::from_utf8_lossy(&listing.stderr);
+    let listing = keyring_listing();
     let chunks = listing
         .lines()
         .filter(|l| l.contains("attribute.username = session:forged-big:"))
@@ -587,12 +582,7 @@ fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
     let shown = json(&ws.tessera(&["profiles", "show", "forged-big", "--json"]));
     assert_eq!(shown["session"]["subject"], "forge-user");
     ok(&ws.tessera(&["logout", "--profile", "forged-big"]));
-    let listing = std::process::Command::new("secret-tool")
-        .args(["search", "--all", "service", "tessera"])
-        .output()
-        .unwrap();
-    let listing = String::from_utf8_lossy(&listing.stdout).into_owned()
-        + &String::from_utf8_lossy(&listing.stderr);
+    let listing = keyring_listing();
     assert!(
         !listing.contains("session:forged-big"),
         "logout removes every chunk"

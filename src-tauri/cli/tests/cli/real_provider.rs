@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    failed, http, json, keyring_has, ok, stored_refresh_token, LocalProvider, Workspace,
+    call_api, failed, http, json, keyring_has, ok, stored_refresh_token, LocalProvider, Workspace,
 };
 
 fn login(
@@ -84,19 +84,9 @@ fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
         out["access_token"],
         "token prints the stored access token"
     );
-    let (status, body) = http(
-        "GET",
-        &format!("{}/api/me", p.issuer),
-        &[("Authorization", &format!("Bearer {}", token.trim()))],
-        "",
-    );
+    let (status, body) = call_api(&p.issuer, "/api/me", &token);
     assert_eq!(status, 200, "the demo API accepts the token: {body}");
-    let (status, _) = http(
-        "GET",
-        &format!("{}/api/admin", p.issuer),
-        &[("Authorization", &format!("Bearer {}", token.trim()))],
-        "",
-    );
+    let (status, _) = call_api(&p.issuer, "/api/admin", &token);
     assert_eq!(status, 403, "the demo user lacks the admin role");
 
     let profiles = json(&ws.tessera(&["profiles", "list", "--json"]));
@@ -161,12 +151,7 @@ fn token_refreshes_when_the_access_token_is_about_to_expire() {
         first["access_token"],
         "a token within 30 s of expiry is refreshed first"
     );
-    let (status, _) = http(
-        "GET",
-        &format!("{}/api/me", p.issuer),
-        &[("Authorization", &format!("Bearer {}", second.trim()))],
-        "",
-    );
+    let (status, _) = call_api(&p.issuer, "/api/me", &second);
     assert_eq!(status, 200, "the refreshed token works");
     ok(&ws.tessera(&["logout", "--profile", "real-auto"]));
 }
@@ -213,12 +198,7 @@ fn logout_with_revoke_revokes_at_the_provider_and_deletes_the_session() {
         !keyring_has("session:real-revoke"),
         "the keyring entry is gone"
     );
-    let (status, _) = http(
-        "GET",
-        &format!("{}/api/me", p.issuer),
-        &[("Authorization", &format!("Bearer {at}"))],
-        "",
-    );
+    let (status, _) = call_api(&p.issuer, "/api/me", &at);
     assert_eq!(status, 401, "the revoked access token no longer works");
     let form = format!("grant_type=refresh_token&client_id=tessera&refresh_token={rt}");
     let (status, _) = http(

@@ -236,6 +236,25 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> (u
     (status, body)
 }
 
+/// GET a demo API path with a bearer token; returns status and body.
+pub fn call_api(issuer: &str, path: &str, token: &str) -> (u16, String) {
+    http(
+        "GET",
+        &format!("{issuer}{path}"),
+        &[("Authorization", &format!("Bearer {}", token.trim()))],
+        "",
+    )
+}
+
+/// Every Tessera item in the keyring, as `secret-tool search --all` lists them.
+pub fn keyring_listing() -> String {
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "service", "tessera"])
+        .output()
+        .expect("run secret-tool");
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
 /// The refresh token inside the stored session, read with libsecret's tool.
 pub fn stored_refresh_token(profile: &str) -> Option<String> {
     let out = Command::new("secret-tool")
