@@ -323,11 +323,13 @@ async fn login(engine: &Engine, args: LoginArgs) -> CliResult {
     apply_overrides(&mut profile, &args);
     let launcher = browser_for(args.browser.as_deref(), profile.browser.as_deref())?;
     let progress = |step: LoginProgress| match step {
-        LoginProgress::BrowserOpened { url, redirect_uri } => {
+        LoginProgress::BrowserOpened {
+            url, redirect_uri, ..
+        } => {
             eprintln!("Opened the browser to sign in (waiting for {redirect_uri}).");
             eprintln!("If it did not open, visit:\n  {url}");
         }
-        LoginProgress::BrowserFailed { url, reason } => {
+        LoginProgress::BrowserFailed { url, reason, .. } => {
             eprintln!("{reason}");
             eprintln!("Open this URL to sign in:\n  {url}");
         }
@@ -344,6 +346,8 @@ async fn login(engine: &Engine, args: LoginArgs) -> CliResult {
                 .map(Duration::from_secs)
                 .unwrap_or(DEFAULT_LOGIN_TIMEOUT),
             progress: &progress,
+            scheme_redirects: None,
+            preflight: false,
         })
         .await
         .map_err(fail)?;

@@ -97,6 +97,24 @@ pub enum DiscoveryError {
     BadJwks,
 }
 
+/// Microsoft Entra's multi-tenant endpoints (`…/common/v2.0`) serve an
+/// issuer template, `https://login.microsoftonline.com/{tenantid}/v2.0`. The
+/// configured issuer matches it when it fills the placeholder with one path
+/// segment; each ID token's `iss` is then checked against the template with
+/// the token's own `tid` ([`crate::validate`]).
+pub fn tenant_template_matches(template: &str, configured: &str) -> bool {
+    let Some((prefix, suffix)) = template.split_once(TENANT_PLACEHOLDER) else {
+        return false;
+    };
+    configured.len() > prefix.len() + suffix.len()
+        && configured.starts_with(prefix)
+        && configured.ends_with(suffix)
+        && !configured[prefix.len()..configured.len() - suffix.len()].contains('/')
+}
+
+/// Microsoft's placeholder in a multi-tenant issuer.
+pub const TENANT_PLACEHOLDER: &str = "{tenantid}";
+
 /// The discovery URL for an issuer (no double slash for a trailing `/`).
 pub fn discovery_url(issuer: &str) -> Result<Url, DiscoveryError> {
     let base = issuer.trim_end_matches('/');
@@ -168,7 +186,9 @@ pub async fn resolve(
                 &serde_json::to_vec(&raw).unwrap_or_default(),
             )?;
             meta.raw = raw;
-            if meta.issuer != profile.issuer {
+            if meta.issuer != profile.issuer
+                && !tenant_template_matches(&meta.issuer, &profile.issuer)
+            {
                 cache.remove(url.as_str());
                 return Err(DiscoveryError::IssuerMismatch {
                     expected: profile.issuer.clone(),
@@ -262,4 +282,279 @@ pub async fn fetch_jwks(
         cache.remove(url.as_str());
         DiscoveryError::BadJwks
     })
+}
+
+/// How well a provider supports something Tessera uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapabilityStatus {
+    /// Advertised and usable.
+    Supported,
+    /// Not offered; the matching feature is unavailable.
+    Missing,
+    /// Offered in a way that weakens security, or not advertised where it should be.
+    Risky,
+}
+
+/// One row of a provider's capability summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Capability {
+    /// Stable id.
+    pub id: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// Status.
+    pub status: CapabilityStatus,
+    /// One line of detail.
+    pub detail: String,
+}
+
+/// A provider's discovery document, checked, with its capability summary.
+#[derive(Debug, Clone)]
+pub struct ProviderReport {
+    /// The issuer the document names.
+    pub issuer: String,
+    /// Where it was fetched.
+    pub discovery_url: String,
+    /// What the provider supports.
+    pub capabilities: Vec<Capability>,
+    /// The parsed metadata (with `raw`).
+    pub metadata: ProviderMetadata,
+}
+
+/// Fetches a discovery document from an issuer or a full
+/// `…/.well-known/openid-configuration` URL, bypassing the cache, and
+/// summarises what the provider supports. Unlike [`resolve`], a missing PKCE
+/// S256 or a plain-http endpoint is reported, not refused: the user is
+/// looking at the provider, not signing in yet.
+pub async fn inspect(
+    http: &Http,
+    url: &str,
+    allow_insecure_http: bool,
+) -> Result<ProviderReport, DiscoveryError> {
+    let trimmed = url.trim();
+    let url = if trimmed.contains("/.well-known/") {
+        Url::parse(trimmed).map_err(|_| DiscoveryError::BadUrl {
+            field: "discovery URL",
+        })?
+    } else {
+        discovery_url(trimmed)?
+    };
+    check_endpoint_url(Endpoint::Discovery, &url, allow_insecure_http)?;
+    let response = http
+        .send(HttpRequest::get(Endpoint::Discovery, url.clone()))
+        .await?;
+    let raw: Value = parse_json(Endpoint::Discovery, &response.body)?;
+    let mut meta: ProviderMetadata = parse_json(Endpoint::Discovery, &response.body)?;
+    meta.raw = raw;
+    let mut capabilities = capabilities(&meta);
+    let expected = discovery_url(&meta.issuer)
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let from_template = meta.issuer.contains(TENANT_PLACEHOLDER)
+        && url.as_str().ends_with("/.well-known/openid-configuration")
+        && tenant_template_matches(
+            &meta.issuer,
+            url.as_str()
+                .trim_end_matches("/.well-known/openid-configuration"),
+        );
+    capabilities.insert(
+        0,
+        if expected == url.as_str() || from_template {
+            Capability {
+                id: "issuer",
+                label: "Issuer matches the discovery URL",
+                status: CapabilityStatus::Supported,
+                detail: if from_template {
+                    format!("{} is a tenant template; each token's iss is checked against its tid", meta.issuer)
+                } else {
+                    format!("issuer is {}", meta.issuer)
+                },
+            }
+        } else {
+            Capability {
+                id: "issuer",
+                label: "Issuer matches the discovery URL",
+                status: CapabilityStatus::Risky,
+                detail: format!(
+                    "the document at {url} names issuer {}, whose discovery URL is {expected}; sign-in will refuse a mismatch",
+                    meta.issuer
+                ),
+            }
+        },
+    );
+    Ok(ProviderReport {
+        issuer: meta.issuer.clone(),
+        discovery_url: url.to_string(),
+        capabilities,
+        metadata: meta,
+    })
+}
+
+/// The capability summary of provider metadata.
+pub fn capabilities(meta: &ProviderMetadata) -> Vec<Capability> {
+    use CapabilityStatus::*;
+    let row = |id, label, status, detail: &str| Capability {
+        id,
+        label,
+        status,
+        detail: detail.to_string(),
+    };
+    let endpoint = |id, label, value: &Option<String>, missing: &str| match value {
+        Some(url) => row(id, label, Supported, url),
+        None => row(id, label, Missing, missing),
+    };
+    let list = |key: &str| -> Vec<String> {
+        meta.raw
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    out.push(match &meta.code_challenge_methods_supported {
+        Some(m) if m.iter().any(|x| x == "S256") => row("pkce_s256", "PKCE S256", Supported, "code_challenge_methods_supported lists S256"),
+        Some(m) => row("pkce_s256", "PKCE S256", Missing, &format!("only {} advertised; Tessera refuses to sign in without S256", m.join(", "))),
+        None => row("pkce_s256", "PKCE S256", Risky, "not advertised; Tessera sends S256 anyway, but cannot tell whether the provider enforces it"),
+    });
+    out.push(if meta.authorization_response_iss_parameter_supported {
+        row(
+            "iss_parameter",
+            "Issuer in authorization response (RFC 9207)",
+            Supported,
+            "the callback's iss is checked against the issuer",
+        )
+    } else {
+        row(
+            "iss_parameter",
+            "Issuer in authorization response (RFC 9207)",
+            Missing,
+            "mix-up defence rests on the ID token's iss and the per-profile redirect",
+        )
+    });
+    let algs = &meta.id_token_signing_alg_values_supported;
+    out.push(if algs.iter().any(|a| a == "none") {
+        row(
+            "id_token_algs",
+            "ID token signing",
+            Risky,
+            &format!(
+                "advertises alg none ({}); Tessera refuses unsigned tokens",
+                algs.join(", ")
+            ),
+        )
+    } else if !algs.is_empty() && algs.iter().all(|a| a.starts_with("HS")) {
+        row(
+            "id_token_algs",
+            "ID token signing",
+            Risky,
+            &format!(
+                "only symmetric {} : tokens are verifiable only with the client secret",
+                algs.join(", ")
+            ),
+        )
+    } else if algs.is_empty() {
+        row(
+            "id_token_algs",
+            "ID token signing",
+            Risky,
+            "id_token_signing_alg_values_supported is missing",
+        )
+    } else {
+        row(
+            "id_token_algs",
+            "ID token signing",
+            Supported,
+            &algs.join(", "),
+        )
+    });
+    out.push(endpoint(
+        "userinfo",
+        "Userinfo",
+        &meta.userinfo_endpoint,
+        "no userinfo endpoint: claims come from the ID token only",
+    ));
+    let grants = meta
+        .grant_types_supported
+        .clone()
+        .unwrap_or_else(|| vec!["authorization_code".into(), "implicit".into()]);
+    out.push(if grants.iter().any(|g| g == "refresh_token") {
+        row(
+            "refresh",
+            "Refresh tokens",
+            Supported,
+            "grant_types_supported lists refresh_token",
+        )
+    } else {
+        row(
+            "refresh",
+            "Refresh tokens",
+            Missing,
+            "refresh_token is not a supported grant: sign in again when the token expires",
+        )
+    });
+    out.push(endpoint(
+        "revocation",
+        "Revocation (RFC 7009)",
+        &meta.revocation_endpoint,
+        "sign-out can only forget tokens locally",
+    ));
+    out.push(endpoint(
+        "introspection",
+        "Introspection (RFC 7662)",
+        &meta.introspection_endpoint,
+        "opaque tokens cannot be inspected",
+    ));
+    out.push(endpoint(
+        "end_session",
+        "RP-initiated logout",
+        &meta.end_session_endpoint,
+        "the provider session cannot be ended from Tessera",
+    ));
+    out.push(endpoint(
+        "device_flow",
+        "Device authorization (RFC 8628)",
+        &meta.device_authorization_endpoint,
+        "no device flow",
+    ));
+    let response_types = list("response_types_supported");
+    if response_types
+        .iter()
+        .any(|t| t.split(' ').any(|p| p == "token"))
+    {
+        out.push(row(
+            "implicit",
+            "Implicit flow",
+            Risky,
+            "offers response_type token: RFC 9700 says not to use it (Tessera never does)",
+        ));
+    }
+    let insecure: Vec<&str> = [
+        Some(&meta.authorization_endpoint),
+        meta.token_endpoint.as_ref(),
+        Some(&meta.jwks_uri),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|u| {
+        Url::parse(u)
+            .map(|u| check_endpoint_url(Endpoint::Token, &u, false).is_err())
+            .unwrap_or(true)
+    })
+    .map(String::as_str)
+    .collect();
+    if !insecure.is_empty() {
+        out.push(row(
+            "transport",
+            "TLS",
+            Risky,
+            &format!("plain http off loopback: {}", insecure.join(", ")),
+        ));
+    }
+    out
 }

@@ -119,6 +119,11 @@ impl Engine {
         self
     }
 
+    /// The injected HTTP client, if any.
+    pub(crate) fn http_client(&self) -> Option<Arc<dyn HttpClient>> {
+        self.http.clone()
+    }
+
     /// The directories in use.
     pub fn paths(&self) -> &Paths {
         &self.paths

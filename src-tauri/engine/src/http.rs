@@ -44,6 +44,8 @@ pub enum Endpoint {
     Introspection,
     /// A protected API called with the access token.
     Api,
+    /// The signed-in user's `picture` (fetched without a token).
+    Picture,
 }
 
 impl fmt::Display for Endpoint {
@@ -58,6 +60,7 @@ impl fmt::Display for Endpoint {
             Endpoint::Revocation => "revocation endpoint",
             Endpoint::Introspection => "introspection endpoint",
             Endpoint::Api => "API",
+            Endpoint::Picture => "profile picture",
         })
     }
 }

@@ -13,6 +13,9 @@
 
 use std::time::Duration;
 
+use tokio::sync::mpsc;
+use url::Url;
+
 use serde_json::{Map, Value};
 
 use crate::authorize;
@@ -21,9 +24,10 @@ use crate::callback::{self, CallbackError};
 use crate::discovery::{self, DiscoveryError};
 use crate::engine::Engine;
 use crate::http::{Deadline, HttpError};
+use crate::http::{Endpoint, Http, HttpRequest};
 use crate::jwt::decode_unverified;
 use crate::lock::LockError;
-use crate::loopback::{ListenError, LoopbackListener, Page};
+use crate::loopback::{Callback, ListenError, LoopbackListener, Page};
 use crate::profile::{Profile, ProfileError, ProfileFile, Redirect};
 use crate::secret::SecretString;
 use crate::session::{Session, SessionStore};
@@ -46,6 +50,14 @@ pub struct LoginRequest<'a> {
     pub timeout: Duration,
     /// Progress for the host to show.
     pub progress: &'a (dyn Fn(LoginProgress) + Send + Sync),
+    /// Where a desktop host forwards URLs the OS delivered for a custom-scheme
+    /// redirect. `None` refuses custom-scheme profiles.
+    pub scheme_redirects: Option<mpsc::Receiver<String>>,
+    /// Send the authorization request once without the browser first, so a
+    /// refused client id or redirect URI fails at once with the provider's
+    /// reason instead of leaving the user to wait for a redirect that never
+    /// comes. The provider sees one extra request with public values.
+    pub preflight: bool,
 }
 
 /// Steps a host may show while the user signs in.
@@ -58,11 +70,17 @@ pub enum LoginProgress {
         url: String,
         /// Where the browser will come back.
         redirect_uri: String,
+        /// How long Tessera waits for it.
+        wait: Duration,
     },
     /// The browser could not be opened; the user can open the URL by hand.
     BrowserFailed {
         /// The authorization URL.
         url: String,
+        /// Where the browser will come back.
+        redirect_uri: String,
+        /// How long Tessera waits for it.
+        wait: Duration,
         /// Why.
         reason: String,
     },
@@ -125,6 +143,31 @@ pub enum LoginError {
     /// No ID token came back.
     #[error("the token endpoint returned no id_token; check that the scopes include openid")]
     NoIdToken,
+    /// The provider answered the authorization request with an error page
+    /// naming the redirect URI (found by the preflight).
+    #[error("the provider refused the redirect URI {redirect_uri} ({reason}); register exactly this URI for client {client_id}, or change the profile's redirect")]
+    RedirectUriRejected {
+        /// The URI to register.
+        redirect_uri: String,
+        /// Client.
+        client_id: String,
+        /// The provider's error code or HTTP status.
+        reason: String,
+    },
+    /// The provider refused the client (found by the preflight).
+    #[error("the provider refused client id {client_id} ({reason}); check the client id in the profile and that the client is enabled for the authorization code flow")]
+    ClientRejected {
+        /// Client.
+        client_id: String,
+        /// The provider's error code or HTTP status.
+        reason: String,
+    },
+    /// The provider refused the authorization request for another reason.
+    #[error("the provider refused the authorization request ({reason}); check the profile's scopes and parameters")]
+    AuthorizationRefused {
+        /// The provider's error code or HTTP status.
+        reason: String,
+    },
     /// The command line cannot receive a custom-scheme redirect.
     #[error("profile redirects to {0}, a custom scheme only the Tessera desktop app receives; use a loopback redirect (--redirect-port 0) on the command line")]
     CustomSchemeNeedsApp(String),
@@ -139,40 +182,52 @@ impl Engine {
             browser,
             timeout,
             progress,
+            scheme_redirects,
+            preflight,
         } = request;
         profile.validate()?;
         let deadline = Deadline::after(timeout);
         let http = self.http_for(&profile)?.with_deadline(deadline);
         let meta = discovery::resolve(&http, &self.cache(), &profile).await?;
 
-        let (port, path) = match &profile.redirect {
-            Redirect::Loopback { port, path } => (*port, path.clone()),
-            Redirect::CustomScheme { uri } => {
-                return Err(LoginError::CustomSchemeNeedsApp(uri.clone()))
+        let (arrival, redirect_uri) = match &profile.redirect {
+            Redirect::Loopback { port, path } => {
+                let listener = LoopbackListener::bind(*port, path).await?;
+                let uri = listener.redirect_uri().to_string();
+                (Arrival::Loopback(listener), uri)
             }
+            Redirect::CustomScheme { uri } => match scheme_redirects {
+                Some(urls) => (Arrival::Scheme(urls), uri.clone()),
+                None => return Err(LoginError::CustomSchemeNeedsApp(uri.clone())),
+            },
         };
-        let listener = LoopbackListener::bind(port, &path).await?;
-        let redirect_uri = listener.redirect_uri().to_string();
         let auth = authorize::build(
             &meta.url(&meta.authorization_endpoint)?,
             &profile,
             &redirect_uri,
         );
         let url = auth.url.to_string();
+        if preflight {
+            check_authorization_request(&http, &auth.url, &profile.client_id, &redirect_uri)
+                .await?;
+        }
+        let wait = deadline.remaining().unwrap_or(timeout);
         match browser.open(&url) {
             Ok(()) => progress(LoginProgress::BrowserOpened {
                 url: url.clone(),
                 redirect_uri: redirect_uri.clone(),
+                wait,
             }),
             Err(e) => progress(LoginProgress::BrowserFailed {
                 url: url.clone(),
+                redirect_uri: redirect_uri.clone(),
+                wait,
                 reason: e.to_string(),
             }),
         }
 
-        let wait = deadline.remaining().unwrap_or(timeout);
         let waiting = std::time::Instant::now();
-        let callback = listener.next_callback(wait).await?;
+        let callback = arrival.next(&redirect_uri, wait).await?;
         // The browser's time (it talks to the provider, not to Tessera): logged
         // so that benchmarks can tell Tessera's own time from the provider's.
         tracing::debug!(
@@ -237,7 +292,9 @@ impl Engine {
             }
             Err(e) => Page::Failure(e.to_string()),
         };
-        callback.reply(page).await;
+        if let Some(held) = callback.held {
+            held.reply(page).await;
+        }
         result
     }
 
@@ -369,4 +426,178 @@ pub(crate) fn expiry(now: i64, tokens: &TokenResponse) -> Option<i64> {
             .ok()
             .and_then(|jwt| jwt.claim_time("exp"))
     })
+}
+
+/// Where the redirect comes back.
+enum Arrival {
+    /// Tessera's own 127.0.0.1 listener.
+    Loopback(LoopbackListener),
+    /// URLs the OS handed to the desktop app for a custom scheme.
+    Scheme(mpsc::Receiver<String>),
+}
+
+/// The redirect's parameters, and the browser request still waiting for its
+/// page when it came over loopback.
+struct Arrived {
+    params: Vec<(String, String)>,
+    held: Option<Callback>,
+}
+
+impl Arrival {
+    async fn next(self, redirect_uri: &str, wait: Duration) -> Result<Arrived, ListenError> {
+        match self {
+            Arrival::Loopback(listener) => {
+                let callback = listener.next_callback(wait).await?;
+                Ok(Arrived {
+                    params: callback.params.clone(),
+                    held: Some(callback),
+                })
+            }
+            Arrival::Scheme(mut urls) => {
+                let timed_out = || ListenError::TimedOut {
+                    redirect_uri: redirect_uri.to_string(),
+                };
+                let until = tokio::time::Instant::now() + wait;
+                loop {
+                    let received = tokio::time::timeout_at(until, urls.recv())
+                        .await
+                        .map_err(|_| timed_out())?
+                        .ok_or_else(timed_out)?;
+                    if let Some(params) = scheme_redirect_params(&received, redirect_uri) {
+                        return Ok(Arrived { params, held: None });
+                    }
+                    // Another URL for Tessera's scheme: not this sign-in's redirect.
+                    tracing::debug!("ignored a custom-scheme URL that is not the redirect URI");
+                }
+            }
+        }
+    }
+}
+
+/// The query parameters of `received` when it is `redirect_uri` plus a query.
+pub fn scheme_redirect_params(received: &str, redirect_uri: &str) -> Option<Vec<(String, String)>> {
+    let (base, _) = received.split_once('?').unwrap_or((received, ""));
+    let base = base.split('#').next().unwrap_or(base);
+    if base != redirect_uri {
+        return None;
+    }
+    let url = Url::parse(received).ok()?;
+    Some(
+        url.query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+    )
+}
+
+/// Sends the authorization request without a browser. A provider that
+/// accepts it answers with a redirect to its login page (or the login page
+/// itself); one that refuses the client or the redirect URI answers 4xx with
+/// an error page, which must not become a redirect (RFC 6749 §4.1.2.1). The
+/// error code is picked out of the page: it names no secret.
+async fn check_authorization_request(
+    http: &Http,
+    url: &Url,
+    client_id: &str,
+    redirect_uri: &str,
+) -> Result<(), LoginError> {
+    let response = http
+        .send_raw(HttpRequest::get(Endpoint::Authorization, url.clone()))
+        .await?;
+    if !(400..500).contains(&response.status) {
+        return Ok(());
+    }
+    let body = String::from_utf8_lossy(&response.body).to_lowercase();
+    let code = oauth_error_code(&body);
+    let reason = code
+        .clone()
+        .unwrap_or_else(|| format!("HTTP {}", response.status));
+    let mentions = |word: &str| code.as_deref().unwrap_or(&body).contains(word);
+    Err(if mentions("redirect") {
+        LoginError::RedirectUriRejected {
+            redirect_uri: redirect_uri.to_string(),
+            client_id: client_id.to_string(),
+            reason,
+        }
+    } else if mentions("client") {
+        LoginError::ClientRejected {
+            client_id: client_id.to_string(),
+            reason,
+        }
+    } else {
+        LoginError::AuthorizationRefused { reason }
+    })
+}
+
+/// The first OAuth-style error code (`invalid_client`, `unauthorized_client`,
+/// `invalid_redirect_uri`, …) in an error page.
+fn oauth_error_code(body: &str) -> Option<String> {
+    const CODES: &[&str] = &[
+        "invalid_redirect_uri",
+        "redirect_uri_mismatch",
+        "invalid_client",
+        "unauthorized_client",
+        "invalid_request",
+        "invalid_scope",
+        "unsupported_response_type",
+        "access_denied",
+    ];
+    CODES
+        .iter()
+        .filter_map(|c| body.find(c).map(|at| (at, *c)))
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scheme_url_matches_only_its_exact_redirect_uri() {
+        let params = scheme_redirect_params(
+            "dev.tessera.app:/callback?code=c&state=s",
+            "dev.tessera.app:/callback",
+        )
+        .expect("the redirect URI with a query matches");
+        assert_eq!(
+            params,
+            [
+                ("code".to_string(), "c".to_string()),
+                ("state".to_string(), "s".to_string())
+            ],
+            "all query parameters are passed on"
+        );
+        assert!(
+            scheme_redirect_params("dev.tessera.app:/other?code=c", "dev.tessera.app:/callback")
+                .is_none(),
+            "another path is not the redirect"
+        );
+        assert!(
+            scheme_redirect_params(
+                "dev.tessera.appx:/callback?code=c",
+                "dev.tessera.app:/callback"
+            )
+            .is_none(),
+            "another scheme is not the redirect"
+        );
+    }
+
+    #[test]
+    fn error_pages_are_read_for_the_first_oauth_error_code() {
+        assert_eq!(
+            oauth_error_code("<p>invalid_redirect_uri: redirect_uri did not match</p>").as_deref(),
+            Some("invalid_redirect_uri"),
+            "the code that appears first wins"
+        );
+        assert_eq!(
+            oauth_error_code("error 401: invalid_client").as_deref(),
+            Some("invalid_client"),
+            "Google-style pages"
+        );
+        assert_eq!(
+            oauth_error_code("something broke"),
+            None,
+            "no code, no guess"
+        );
+    }
 }

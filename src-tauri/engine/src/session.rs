@@ -63,6 +63,18 @@ impl Session {
         }
     }
 
+    /// When a host that keeps running (the desktop app) should refresh ahead
+    /// of expiry: a fifth of the token's lifetime before it ends, at least
+    /// [`REFRESH_MARGIN_SECS`] and at most five minutes before. `None` without
+    /// a refresh token or an expiry.
+    pub fn refresh_at(&self) -> Option<UnixTime> {
+        let exp = self.expires_at?;
+        self.refresh_token.as_ref()?;
+        let lifetime = (exp - self.obtained_at).max(0);
+        let lead = (lifetime / 5).clamp(REFRESH_MARGIN_SECS, 300);
+        Some((exp - lead).max(self.obtained_at))
+    }
+
     /// The ID token's claims (validated at sign-in; decoded here only to show them).
     pub fn id_token_claims(&self) -> Option<Map<String, Value>> {
         let token = self.id_token.as_ref()?;

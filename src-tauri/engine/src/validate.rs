@@ -12,6 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::clock::{format_utc, UnixTime};
+use crate::discovery::TENANT_PLACEHOLDER;
 use crate::jwks::{algorithm, JwkSet, ASYMMETRIC_ALGS, HMAC_ALGS};
 use crate::jwt::{UnverifiedJwt, B64URL};
 use crate::secret::SecretString;
@@ -301,6 +302,10 @@ fn check_signature(
 
 fn check_issuer(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut ValidationReport) {
     let (id, name) = ("issuer", "Issuer");
+    if expect.issuer.contains(TENANT_PLACEHOLDER) {
+        report.push(check_tenant_issuer(jwt, expect.issuer));
+        return;
+    }
     let check = match jwt.claim_str("iss") {
         Some(iss) if iss == expect.issuer => Check::pass(id, name, format!("iss is {iss}")),
         Some(iss) => Check::fail(
@@ -315,6 +320,37 @@ fn check_issuer(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut Val
         None => Check::fail(id, name, "ID token has no iss claim"),
     };
     report.push(check);
+}
+
+/// A multi-tenant issuer template: `iss` must be the template filled in with
+/// the token's own `tid`, so a token from one tenant cannot pose as another.
+fn check_tenant_issuer(jwt: &UnverifiedJwt, template: &str) -> Check {
+    let (id, name) = ("issuer", "Issuer");
+    let Some(tid) = jwt
+        .claim_str("tid")
+        .filter(|t| !t.is_empty() && !t.contains('/'))
+    else {
+        return Check::fail(
+            id,
+            name,
+            format!("the provider's issuer is the template {template}, but the ID token has no usable tid claim to fill it in"),
+        );
+    };
+    let expected = template.replace(TENANT_PLACEHOLDER, tid);
+    match jwt.claim_str("iss") {
+        Some(iss) if iss == expected => Check::pass(
+            id,
+            name,
+            format!("iss is {iss} (the provider's tenant template with tid {tid})"),
+        ),
+        Some(iss) => Check::fail(
+            id,
+            name,
+            format!("ID token issuer mismatch: expected {expected} (template {template} with tid {tid}), got {iss}"),
+        )
+        .with_values(&expected, iss),
+        None => Check::fail(id, name, "ID token has no iss claim"),
+    }
 }
 
 fn check_audience(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut ValidationReport) {

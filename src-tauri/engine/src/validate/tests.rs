@@ -410,3 +410,76 @@ fn every_check_is_reported_even_after_a_failure() {
         report.checks
     );
 }
+
+fn run_with_issuer(token: &str, issuer: &str) -> ValidationReport {
+    let jwt = decode_unverified(token).expect("test tokens decode");
+    let nonce = SecretString::new("n-123");
+    let expect = Expectations {
+        issuer,
+        client_id: CID,
+        nonce: NonceRule::Sent(&nonce),
+        now: NOW,
+        client_secret: None,
+        access_token: None,
+        max_age: None,
+        original: None,
+    };
+    validate_id_token(&jwt, &jwks(), &expect)
+}
+
+const ENTRA_TEMPLATE: &str = "https://login.microsoftonline.com/{tenantid}/v2.0";
+
+#[test]
+fn a_tenant_template_issuer_accepts_the_iss_of_the_tokens_own_tenant() {
+    let mut c = claims();
+    c["tid"] = json!("9188040d-6c67-4c5b-b112-36a304b66dad");
+    c["iss"] = json!("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0");
+    let report = run_with_issuer(&sign("RS256", Some("test-rsa-1"), &c), ENTRA_TEMPLATE);
+    assert!(report.passed(), "{}", failure(&report));
+}
+
+#[test]
+fn a_tenant_template_issuer_refuses_an_iss_from_another_tenant_or_no_tid() {
+    let mut c = claims();
+    c["tid"] = json!("aaaaaaaa-0000-0000-0000-000000000000");
+    c["iss"] = json!("https://login.microsoftonline.com/bbbbbbbb-0000-0000-0000-000000000000/v2.0");
+    let report = run_with_issuer(&sign("RS256", Some("test-rsa-1"), &c), ENTRA_TEMPLATE);
+    assert!(
+        failure(&report).starts_with(
+            "ID token issuer mismatch: expected https://login.microsoftonline.com/aaaaaaaa-"
+        ),
+        "iss must be the template filled with the token's own tid: {}",
+        failure(&report)
+    );
+    c.as_object_mut().unwrap().remove("tid");
+    let report = run_with_issuer(&sign("RS256", Some("test-rsa-1"), &c), ENTRA_TEMPLATE);
+    assert!(
+        failure(&report).contains("no usable tid claim"),
+        "without tid the template cannot be filled: {}",
+        failure(&report)
+    );
+}
+
+#[test]
+fn tenant_templates_match_one_path_segment_only() {
+    use crate::discovery::tenant_template_matches;
+    assert!(
+        tenant_template_matches(
+            ENTRA_TEMPLATE,
+            "https://login.microsoftonline.com/common/v2.0"
+        ),
+        "common fills the placeholder"
+    );
+    assert!(
+        !tenant_template_matches(ENTRA_TEMPLATE, "https://login.microsoftonline.com/a/b/v2.0"),
+        "two segments must not match"
+    );
+    assert!(
+        !tenant_template_matches(ENTRA_TEMPLATE, "https://evil.test/common/v2.0"),
+        "another host must not match"
+    );
+    assert!(
+        !tenant_template_matches("https://idp.test", "https://idp.test"),
+        "an issuer without a placeholder is not a template"
+    );
+}
