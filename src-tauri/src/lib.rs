@@ -1,13 +1,113 @@
-//! Tessera's desktop shell: the Tauri builder and nothing else. The window,
-//! the tray, the commands and the events are thin hosts over
+//! Tessera's desktop shell: the Tauri builder and its wiring, nothing else.
+//! The window, the tray, the commands and the events are thin hosts over
 //! `tessera-engine`; no OpenID Connect logic lives here.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`commands`] | one Tauri command per engine call, by panel |
+//! | [`dto`], [`error`] | what crosses IPC (TS bindings generated from them) |
+//! | [`signin`], [`signout`], [`clipboard`] | flows shared by the window and the tray |
+//! | [`tray`] | the tray icon and menu |
+//! | [`refresher`] | auto-refresh ahead of expiry |
+//! | [`deep_link`] | custom-scheme redirects from the OS |
+//! | [`events`], [`window`], [`notify`], [`state`] | plumbing |
+
+pub mod clipboard;
+pub mod commands;
+pub mod deep_link;
+pub mod dto;
+pub mod error;
+pub mod events;
+pub mod notify;
+pub mod refresher;
+pub mod signin;
+pub mod signout;
+pub mod state;
+pub mod tray;
+pub mod window;
+
+use tauri::{Manager, RunEvent, WindowEvent};
+use tessera_engine::Engine;
+
+use crate::state::Shell;
 
 /// Builds and runs the app. Errors at start-up are reported and end the
-/// process; nothing here may panic later, inside event handlers.
+/// process; nothing after that may panic, inside event handlers least of all.
 pub fn run() {
-    let result = tauri::Builder::default().run(tauri::generate_context!("tauri.conf.json"));
-    if let Err(error) = result {
-        eprintln!("tessera-desktop: could not start: {error}");
-        std::process::exit(1);
+    init_logging();
+    let engine = match Engine::system() {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("tessera-desktop: {e}");
+            std::process::exit(1);
+        }
+    };
+    let app = tauri::Builder::default()
+        // First, so a second instance hands over its arguments (a redirect
+        // URL) and exits before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            window::show(app);
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(Shell::new(engine))
+        .invoke_handler(tauri::generate_handler![
+            commands::profiles::overview,
+            commands::profiles::set_active_profile,
+            commands::profiles::presets,
+            commands::profiles::profile_get,
+            commands::profiles::profile_save,
+            commands::profiles::profile_duplicate,
+            commands::profiles::profile_remove,
+            commands::profiles::discover,
+            commands::session::sign_in,
+            commands::session::cancel_sign_in,
+            commands::session::session,
+            commands::session::session_picture,
+            commands::session::refresh_session,
+            commands::session::sign_out,
+            commands::session::copy_access_token,
+        ])
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tray::install(&handle)?;
+            deep_link::install(&handle);
+            refresher::spawn(handle.clone());
+            tauri::async_runtime::spawn(async move { events::state_changed(&handle).await });
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps Tessera in the tray; Quit is in the menu.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if !window.state::<Shell>().quit_requested() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
+        .build(tauri::generate_context!("tauri.conf.json"));
+    match app {
+        Ok(app) => app.run(|app, event| {
+            if let RunEvent::ExitRequested { api, code, .. } = event {
+                if code.is_none() && !app.state::<Shell>().quit_requested() {
+                    api.prevent_exit();
+                }
+            }
+        }),
+        Err(error) => {
+            eprintln!("tessera-desktop: could not start: {error}");
+            std::process::exit(1);
+        }
     }
+}
+
+/// `TESSERA_LOG` (e.g. `debug`) turns on logs on stderr. They name
+/// endpoints and outcomes, never a token, code, secret or verifier.
+fn init_logging() {
+    let filter = std::env::var("TESSERA_LOG").unwrap_or_else(|_| "warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
 }

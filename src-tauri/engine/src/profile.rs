@@ -150,6 +150,9 @@ pub struct Profile {
     /// Registered post-logout redirect URI, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_logout_redirect_uri: Option<String>,
+    /// The provider preset the profile was made from ([`crate::presets`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
 }
 
 fn default_scopes() -> Vec<String> {
@@ -217,6 +220,7 @@ impl Profile {
             allow_insecure_http: false,
             browser: None,
             post_logout_redirect_uri: None,
+            preset: None,
         }
     }
 

@@ -1,0 +1,5 @@
+//! Tauri commands, one module per panel. Each does one engine call and maps
+//! its types; errors cross as `{code, message}` ([`crate::error::IpcError`]).
+
+pub mod profiles;
+pub mod session;

@@ -1,0 +1,560 @@
+//! What crosses IPC: the types the window receives and sends, built from
+//! engine types. Tokens are never among them.
+//!
+//! The TypeScript side (`ui/src/lib/bindings.ts`) is generated from these
+//! types; the test at the bottom fails when it is stale and rewrites it when
+//! run with `TESSERA_UPDATE_BINDINGS=1`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tessera_engine::claims::{self, Claim};
+use tessera_engine::discovery::{self, ProviderReport as EngineReport};
+use tessera_engine::presets;
+use tessera_engine::profile::{AuthParams, ClientAuthMethod, Profile, Redirect};
+use tessera_engine::profiles::{session_user, ProfileStatus, SecretChange};
+use tessera_engine::secret::SecretString;
+use tessera_engine::session::Session;
+
+use crate::error::IpcError;
+
+/// A profile in the sidebar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ProfileSummary {
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub signed_in: bool,
+    pub user: Option<String>,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub expires_at: Option<i64>,
+}
+
+/// Every profile and the active one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Overview {
+    pub profiles: Vec<ProfileSummary>,
+    pub active: Option<String>,
+}
+
+impl Overview {
+    pub fn new(statuses: Vec<ProfileStatus>, active: Option<String>) -> Self {
+        Self {
+            profiles: statuses
+                .into_iter()
+                .map(|s| ProfileSummary {
+                    name: s.profile.name,
+                    issuer: s.profile.issuer,
+                    client_id: s.profile.client_id,
+                    signed_in: s.signed_in,
+                    user: s.user,
+                    expires_at: s.expires_at,
+                })
+                .collect(),
+            active,
+        }
+    }
+}
+
+/// Where the browser comes back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RedirectForm {
+    Loopback { port: u16, path: String },
+    CustomScheme { uri: String },
+}
+
+impl From<&Redirect> for RedirectForm {
+    fn from(r: &Redirect) -> Self {
+        match r {
+            Redirect::Loopback { port, path } => RedirectForm::Loopback {
+                port: *port,
+                path: path.clone(),
+            },
+            Redirect::CustomScheme { uri } => RedirectForm::CustomScheme { uri: uri.clone() },
+        }
+    }
+}
+
+impl From<RedirectForm> for Redirect {
+    fn from(r: RedirectForm) -> Self {
+        match r {
+            RedirectForm::Loopback { port, path } => Redirect::Loopback { port, path },
+            RedirectForm::CustomScheme { uri } => Redirect::CustomScheme { uri },
+        }
+    }
+}
+
+/// How a client secret is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    ClientSecretBasic,
+    ClientSecretPost,
+}
+
+/// The profile editor's form. `client_secret` is write-only: it is never
+/// filled in when a profile is read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ProfileForm {
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub has_client_secret: bool,
+    pub clear_client_secret: bool,
+    pub client_auth: ClientAuth,
+    pub scopes: Vec<String>,
+    pub redirect: RedirectForm,
+    pub prompt: Option<String>,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub max_age: Option<u64>,
+    pub acr_values: Option<String>,
+    pub login_hint: Option<String>,
+    pub ui_locales: Option<String>,
+    pub audience: Option<String>,
+    pub resource: Vec<String>,
+    pub allow_insecure_http: bool,
+    pub post_logout_redirect_uri: Option<String>,
+    pub preset: Option<String>,
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl ProfileForm {
+    pub fn from_profile(p: &Profile) -> Self {
+        Self {
+            name: p.name.clone(),
+            issuer: p.issuer.clone(),
+            client_id: p.client_id.clone(),
+            client_secret: None,
+            has_client_secret: p.client_secret_in_keyring,
+            clear_client_secret: false,
+            client_auth: match p.client_auth {
+                ClientAuthMethod::ClientSecretBasic => ClientAuth::ClientSecretBasic,
+                ClientAuthMethod::ClientSecretPost => ClientAuth::ClientSecretPost,
+            },
+            scopes: p.scopes.clone(),
+            redirect: (&p.redirect).into(),
+            prompt: p.params.prompt.clone(),
+            max_age: p.params.max_age,
+            acr_values: p.params.acr_values.clone(),
+            login_hint: p.params.login_hint.clone(),
+            ui_locales: p.params.ui_locales.clone(),
+            audience: p.params.audience.clone(),
+            resource: p.params.resource.clone(),
+            allow_insecure_http: p.allow_insecure_http,
+            post_logout_redirect_uri: p.post_logout_redirect_uri.clone(),
+            preset: p.preset.clone(),
+        }
+    }
+
+    /// The profile to save over `existing` (whose fields the form does not
+    /// cover, such as manual endpoints, are kept) and the secret change.
+    pub fn into_profile(self, existing: Option<Profile>) -> (Profile, SecretChange) {
+        let mut p = existing.unwrap_or_else(|| Profile::new(&self.name, "", ""));
+        p.name = self.name.trim().to_string();
+        p.issuer = self.issuer.trim().to_string();
+        p.client_id = self.client_id.trim().to_string();
+        p.client_auth = match self.client_auth {
+            ClientAuth::ClientSecretBasic => ClientAuthMethod::ClientSecretBasic,
+            ClientAuth::ClientSecretPost => ClientAuthMethod::ClientSecretPost,
+        };
+        p.scopes = self.scopes;
+        p.redirect = self.redirect.into();
+        p.params = AuthParams {
+            prompt: non_empty(self.prompt),
+            max_age: self.max_age,
+            acr_values: non_empty(self.acr_values),
+            login_hint: non_empty(self.login_hint),
+            ui_locales: non_empty(self.ui_locales),
+            audience: non_empty(self.audience),
+            resource: self
+                .resource
+                .into_iter()
+                .filter(|r| !r.trim().is_empty())
+                .collect(),
+            claims: p.params.claims.take(),
+        };
+        p.allow_insecure_http = self.allow_insecure_http;
+        p.post_logout_redirect_uri = non_empty(self.post_logout_redirect_uri);
+        p.preset = non_empty(self.preset);
+        let secret = match (non_empty(self.client_secret), self.clear_client_secret) {
+            (Some(s), _) => SecretChange::Set(SecretString::new(s)),
+            (None, true) => SecretChange::Clear,
+            (None, false) => SecretChange::Keep,
+        };
+        (p, secret)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PresetField {
+    pub key: String,
+    pub label: String,
+    pub placeholder: String,
+    pub default: String,
+    pub help: String,
+}
+
+/// A provider preset for the editor.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Preset {
+    pub id: String,
+    pub name: String,
+    pub issuer_template: String,
+    pub fields: Vec<PresetField>,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub redirect: RedirectForm,
+    pub needs_client_secret: bool,
+    pub notes: Vec<String>,
+}
+
+impl From<presets::Preset> for Preset {
+    fn from(p: presets::Preset) -> Self {
+        Self {
+            id: p.id.into(),
+            name: p.name.into(),
+            issuer_template: p.issuer_template.into(),
+            fields: p
+                .fields
+                .into_iter()
+                .map(|f| PresetField {
+                    key: f.key.into(),
+                    label: f.label.into(),
+                    placeholder: f.placeholder.into(),
+                    default: f.default.into(),
+                    help: f.help.into(),
+                })
+                .collect(),
+            client_id: p.client_id.into(),
+            scopes: p.scopes.into_iter().map(String::from).collect(),
+            redirect: (&p.redirect).into(),
+            needs_client_secret: p.needs_client_secret,
+            notes: p.notes.into_iter().map(String::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum CapabilityStatus {
+    Supported,
+    Missing,
+    Risky,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Capability {
+    pub id: String,
+    pub label: String,
+    pub status: CapabilityStatus,
+    pub detail: String,
+}
+
+/// A provider's discovery document and what it supports.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ProviderReport {
+    pub issuer: String,
+    pub discovery_url: String,
+    pub capabilities: Vec<Capability>,
+    #[cfg_attr(test, ts(type = "JsonValue"))]
+    pub metadata: Value,
+}
+
+impl From<EngineReport> for ProviderReport {
+    fn from(r: EngineReport) -> Self {
+        Self {
+            issuer: r.issuer,
+            discovery_url: r.discovery_url,
+            capabilities: r
+                .capabilities
+                .into_iter()
+                .map(|c| Capability {
+                    id: c.id.into(),
+                    label: c.label.into(),
+                    status: match c.status {
+                        discovery::CapabilityStatus::Supported => CapabilityStatus::Supported,
+                        discovery::CapabilityStatus::Missing => CapabilityStatus::Missing,
+                        discovery::CapabilityStatus::Risky => CapabilityStatus::Risky,
+                    },
+                    detail: c.detail,
+                })
+                .collect(),
+            metadata: r.metadata.raw,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimSource {
+    IdToken,
+    Userinfo,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    Text,
+    Time,
+    Url,
+    Email,
+    Bool,
+    List,
+    Object,
+    Number,
+}
+
+/// One claim of the profile view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ClaimView {
+    pub name: String,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    #[cfg_attr(test, ts(type = "JsonValue"))]
+    pub value: Value,
+    pub kind: ClaimKind,
+    pub source: ClaimSource,
+    pub differs: bool,
+}
+
+impl From<Claim> for ClaimView {
+    fn from(c: Claim) -> Self {
+        use claims::{ClaimKind as K, ClaimSource as S};
+        Self {
+            name: c.name,
+            label: c.label.map(String::from),
+            description: c.description.map(String::from),
+            value: c.value,
+            kind: match c.kind {
+                K::Text => ClaimKind::Text,
+                K::Time => ClaimKind::Time,
+                K::Url => ClaimKind::Url,
+                K::Email => ClaimKind::Email,
+                K::Bool => ClaimKind::Bool,
+                K::Number => ClaimKind::Number,
+                K::List => ClaimKind::List,
+                K::Object => ClaimKind::Object,
+            },
+            source: match c.source {
+                S::IdToken => ClaimSource::IdToken,
+                S::Userinfo => ClaimSource::Userinfo,
+                S::Both => ClaimSource::Both,
+            },
+            differs: c.differs,
+        }
+    }
+}
+
+/// A signed-in session as shown: claims and token metadata, no token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SessionView {
+    pub profile: String,
+    pub issuer: String,
+    pub subject: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub has_picture: bool,
+    pub roles: Vec<String>,
+    pub groups: Vec<String>,
+    pub claims: Vec<ClaimView>,
+    #[cfg_attr(test, ts(type = "JsonValue"))]
+    pub id_token_claims: Value,
+    #[cfg_attr(test, ts(type = "JsonValue | null"))]
+    pub userinfo: Option<Value>,
+    pub scopes: Vec<String>,
+    pub token_type: String,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub expires_at: Option<i64>,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub refresh_at: Option<i64>,
+    pub has_refresh_token: bool,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub obtained_at: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub signed_in_at: i64,
+}
+
+impl SessionView {
+    pub fn new(profile: &str, session: &Session) -> Self {
+        let id_claims = session.id_token_claims().unwrap_or_default();
+        let merged = claims::merge(&id_claims, session.userinfo.as_ref());
+        Self {
+            profile: profile.to_string(),
+            issuer: session.issuer.clone(),
+            subject: session.subject.clone(),
+            display_name: session_user(session),
+            email: claims::string(&merged, "email"),
+            has_picture: claims::string(&merged, "picture").is_some(),
+            roles: claims::roles(&merged),
+            groups: claims::groups(&merged),
+            claims: merged.into_iter().map(ClaimView::from).collect(),
+            id_token_claims: Value::Object(id_claims),
+            userinfo: session.userinfo.clone().map(Value::Object),
+            scopes: session.scopes.clone(),
+            token_type: session.token_type.clone(),
+            expires_at: session.expires_at,
+            refresh_at: session.refresh_at(),
+            has_refresh_token: session.refresh_token.is_some(),
+            obtained_at: session.obtained_at,
+            signed_in_at: session.signed_in_at,
+        }
+    }
+}
+
+/// How to sign out.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SignOutMode {
+    /// Forget the tokens on this device.
+    Local,
+    /// Revoke them at the provider, then forget them.
+    Revoke,
+    /// Also end the provider's session in the browser.
+    EndSession,
+}
+
+/// Progress of the sign-in in flight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SignInPhase {
+    Waiting {
+        url: String,
+        redirect_uri: String,
+        #[cfg_attr(test, ts(type = "number"))]
+        deadline: i64,
+        browser_error: Option<String>,
+    },
+    Exchanging,
+    SignedIn {
+        user: String,
+    },
+    Failed {
+        error: IpcError,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SignInEvent {
+    pub profile: String,
+    pub phase: SignInPhase,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RefreshFailed {
+    pub profile: String,
+    pub error: IpcError,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use ts_rs::TS;
+
+    const BINDINGS: &str = "ui/src/lib/bindings.ts";
+
+    fn declarations() -> String {
+        // Unix times are i64 but fit a JS number; each such field says so.
+        let cfg = ts_rs::Config::new();
+        let decls = [
+            ErrorCode::decl(&cfg),
+            IpcError::decl(&cfg),
+            ProfileSummary::decl(&cfg),
+            Overview::decl(&cfg),
+            RedirectForm::decl(&cfg),
+            ClientAuth::decl(&cfg),
+            ProfileForm::decl(&cfg),
+            PresetField::decl(&cfg),
+            Preset::decl(&cfg),
+            CapabilityStatus::decl(&cfg),
+            Capability::decl(&cfg),
+            ProviderReport::decl(&cfg),
+            ClaimSource::decl(&cfg),
+            ClaimKind::decl(&cfg),
+            ClaimView::decl(&cfg),
+            SessionView::decl(&cfg),
+            SignOutMode::decl(&cfg),
+            SignInPhase::decl(&cfg),
+            SignInEvent::decl(&cfg),
+            RefreshFailed::decl(&cfg),
+        ];
+        let mut out = String::from(
+            "// Generated from src-tauri/src/dto.rs and error.rs by `cargo test -p tessera-desktop`\n\
+             // (TESSERA_UPDATE_BINDINGS=1 rewrites it). Do not edit by hand.\n\n\
+             export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };\n",
+        );
+        for d in decls {
+            out.push('\n');
+            out.push_str("export ");
+            out.push_str(&d);
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn the_ui_bindings_match_the_rust_types() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS);
+        let expected = declarations();
+        if std::env::var_os("TESSERA_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &expected).expect("write bindings");
+        }
+        let found = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            found == expected,
+            "{BINDINGS} is stale: run `TESSERA_UPDATE_BINDINGS=1 cargo test -p tessera-desktop --lib dto` and commit it"
+        );
+    }
+
+    #[test]
+    fn a_read_profile_form_never_carries_a_client_secret() {
+        let mut p = Profile::new("work", "https://idp.test", "app");
+        p.client_secret_in_keyring = true;
+        let form = ProfileForm::from_profile(&p);
+        assert_eq!(form.client_secret, None, "secrets are write-only");
+        assert!(form.has_client_secret, "but the form says one is stored");
+    }
+
+    #[test]
+    fn a_form_keeps_fields_it_does_not_show_and_maps_the_secret_change() {
+        let mut existing = Profile::new("work", "https://idp.test", "app");
+        existing.params.claims = Some("{\"userinfo\":{}}".into());
+        let mut form = ProfileForm::from_profile(&existing);
+        form.client_secret = Some("  s3cret ".into());
+        form.login_hint = Some("  ".into());
+        let (p, change) = form.into_profile(Some(existing));
+        assert_eq!(
+            p.params.claims.as_deref(),
+            Some("{\"userinfo\":{}}"),
+            "claims request kept"
+        );
+        assert_eq!(p.params.login_hint, None, "blank fields become absent");
+        assert!(
+            matches!(change, SecretChange::Set(s) if s.expose() == "s3cret"),
+            "trimmed secret stored"
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! Events the shell sends the window. Names live here only; payloads are
+//! DTOs, so the UI's typed listeners (ui/src/lib/ipc.ts) match them.
+
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::dto::{RefreshFailed, SignInEvent};
+use crate::state::Shell;
+
+pub const OVERVIEW: &str = "overview";
+pub const SIGN_IN: &str = "sign-in";
+pub const REFRESH_FAILED: &str = "refresh-failed";
+
+/// Sends the current overview to the window and rebuilds the tray menu.
+/// Failures are logged: a broken keyring must not take the app down.
+pub async fn state_changed(app: &AppHandle) {
+    let shell = app.state::<Shell>();
+    match shell.overview().await {
+        Ok(overview) => {
+            if let Err(e) = app.emit(OVERVIEW, &overview) {
+                tracing::warn!("could not send the overview: {e}");
+            }
+            crate::tray::update(app, &overview, shell.signing_in());
+        }
+        Err(e) => tracing::warn!("could not read profiles: {e}"),
+    }
+}
+
+pub fn sign_in(app: &AppHandle, event: &SignInEvent) {
+    if let Err(e) = app.emit(SIGN_IN, event) {
+        tracing::warn!("could not send sign-in progress: {e}");
+    }
+}
+
+pub fn refresh_failed(app: &AppHandle, event: &RefreshFailed) {
+    if let Err(e) = app.emit(REFRESH_FAILED, event) {
+        tracing::warn!("could not send a refresh failure: {e}");
+    }
+}

@@ -1,0 +1,150 @@
+//! Sign-in as the window and the tray start it: one engine login, with its
+//! progress turned into `sign-in` events, cancellable, one at a time.
+//!
+//! The engine does all of the OpenID Connect work (discovery, PKCE, the
+//! loopback listener, validation, saving). This module only runs it on a
+//! task the user can cancel and tells the window what is happening.
+
+use std::time::Duration;
+
+use tauri::{AppHandle, Manager};
+use tessera_engine::browser;
+use tessera_engine::login::DEFAULT_LOGIN_TIMEOUT;
+use tessera_engine::profile::Redirect;
+use tessera_engine::{LoginProgress, LoginRequest};
+use tokio::sync::mpsc;
+
+use crate::dto::{SessionView, SignInEvent, SignInPhase};
+use crate::error::IpcError;
+use crate::state::Shell;
+use crate::{events, notify};
+
+/// Who asked: a tray-started sign-in reports its end as a notification,
+/// since the window may be hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Window,
+    Tray,
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// Signs in to `profile` and returns the new session as shown.
+pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<SessionView, IpcError> {
+    let shell = app.state::<Shell>();
+    let settings = shell.engine.profile(Some(&profile))?;
+    let (scheme_tx, scheme_rx) = match settings.redirect {
+        Redirect::CustomScheme { .. } => {
+            crate::deep_link::register(&app);
+            let (tx, rx) = mpsc::channel(4);
+            (Some(tx), Some(rx))
+        }
+        Redirect::Loopback { .. } => (None, None),
+    };
+    let engine = shell.engine.clone();
+    let progress_app = app.clone();
+    let progress_profile = profile.clone();
+    let task = tokio::spawn(async move {
+        // The profile's own command, else TESSERA_BROWSER, else the system browser.
+        let env = std::env::var("TESSERA_BROWSER").ok();
+        let launcher = browser::launcher(settings.browser.as_deref().or(env.as_deref()))
+            .map_err(|e| IpcError::plain(e.to_string()))?;
+        let progress = move |step: LoginProgress| {
+            let phase = match step {
+                LoginProgress::BrowserOpened {
+                    url,
+                    redirect_uri,
+                    wait,
+                } => waiting(url, redirect_uri, wait, None),
+                LoginProgress::BrowserFailed {
+                    url,
+                    redirect_uri,
+                    wait,
+                    reason,
+                } => waiting(url, redirect_uri, wait, Some(reason)),
+                LoginProgress::Exchanging => SignInPhase::Exchanging,
+                _ => return,
+            };
+            events::sign_in(
+                &progress_app,
+                &SignInEvent {
+                    profile: progress_profile.clone(),
+                    phase,
+                },
+            );
+        };
+        engine
+            .login(LoginRequest {
+                profile: settings,
+                client_secret: None,
+                browser: launcher.as_ref(),
+                timeout: DEFAULT_LOGIN_TIMEOUT,
+                progress: &progress,
+                scheme_redirects: scheme_rx,
+                preflight: true,
+            })
+            .await
+            .map_err(IpcError::from)
+    });
+    let id = shell.begin_sign_in(&profile, task.abort_handle(), scheme_tx);
+    events::state_changed(&app).await;
+
+    let result = match task.await {
+        Ok(Ok(outcome)) => Ok(SessionView::new(&profile, &outcome.session)),
+        Ok(Err(e)) => Err(e),
+        Err(join) if join.is_cancelled() => Err(IpcError::cancelled()),
+        Err(join) => Err(IpcError::plain(format!(
+            "sign-in stopped unexpectedly: {join}"
+        ))),
+    };
+    shell.end_sign_in(id);
+
+    let phase = match &result {
+        Ok(view) => SignInPhase::SignedIn {
+            user: view.display_name.clone(),
+        },
+        Err(e) => SignInPhase::Failed { error: e.clone() },
+    };
+    events::sign_in(
+        &app,
+        &SignInEvent {
+            profile: profile.clone(),
+            phase,
+        },
+    );
+    events::state_changed(&app).await;
+    if origin == Origin::Tray {
+        match &result {
+            Ok(view) => notify::show(
+                &app,
+                "Signed in",
+                &format!("{} on profile {profile}", view.display_name),
+            ),
+            Err(e) if e.code == Some(crate::error::ErrorCode::Cancelled) => {}
+            Err(e) => notify::show(&app, "Sign-in failed", &e.message),
+        }
+    }
+    if result.is_ok() {
+        crate::window::show(&app);
+    }
+    result
+}
+
+fn waiting(
+    url: String,
+    redirect_uri: String,
+    wait: Duration,
+    browser_error: Option<String>,
+) -> SignInPhase {
+    SignInPhase::Waiting {
+        url,
+        redirect_uri,
+        deadline: unix_now() + wait.as_secs() as i64,
+        browser_error,
+    }
+}

@@ -1,0 +1,140 @@
+//! The shell's state: the engine, the active profile and the one sign-in in
+//! flight. Everything else (profiles, sessions) lives in the engine's files
+//! and the keyring, shared with the command line.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use tessera_engine::Engine;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use crate::dto::Overview;
+use crate::error::IpcError;
+
+/// The sign-in in flight.
+pub struct PendingSignIn {
+    pub id: u64,
+    pub profile: String,
+    abort: AbortHandle,
+    /// Where custom-scheme URLs for this sign-in go.
+    pub scheme_urls: Option<mpsc::Sender<String>>,
+}
+
+/// Managed by Tauri; shared by commands, the tray and background tasks.
+pub struct Shell {
+    pub engine: Engine,
+    active: Mutex<Option<String>>,
+    sign_in: Mutex<Option<PendingSignIn>>,
+    next_id: AtomicU64,
+    quitting: AtomicBool,
+}
+
+impl Shell {
+    pub fn new(engine: Engine) -> Self {
+        let active = engine.profiles().ok().and_then(|file| {
+            let name = file.resolve_name(None);
+            file.profiles.contains_key(&name).then_some(name)
+        });
+        Self {
+            engine,
+            active: Mutex::new(active),
+            sign_in: Mutex::new(None),
+            next_id: AtomicU64::new(1),
+            quitting: AtomicBool::new(false),
+        }
+    }
+
+    /// The active profile, if it still exists.
+    pub fn active(&self) -> Option<String> {
+        self.active.lock().ok().and_then(|a| a.clone())
+    }
+
+    pub fn set_active(&self, name: Option<String>) {
+        if let Ok(mut a) = self.active.lock() {
+            *a = name;
+        }
+    }
+
+    /// Every profile with its status; the active one is repaired when it was
+    /// removed (by this app or the command line).
+    pub async fn overview(&self) -> Result<Overview, IpcError> {
+        let statuses = self.engine.profile_statuses().await?;
+        let mut active = self.active();
+        if !active
+            .as_ref()
+            .is_some_and(|a| statuses.iter().any(|s| &s.profile.name == a))
+        {
+            active = statuses.first().map(|s| s.profile.name.clone());
+            self.set_active(active.clone());
+        }
+        Ok(Overview::new(statuses, active))
+    }
+
+    /// Registers a new sign-in, cancelling the one before it (its state,
+    /// nonce and verifier die with its task).
+    pub fn begin_sign_in(
+        &self,
+        profile: &str,
+        abort: AbortHandle,
+        scheme_urls: Option<mpsc::Sender<String>>,
+    ) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut slot) = self.sign_in.lock() {
+            if let Some(old) = slot.replace(PendingSignIn {
+                id,
+                profile: profile.to_string(),
+                abort,
+                scheme_urls,
+            }) {
+                old.abort.abort();
+            }
+        }
+        id
+    }
+
+    /// Forgets sign-in `id` if it is still the current one.
+    pub fn end_sign_in(&self, id: u64) {
+        if let Ok(mut slot) = self.sign_in.lock() {
+            if slot.as_ref().is_some_and(|p| p.id == id) {
+                *slot = None;
+            }
+        }
+    }
+
+    /// Cancels the sign-in in flight; returns its profile.
+    pub fn cancel_sign_in(&self) -> Option<String> {
+        let pending = self.sign_in.lock().ok()?.take()?;
+        pending.abort.abort();
+        Some(pending.profile)
+    }
+
+    /// The profile being signed in to, if any.
+    pub fn signing_in(&self) -> Option<String> {
+        self.sign_in
+            .lock()
+            .ok()
+            .and_then(|s| s.as_ref().map(|p| p.profile.clone()))
+    }
+
+    /// Hands a URL the OS delivered for Tessera's scheme to the sign-in.
+    pub fn deliver_scheme_url(&self, url: String) -> bool {
+        let sender = self
+            .sign_in
+            .lock()
+            .ok()
+            .and_then(|s| s.as_ref().and_then(|p| p.scheme_urls.clone()));
+        match sender {
+            Some(tx) => tx.try_send(url).is_ok(),
+            None => false,
+        }
+    }
+
+    pub fn quit_requested(&self) -> bool {
+        self.quitting.load(Ordering::Relaxed)
+    }
+
+    pub fn request_quit(&self) {
+        self.quitting.store(true, Ordering::Relaxed);
+    }
+}
