@@ -18,6 +18,7 @@ use tessera_engine::browser::{self, BrowserLauncher};
 use tessera_engine::clock::format_utc;
 use tessera_engine::login::{LoginProgress, LoginRequest, DEFAULT_LOGIN_TIMEOUT};
 use tessera_engine::profile::{ClientAuthMethod, Profile, Redirect};
+use tessera_engine::profiles::SecretChange;
 use tessera_engine::secret::SecretString;
 use tessera_engine::session::Session;
 use tessera_engine::token::TokenKind;
@@ -97,6 +98,8 @@ enum ProfilesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Create or update a profile without signing in (the flags of `login`).
+    Save(Box<LoginArgs>),
     /// Remove a profile, its session and its client secret.
     Remove { name: String },
 }
@@ -308,7 +311,9 @@ fn browser_for(
     browser::launcher(flag.or(env.as_deref()).or(profile)).map_err(fail)
 }
 
-async fn login(engine: &Engine, args: LoginArgs) -> CliResult {
+/// The profile `args` name (or the default one), created from `--issuer` and
+/// `--client-id` when it does not exist, with the flags applied.
+fn profile_from_args(engine: &Engine, args: &LoginArgs) -> Result<Profile, String> {
     let file = engine.profiles().map_err(fail)?;
     let name = file.resolve_name(args.profile.as_deref());
     let mut profile = match (file.get(&name), &args.issuer, &args.client_id) {
@@ -320,7 +325,12 @@ async fn login(engine: &Engine, args: LoginArgs) -> CliResult {
             ))
         }
     };
-    apply_overrides(&mut profile, &args);
+    apply_overrides(&mut profile, args);
+    Ok(profile)
+}
+
+async fn login(engine: &Engine, args: LoginArgs) -> CliResult {
+    let profile = profile_from_args(engine, &args)?;
     let launcher = browser_for(args.browser.as_deref(), profile.browser.as_deref())?;
     let progress = |step: LoginProgress| match step {
         LoginProgress::BrowserOpened {
@@ -548,6 +558,19 @@ async fn profiles(engine: &Engine, cmd: ProfilesCommand) -> CliResult {
                     None => println!("\nNot signed in."),
                 }
             }
+            Ok(())
+        }
+        ProfilesCommand::Save(args) => {
+            let profile = profile_from_args(engine, &args)?;
+            let secret = match &args.client_secret {
+                Some(s) => SecretChange::Set(SecretString::new(s.clone())),
+                None => SecretChange::Keep,
+            };
+            let saved = engine.save_profile(profile, secret).await.map_err(fail)?;
+            println!(
+                "Saved profile \"{}\" ({}, client {}).",
+                saved.name, saved.issuer, saved.client_id
+            );
             Ok(())
         }
         ProfilesCommand::Remove { name } => {

@@ -422,3 +422,32 @@ fn regex_like_code_param(text: &str) -> Option<String> {
         (before == '?' || before == '&').then(|| text[i..].chars().take(20).collect())
     })
 }
+
+#[test]
+fn profiles_save_creates_a_profile_that_signs_in_without_repeating_its_settings() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("real-save");
+    let saved = ok(&ws.tessera(&[
+        "profiles",
+        "save",
+        "--profile",
+        "real-saved",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "tessera",
+        "--scope",
+        "openid profile email offline_access",
+    ]));
+    assert!(saved.contains("Saved profile \"real-saved\""), "{saved}");
+    assert!(
+        !keyring_has("session:real-saved"),
+        "saving a profile must not sign in"
+    );
+    ok(&ws.tessera(&["login", "--profile", "real-saved"]));
+    assert!(
+        keyring_has("session:real-saved"),
+        "the saved profile signs in with no flags"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "real-saved"]));
+}
