@@ -234,3 +234,216 @@ async fn a_failing_token_endpoint_leaves_the_session_untouched() {
     assert_eq!(err.to_string(), "token endpoint returned HTTP 500");
     assert_eq!(stored(&f).refresh_token.unwrap().expose(), "old-refresh");
 }
+
+/// A browser double that records what it was asked to open.
+#[derive(Default)]
+struct RecordingBrowser(Mutex<Vec<String>>);
+
+impl tessera_engine::browser::BrowserLauncher for RecordingBrowser {
+    fn open(&self, url: &str) -> Result<(), tessera_engine::browser::BrowserError> {
+        self.0.lock().unwrap().push(url.to_string());
+        Ok(())
+    }
+}
+
+fn login_request<'a>(
+    profile: Profile,
+    browser: &'a RecordingBrowser,
+    scheme: Option<tokio::sync::mpsc::Receiver<String>>,
+    preflight: bool,
+) -> tessera_engine::LoginRequest<'a> {
+    tessera_engine::LoginRequest {
+        profile,
+        client_secret: None,
+        browser,
+        timeout: std::time::Duration::from_secs(5),
+        progress: &|_| {},
+        scheme_redirects: scheme,
+        preflight,
+    }
+}
+
+#[tokio::test]
+async fn a_preflight_refusing_the_redirect_uri_fails_before_the_browser_opens() {
+    let f = fixture("preflight-redirect", NOW + 300);
+    f.http.route(
+        "/authorize",
+        400,
+        json!({"error": "invalid_redirect_uri", "error_description": "redirect_uri did not match"}),
+    );
+    let browser = RecordingBrowser::default();
+    let profile = f.engine.profile(Some("p")).unwrap();
+    let err = f
+        .engine
+        .login(login_request(profile, &browser, None, true))
+        .await
+        .expect_err("the provider refused the request");
+    let message = err.to_string();
+    assert!(
+        matches!(err, tessera_engine::LoginError::RedirectUriRejected { .. }),
+        "{message}"
+    );
+    assert!(
+        message.contains("register exactly this URI") && message.contains("http://127.0.0.1:"),
+        "the message names the URI to register: {message}"
+    );
+    assert!(
+        browser.0.lock().unwrap().is_empty(),
+        "no browser opens for a request the provider refuses"
+    );
+    assert_eq!(
+        stored(&f).access_token.expose(),
+        "old-access",
+        "the previous session is untouched"
+    );
+}
+
+#[tokio::test]
+async fn a_preflight_refusing_the_client_names_the_client_id() {
+    let f = fixture("preflight-client", NOW + 300);
+    f.http
+        .route("/authorize", 400, json!({"error": "invalid_client"}));
+    let browser = RecordingBrowser::default();
+    let profile = f.engine.profile(Some("p")).unwrap();
+    let err = f
+        .engine
+        .login(login_request(profile, &browser, None, true))
+        .await
+        .expect_err("the provider refused the client");
+    assert!(
+        matches!(err, tessera_engine::LoginError::ClientRejected { ref client_id, .. } if client_id == "c"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_custom_scheme_redirect_with_a_forged_state_is_refused_and_other_urls_are_ignored() {
+    let f = fixture("scheme", NOW + 300);
+    let mut profile = f.engine.profile(Some("p")).unwrap();
+    profile.redirect = tessera_engine::profile::Redirect::CustomScheme {
+        uri: "dev.tessera.app:/callback".into(),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let browser = RecordingBrowser::default();
+    let sender = tokio::spawn(async move {
+        tx.send("dev.tessera.app:/elsewhere?code=x&state=y".into())
+            .await
+            .unwrap();
+        tx.send("dev.tessera.app:/callback?code=x&state=forged".into())
+            .await
+            .unwrap();
+    });
+    let err = f
+        .engine
+        .login(login_request(profile, &browser, Some(rx), false))
+        .await
+        .expect_err("a forged state must be refused");
+    sender.await.unwrap();
+    assert!(
+        err.to_string().contains("state"),
+        "the state check refused it: {err}"
+    );
+    let opened = browser.0.lock().unwrap().clone();
+    assert!(
+        opened.len() == 1 && opened[0].contains("redirect_uri=dev.tessera.app%3A%2Fcallback"),
+        "the browser was sent with the custom-scheme redirect: {opened:?}"
+    );
+    assert!(
+        !f.http.seen().iter().any(|p| p == "/token"),
+        "no code exchange after a refused redirect"
+    );
+}
+
+#[tokio::test]
+async fn without_a_url_channel_a_custom_scheme_profile_is_refused_up_front() {
+    let f = fixture("scheme-cli", NOW + 300);
+    let mut profile = f.engine.profile(Some("p")).unwrap();
+    profile.redirect = tessera_engine::profile::Redirect::CustomScheme {
+        uri: "dev.tessera.app:/callback".into(),
+    };
+    let browser = RecordingBrowser::default();
+    let err = f
+        .engine
+        .login(login_request(profile, &browser, None, false))
+        .await
+        .expect_err("the command line cannot receive it");
+    assert!(
+        matches!(err, tessera_engine::LoginError::CustomSchemeNeedsApp(_)),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn saving_a_profile_with_a_secret_stores_it_in_the_keyring_and_duplicates_copy_it() {
+    use tessera_engine::profiles::SecretChange;
+    let f = fixture("save", NOW + 300);
+    let mut profile = Profile::new("conf", ISSUER, "c2");
+    profile.scopes = vec!["email".into()];
+    let saved = f
+        .engine
+        .save_profile(profile, SecretChange::Set("s3cret".into()))
+        .await
+        .unwrap();
+    assert!(
+        saved.client_secret_in_keyring,
+        "the file records that a secret exists"
+    );
+    assert_eq!(
+        saved.scopes,
+        ["openid", "email"],
+        "openid is always requested"
+    );
+    let copy = f.engine.duplicate_profile("conf", "conf-2").await.unwrap();
+    assert!(copy.client_secret_in_keyring, "the copy has the secret too");
+    let secret = SessionStore::new(&f.store).client_secret("conf-2").unwrap();
+    assert_eq!(
+        secret.map(|s| s.expose().to_string()).as_deref(),
+        Some("s3cret"),
+        "copied in the keyring"
+    );
+    let again = f.engine.duplicate_profile("conf", "conf-2").await;
+    assert!(
+        again.is_err(),
+        "a duplicate never overwrites an existing profile"
+    );
+    f.engine
+        .save_profile(f.engine.profile(Some("conf")).unwrap(), SecretChange::Clear)
+        .await
+        .unwrap();
+    assert!(
+        SessionStore::new(&f.store)
+            .client_secret("conf")
+            .unwrap()
+            .is_none(),
+        "clearing forgets the secret"
+    );
+}
+
+#[tokio::test]
+async fn profile_statuses_name_the_signed_in_user_and_expiry() {
+    let f = fixture("statuses", NOW + 300);
+    f.engine
+        .save_profile(
+            Profile::new("other", ISSUER, "c"),
+            tessera_engine::profiles::SecretChange::Keep,
+        )
+        .await
+        .unwrap();
+    let statuses = f.engine.profile_statuses().await.unwrap();
+    let p = statuses
+        .iter()
+        .find(|s| s.profile.name == "p")
+        .expect("p listed");
+    assert!(p.signed_in, "p has a session");
+    assert_eq!(
+        p.user.as_deref(),
+        Some("user-1"),
+        "no name or email: the subject"
+    );
+    assert_eq!(p.expires_at, Some(NOW + 300), "the access token's expiry");
+    let other = statuses
+        .iter()
+        .find(|s| s.profile.name == "other")
+        .expect("other listed");
+    assert!(!other.signed_in, "other has no session");
+}
