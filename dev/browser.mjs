@@ -16,6 +16,10 @@
 //   BROWSER_DROP_ISS=1                ... drop the RFC 9207 `iss` parameter
 //   BROWSER_SET_ISS=<url>             ... replace `iss` with <url>
 //   BROWSER_MODE=idle                 never visit the URL (for timeout tests)
+//   BROWSER_SCHEME_HANDLER=<command>  hand a private-use-scheme redirect
+//                                     (dev.tessera.app:/callback?...) to
+//                                     `<command> <url>`, as a real browser hands
+//                                     it to the OS (e.g. xdg-open), and wait for it
 //   TESSERA_BROWSER_LOG=<file>        same as --log (lines are appended)
 // The log has one line per hop: method, URL with parameter names only (never
 // a value: no code, state or token), and status; then the final page's title.
@@ -228,8 +232,17 @@ async function browse(url) {
     const target = new URL(url);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       // A private-use scheme such as dev.tessera.app:/callback: a real browser
-      // hands it to the operating system, which is beyond this stand-in.
-      log(`done: ${describe(url)} is for the operating system to open; not followed`);
+      // hands it to the operating system.
+      const handler = process.env.BROWSER_SCHEME_HANDLER;
+      if (!handler) {
+        log(`done: ${describe(url)} is for the operating system to open; not followed`);
+        return;
+      }
+      tamperParams(target.searchParams);
+      const [cmd, ...cmdArgs] = handler.split(' ').filter(Boolean);
+      const { spawnSync } = await import('node:child_process');
+      const run = spawnSync(cmd, [...cmdArgs, target.toString()], { stdio: 'ignore', timeout: 20_000 });
+      log(`handed ${describe(target.toString())} to ${cmd}: exit ${run.status ?? run.error?.code}`);
       return;
     }
     const response = await request(method, url, body);
