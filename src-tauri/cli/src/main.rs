@@ -130,6 +130,10 @@ struct LoginArgs {
     /// Loopback redirect path.
     #[arg(long)]
     redirect_path: Option<String>,
+    /// A private-use URI scheme redirect such as dev.tessera.app:/callback,
+    /// received by the desktop app only (for `profiles save`).
+    #[arg(long, conflicts_with_all = ["redirect_port", "redirect_path"])]
+    redirect_uri: Option<String>,
     /// Command that opens the sign-in URL (the URL is appended), instead of the system browser.
     #[arg(long)]
     browser: Option<String>,
@@ -418,6 +422,9 @@ fn apply_overrides(p: &mut Profile, a: &LoginArgs) {
             port: a.redirect_port.unwrap_or(old_port),
             path: a.redirect_path.clone().unwrap_or(old_path),
         };
+    }
+    if let Some(uri) = &a.redirect_uri {
+        p.redirect = Redirect::CustomScheme { uri: uri.clone() };
     }
     if let Some(v) = &a.browser {
         p.browser = Some(v.clone());

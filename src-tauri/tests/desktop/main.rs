@@ -1,0 +1,321 @@
+//! The real desktop app, started as a user starts it, driven through its tray
+//! menu over D-Bus: sign-in through the browser (the browser stand-in) against
+//! the real local provider, sign-out, profile switching, the session shared
+//! with the `tessera` command line, and a custom-scheme redirect handed over by
+//! the OS (`gio open`, single-instance forwarding, the deep-link plugin).
+//!
+//! Needs a display, a session bus and a keyring: `.ci/test` runs it as
+//! `xvfb-run -a .ci/with-keyring cargo test -p tessera-desktop --test desktop`.
+//! The app is single-instance per session bus, so tests run one at a time.
+
+mod tray_menu;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tray_menu::TrayMenu;
+
+/// One app at a time.
+static APP: Mutex<()> = Mutex::new(());
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn binary(name: &str) -> PathBuf {
+    let path = root().join("target/debug").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the workspace first (cargo build --workspace)",
+        path.display()
+    );
+    path
+}
+
+struct Provider {
+    issuer: String,
+    _child: Child,
+    _stdin: ChildStdin,
+}
+
+impl Provider {
+    fn start() -> Provider {
+        let mut child = Command::new("node")
+            .arg(root().join("dev/provider.mjs"))
+            .args(["--port", "0", "--ephemeral", "--exit-with-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start node dev/provider.mjs");
+        let stdin = child.stdin.take().expect("stdin");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let issuer = loop {
+            let line = lines
+                .next()
+                .expect("the provider printed its ready line")
+                .expect("read");
+            if let Some((_, issuer)) = line.split_once("issuer: ") {
+                break issuer.trim().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Provider {
+            issuer,
+            _child: child,
+            _stdin: stdin,
+        }
+    }
+}
+
+/// A user's Tessera: a config directory and the environment the app gets.
+struct Home {
+    dir: PathBuf,
+    envs: Vec<(String, String)>,
+}
+
+impl Home {
+    fn new(tag: &str) -> Home {
+        let dir =
+            std::env::temp_dir().join(format!("tessera-desktop-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let browser = format!(
+            "node {} --log {}",
+            root().join("dev/browser.mjs").display(),
+            dir.join("browser.log").display()
+        );
+        Home {
+            envs: vec![
+                ("TESSERA_CONFIG_DIR".into(), dir.display().to_string()),
+                ("TESSERA_BROWSER".into(), browser),
+                ("BROWSER_SCHEME_HANDLER".into(), "gio open".into()),
+            ],
+            dir,
+        }
+    }
+
+    fn tessera(&self, args: &[&str]) -> Output {
+        Command::new(binary("tessera"))
+            .args(args)
+            .envs(self.envs.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("run tessera")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.tessera(args);
+        assert!(
+            out.status.success(),
+            "tessera {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn browser_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("browser.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The running app; killed when dropped.
+struct App {
+    child: Child,
+    tray: TrayMenu,
+}
+
+impl App {
+    fn start(home: &Home) -> App {
+        let log = std::fs::File::create(home.dir.join("app.log")).expect("app log");
+        let child = Command::new(binary("tessera-desktop"))
+            .envs(home.envs.iter().map(|(k, v)| (k, v)))
+            .env("TESSERA_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start tessera-desktop");
+        let tray = TrayMenu::of_process(child.id(), Duration::from_secs(30));
+        App { child, tray }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn keyring_has(username: &str) -> bool {
+    Command::new("secret-tool")
+        .args(["lookup", "service", "tessera", "username", username])
+        .output()
+        .map(|o| o.status.success() && !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
+fn api_status(issuer: &str, token: &str) -> u16 {
+    use std::io::{Read, Write};
+    let url = url::Url::parse(issuer).expect("issuer URL");
+    let mut stream =
+        std::net::TcpStream::connect((url.host_str().expect("host"), url.port().expect("port")))
+            .expect("connect to the demo API");
+    write!(
+        stream,
+        "GET /api/me HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
+        token.trim()
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+const SIGN_IN_WAIT: Duration = Duration::from_secs(60);
+
+#[test]
+fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
+    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
+    let provider = Provider::start();
+    let home = Home::new("tray");
+    let scopes = "openid profile email offline_access roles groups";
+    for name in ["tray", "tray-other"] {
+        home.ok(&[
+            "profiles",
+            "save",
+            "--profile",
+            name,
+            "--issuer",
+            &provider.issuer,
+            "--client-id",
+            "tessera",
+            "--scope",
+            scopes,
+        ]);
+    }
+    let app = App::start(&home);
+    let tray = &app.tray;
+
+    tray.wait_for_status(
+        "the first profile, signed out",
+        Duration::from_secs(20),
+        |s| s == "tray: signed out",
+    );
+    assert!(!tray.item("Sign out").enabled, "nothing to sign out of yet");
+    assert!(
+        !tray.item("Copy access token").enabled,
+        "no token to copy yet"
+    );
+
+    tray.click("Sign in");
+    let status = tray.wait_for_status("the signed-in user", SIGN_IN_WAIT, |s| {
+        s.starts_with("tray: Dana Demo · ")
+    });
+    assert!(
+        status.ends_with("min left"),
+        "the status shows the time left: {status}"
+    );
+    assert!(!tray.item("Sign in").enabled, "already signed in");
+    assert!(keyring_has("session:tray"), "the session is in the keyring");
+    assert!(
+        home.browser_log().contains("done: 200 Tessera · Signed in"),
+        "the browser came back to Tessera's loopback page: {}",
+        home.browser_log()
+    );
+
+    // The command line uses the session the tray signed in with.
+    let token = home.ok(&["token", "--profile", "tray"]);
+    assert_eq!(
+        api_status(&provider.issuer, &token),
+        200,
+        "the shared token works at the demo API"
+    );
+
+    tray.click("tray-other");
+    tray.wait_for_status("the switched profile", Duration::from_secs(10), |s| {
+        s == "tray-other: signed out"
+    });
+    assert!(
+        tray.item("Sign in").enabled,
+        "the other profile can sign in"
+    );
+    tray.click("tray ●");
+    tray.wait_for_status("the first profile again", Duration::from_secs(10), |s| {
+        s.starts_with("tray: Dana Demo")
+    });
+
+    tray.click("Sign out");
+    tray.wait_for_status("signed out", Duration::from_secs(20), |s| {
+        s == "tray: signed out"
+    });
+    assert!(
+        !keyring_has("session:tray"),
+        "sign-out removed the keyring entry"
+    );
+    let after = home.tessera(&["token", "--profile", "tray"]);
+    assert!(
+        !after.status.success(),
+        "the command line sees the sign-out too"
+    );
+}
+
+#[test]
+fn a_custom_scheme_redirect_reaches_the_running_app_through_the_os() {
+    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
+    let provider = Provider::start();
+    let home = Home::new("scheme");
+    home.ok(&[
+        "profiles",
+        "save",
+        "--profile",
+        "scheme",
+        "--issuer",
+        &provider.issuer,
+        "--client-id",
+        "tessera",
+        "--redirect-uri",
+        "dev.tessera.app:/callback",
+    ]);
+    let app = App::start(&home);
+    app.tray
+        .wait_for_status("the profile", Duration::from_secs(20), |s| {
+            s == "scheme: signed out"
+        });
+
+    app.tray.click("Sign in");
+    app.tray
+        .wait_for_status("the signed-in user", SIGN_IN_WAIT, |s| {
+            s.starts_with("scheme: Dana Demo")
+        });
+    let log = home.browser_log();
+    assert!(
+        log.contains("handed dev.tessera.app:/callback?code&state&iss to gio: exit 0"),
+        "the redirect went through the OS's scheme handler, not a loopback listener: {log}"
+    );
+    assert!(
+        keyring_has("session:scheme"),
+        "the session is in the keyring"
+    );
+    let registered = std::env::var("XDG_DATA_HOME")
+        .map(|d| Path::new(&d).join("applications/tessera-desktop-handler.desktop"))
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    assert!(
+        registered.contains("x-scheme-handler/dev.tessera.app") && registered.contains("%u"),
+        "the app registered its scheme for URLs at run time: {registered}"
+    );
+}

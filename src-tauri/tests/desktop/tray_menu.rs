@@ -1,0 +1,190 @@
+//! Drives the real app's tray menu the way a desktop panel does: over D-Bus.
+//!
+//! On Linux the tray icon is a StatusNotifierItem exported by
+//! libayatana-appindicator, and its menu is a `com.canonical.dbusmenu`
+//! object on the app's own bus connection. A panel reads the menu with
+//! `GetLayout` and clicks with `Event(id, "clicked", …)`; so does this
+//! module, with `gdbus` (GLib's own client, independent of Tessera's code).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const MENU: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main/Menu";
+
+fn gdbus(args: &[&str]) -> Option<String> {
+    let out = Command::new("gdbus")
+        .args(["call", "--session"])
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The tray menu of the process `pid`.
+pub struct TrayMenu {
+    connection: String,
+}
+
+/// One menu item as a panel sees it.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: u32,
+    pub label: String,
+    pub enabled: bool,
+}
+
+impl TrayMenu {
+    /// Waits until the process exports its tray menu on the session bus.
+    pub fn of_process(pid: u32, wait: Duration) -> TrayMenu {
+        let until = Instant::now() + wait;
+        loop {
+            if let Some(connection) = Self::find(pid) {
+                return TrayMenu { connection };
+            }
+            assert!(
+                Instant::now() < until,
+                "the app (pid {pid}) exported no tray menu on the session bus within {wait:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn find(pid: u32) -> Option<String> {
+        let names = gdbus(&[
+            "--dest",
+            "org.freedesktop.DBus",
+            "--object-path",
+            "/org/freedesktop/DBus",
+            "--method",
+            "org.freedesktop.DBus.ListNames",
+        ])?;
+        names
+            .split('\'')
+            .filter(|n| n.starts_with(":1."))
+            .find(|name| {
+                let owner = gdbus(&[
+                    "--dest",
+                    "org.freedesktop.DBus",
+                    "--object-path",
+                    "/org/freedesktop/DBus",
+                    "--method",
+                    "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                    name,
+                ]);
+                owner.is_some_and(|o| o.contains(&format!("uint32 {pid},")))
+                    && gdbus(&[
+                        "--dest",
+                        name,
+                        "--object-path",
+                        MENU,
+                        "--method",
+                        "com.canonical.dbusmenu.GetLayout",
+                        "--",
+                        "0",
+                        "0",
+                        "[]",
+                    ])
+                    .is_some()
+            })
+            .map(str::to_string)
+    }
+
+    /// Every item, submenus flattened, in menu order.
+    pub fn items(&self) -> Vec<Item> {
+        let layout = gdbus(&[
+            "--dest",
+            &self.connection,
+            "--object-path",
+            MENU,
+            "--method",
+            "com.canonical.dbusmenu.GetLayout",
+            "--",
+            "0",
+            "-1",
+            "['label', 'enabled']",
+        ])
+        .expect("GetLayout answers");
+        // Items look like: (14, {'label': <'Sign in'>, 'enabled': <true>}, …
+        let mut items = Vec::new();
+        for chunk in layout.split("<(").skip(1) {
+            let Some((id, rest)) = chunk.split_once(", {") else {
+                continue;
+            };
+            let Some(label) = rest
+                .split_once("'label': <'")
+                .and_then(|(_, l)| l.split_once("'>"))
+                .map(|(l, _)| l.to_string())
+            else {
+                continue; // a separator
+            };
+            items.push(Item {
+                id: id.trim().parse().unwrap_or(0),
+                label,
+                enabled: !rest
+                    .split_once("'enabled': <")
+                    .is_some_and(|(_, e)| e.starts_with("false")),
+            });
+        }
+        items
+    }
+
+    /// The first item, the disabled status line.
+    pub fn status(&self) -> String {
+        self.items()
+            .first()
+            .map(|i| i.label.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn item(&self, label: &str) -> Item {
+        let items = self.items();
+        items
+            .iter()
+            .find(|i| i.label == label)
+            .cloned()
+            .unwrap_or_else(|| panic!("no tray item \"{label}\" in {items:?}"))
+    }
+
+    /// Clicks an enabled item, as a panel does.
+    pub fn click(&self, label: &str) {
+        let item = self.item(label);
+        assert!(item.enabled, "tray item \"{label}\" is disabled");
+        gdbus(&[
+            "--dest",
+            &self.connection,
+            "--object-path",
+            MENU,
+            "--method",
+            "com.canonical.dbusmenu.Event",
+            "--",
+            &item.id.to_string(),
+            "clicked",
+            "<''>",
+            "0",
+        ])
+        .unwrap_or_else(|| panic!("clicking \"{label}\" failed"));
+    }
+
+    /// Waits until the status line satisfies `want`; returns it.
+    pub fn wait_for_status(
+        &self,
+        what: &str,
+        wait: Duration,
+        want: impl Fn(&str) -> bool,
+    ) -> String {
+        let until = Instant::now() + wait;
+        loop {
+            let status = self.status();
+            if want(&status) {
+                return status;
+            }
+            assert!(
+                Instant::now() < until,
+                "the tray status never showed {what} within {wait:?}; last: \"{status}\""
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+}
