@@ -1,0 +1,142 @@
+// The window's state, shared by the components, and the actions that change
+// it. Everything the user sees comes from Rust through ipc.ts.
+import * as ipc from './ipc';
+import { nowSeconds } from './time';
+import type { IpcError, Overview, Preset, ProfileForm, SessionView, SignInPhase, SignOutMode } from './types';
+
+export type Toast = { id: number; text: string; tone: 'info' | 'error' };
+export type Editor = { mode: 'add' | 'edit' | 'duplicate'; form: ProfileForm; replacing: string | null };
+
+export const app = $state({
+  overview: null as Overview | null,
+  session: null as SessionView | null,
+  picture: null as string | null,
+  /** The sign-in in flight or just ended, for the profile it belongs to. */
+  signIn: null as { profile: string; phase: SignInPhase } | null,
+  /** A sign-in was asked for and no progress has arrived yet. */
+  starting: null as string | null,
+  editor: null as Editor | null,
+  presets: [] as Preset[],
+  now: nowSeconds(),
+  toasts: [] as Toast[],
+  loadError: null as IpcError | null,
+});
+
+let toastId = 0;
+export function toast(text: string, tone: Toast['tone'] = 'info') {
+  const id = ++toastId;
+  app.toasts.push({ id, text, tone });
+  setTimeout(() => (app.toasts = app.toasts.filter((t) => t.id !== id)), tone === 'error' ? 8000 : 3500);
+}
+
+export const active = () => app.overview?.active ?? null;
+export const activeSummary = () => app.overview?.profiles.find((p) => p.name === active()) ?? null;
+
+/** The session and picture of the active profile, fetched again. */
+export async function loadSession() {
+  const name = active();
+  if (!name) {
+    app.session = null;
+    app.picture = null;
+    return;
+  }
+  try {
+    const view = await ipc.session(name);
+    if (active() !== name) return;
+    const pictureChanged = view?.subject !== app.session?.subject || view?.profile !== app.session?.profile;
+    app.session = view;
+    if (!view?.has_picture) app.picture = null;
+    else if (pictureChanged || !app.picture) app.picture = await ipc.sessionPicture(name).catch(() => null);
+  } catch (e) {
+    app.session = null;
+    toast((e as IpcError).message, 'error');
+  }
+}
+
+export async function init() {
+  setInterval(() => (app.now = nowSeconds()), 1000);
+  await ipc.onOverview((o) => {
+    const changed = o.active !== app.overview?.active;
+    const before = app.overview?.profiles.find((p) => p.name === o.active);
+    const after = o.profiles.find((p) => p.name === o.active);
+    app.overview = o;
+    if (changed || before?.signed_in !== after?.signed_in || before?.expires_at !== after?.expires_at) void loadSession();
+  });
+  await ipc.onSignIn((e) => {
+    app.signIn = { profile: e.profile, phase: e.phase };
+    if (app.starting === e.profile) app.starting = null;
+    if (e.phase.type === 'signed_in') void loadSession();
+  });
+  await ipc.onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error'));
+  try {
+    app.presets = await ipc.presets();
+    app.overview = await ipc.overview();
+    await loadSession();
+  } catch (e) {
+    app.loadError = e as IpcError;
+  }
+}
+
+export async function select(name: string) {
+  if (name === active()) return;
+  app.editor = null;
+  app.overview = await ipc.setActiveProfile(name);
+  app.session = null;
+  app.picture = null;
+  await loadSession();
+}
+
+export async function signIn() {
+  const name = active();
+  if (!name) return;
+  app.signIn = null;
+  app.starting = name;
+  try {
+    app.session = await ipc.signIn(name);
+    app.picture = app.session.has_picture ? await ipc.sessionPicture(name).catch(() => null) : null;
+  } catch (e) {
+    // The `sign-in` event carries the same error; keep it in case it raced.
+    app.signIn = { profile: name, phase: { type: 'failed', error: e as IpcError } };
+  } finally {
+    app.starting = null;
+  }
+}
+
+export const cancelSignIn = () => ipc.cancelSignIn().catch((e: IpcError) => toast(e.message, 'error'));
+
+export async function signOut(mode: SignOutMode) {
+  const name = active();
+  if (!name) return;
+  try {
+    app.overview = await ipc.signOut(name, mode);
+    app.session = null;
+    app.picture = null;
+    app.signIn = null;
+    toast(mode === 'revoke' ? 'Tokens revoked and forgotten' : mode === 'end_session' ? 'Signed out; the provider page opened in your browser' : 'Signed out on this device');
+  } catch (e) {
+    toast((e as IpcError).message, 'error');
+    await loadSession();
+  }
+}
+
+export async function refresh() {
+  const name = active();
+  if (!name) return;
+  try {
+    app.session = await ipc.refreshSession(name);
+    toast('Session refreshed');
+  } catch (e) {
+    toast((e as IpcError).message, 'error');
+  }
+}
+
+export async function copyToken() {
+  const name = active();
+  if (!name) return;
+  try {
+    await ipc.copyAccessToken(name);
+    toast('Access token copied');
+  } catch (e) {
+    toast((e as IpcError).message, 'error');
+  }
+}

@@ -1,0 +1,54 @@
+// How each error code is shown.
+import type { ErrorCode, IpcError } from './types';
+
+export type Treatment = { title: string; tone: 'quiet' | 'warning' | 'error'; hint: string | null };
+
+const TREATMENTS: Partial<Record<ErrorCode, Treatment>> = {
+  cancelled: { title: 'Sign-in cancelled', tone: 'quiet', hint: null },
+  redirect_uri_rejected: {
+    title: 'The provider refused the redirect URI',
+    tone: 'error',
+    hint: 'Register the exact URI below for this client at the provider, or change the redirect in the profile.',
+  },
+  client_rejected: {
+    title: 'The provider does not know this client',
+    tone: 'error',
+    hint: 'Check the client id, and that the client is enabled for the authorization code flow.',
+  },
+  state_mismatch: {
+    title: 'The redirect was not for this sign-in',
+    tone: 'error',
+    hint: 'Another sign-in or a forged link came back. Try again from Tessera.',
+  },
+  validation_failed: {
+    title: 'A token failed validation',
+    tone: 'error',
+    hint: 'Tessera refused the response. The message says which check failed.',
+  },
+  timed_out: {
+    title: 'Nobody came back from the browser',
+    tone: 'warning',
+    hint: 'Finish signing in within the time limit, and check the redirect URI registered at the provider.',
+  },
+  network: { title: 'The provider could not be reached', tone: 'error', hint: 'Check the issuer URL and your connection.' },
+  discovery_failed: {
+    title: "The provider's metadata is unusable",
+    tone: 'error',
+    hint: 'Check the issuer: it must be exactly what the provider calls itself.',
+  },
+  keyring_locked: { title: 'The keyring is locked', tone: 'error', hint: 'Unlock your keyring and try again.' },
+  keyring_unavailable: { title: 'No keyring', tone: 'error', hint: 'Tessera keeps tokens only in the OS keyring; start one.' },
+  session_expired: { title: 'The session is over', tone: 'warning', hint: 'Sign in again.' },
+  not_signed_in: { title: 'Not signed in', tone: 'warning', hint: null },
+  invalid_profile: { title: 'The profile needs fixing', tone: 'error', hint: null },
+};
+
+export function treatment(error: IpcError): Treatment {
+  return (error.code && TREATMENTS[error.code]) || { title: 'Something went wrong', tone: 'error', hint: null };
+}
+
+/** The redirect URI named in a redirect_uri_rejected message, for copying. */
+export function redirectUriIn(message: string): string | null {
+  const m = /redirect URI (\S+?) \(/.exec(message);
+  return m ? m[1] : null;
+}

@@ -1,0 +1,81 @@
+// The only module that talks to Rust. Every command and event is typed here;
+// components call these functions, never `invoke` with a string.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  IpcError,
+  Overview,
+  Preset,
+  ProfileForm,
+  ProviderReport,
+  RefreshFailed,
+  SessionView,
+  SignInEvent,
+  SignOutMode,
+} from './types';
+
+/** Each command's arguments and result, as the Rust side declares them. */
+type Commands = {
+  overview: [Record<string, never>, Overview];
+  set_active_profile: [{ name: string }, Overview];
+  presets: [Record<string, never>, Preset[]];
+  profile_get: [{ name: string }, ProfileForm];
+  profile_save: [{ form: ProfileForm; replacing: string | null }, Overview];
+  profile_duplicate: [{ name: string; newName: string }, Overview];
+  profile_remove: [{ name: string }, Overview];
+  discover: [{ url: string; allowInsecureHttp: boolean }, ProviderReport];
+  sign_in: [{ profile: string }, SessionView];
+  cancel_sign_in: [Record<string, never>, null];
+  session: [{ profile: string }, SessionView | null];
+  session_picture: [{ profile: string }, string | null];
+  refresh_session: [{ profile: string }, SessionView];
+  sign_out: [{ profile: string; mode: SignOutMode }, Overview];
+  copy_access_token: [{ profile: string }, null];
+};
+
+type Events = {
+  overview: Overview;
+  'sign-in': SignInEvent;
+  'refresh-failed': RefreshFailed;
+};
+
+/** Any rejection as `{code, message}`: Rust sends that shape; anything else is wrapped. */
+export function toIpcError(e: unknown): IpcError {
+  if (e && typeof e === 'object' && 'message' in e && typeof (e as IpcError).message === 'string') {
+    const code = (e as IpcError).code ?? null;
+    return { code, message: (e as IpcError).message };
+  }
+  return { code: null, message: String(e) };
+}
+
+async function call<K extends keyof Commands>(command: K, args: Commands[K][0]): Promise<Commands[K][1]> {
+  try {
+    return await invoke<Commands[K][1]>(command, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+function on<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): Promise<UnlistenFn> {
+  return listen<Events[K]>(event, (e) => handler(e.payload));
+}
+
+export const overview = () => call('overview', {});
+export const setActiveProfile = (name: string) => call('set_active_profile', { name });
+export const presets = () => call('presets', {});
+export const profileGet = (name: string) => call('profile_get', { name });
+export const profileSave = (form: ProfileForm, replacing: string | null) => call('profile_save', { form, replacing });
+export const profileDuplicate = (name: string, newName: string) => call('profile_duplicate', { name, newName });
+export const profileRemove = (name: string) => call('profile_remove', { name });
+export const discover = (url: string, allowInsecureHttp: boolean) => call('discover', { url, allowInsecureHttp });
+export const signIn = (profile: string) => call('sign_in', { profile });
+export const cancelSignIn = () => call('cancel_sign_in', {});
+export const session = (profile: string) => call('session', { profile });
+export const sessionPicture = (profile: string) => call('session_picture', { profile });
+export const refreshSession = (profile: string) => call('refresh_session', { profile });
+export const signOut = (profile: string, mode: SignOutMode) => call('sign_out', { profile, mode });
+export const copyAccessToken = (profile: string) => call('copy_access_token', { profile });
+
+export const onOverview = (handler: (o: Overview) => void) => on('overview', handler);
+export const onSignIn = (handler: (e: SignInEvent) => void) => on('sign-in', handler);
+export const onRefreshFailed = (handler: (e: RefreshFailed) => void) => on('refresh-failed', handler);
