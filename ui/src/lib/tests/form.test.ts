@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { applyPreset, check, emptyForm, parseScopes, redirectDisplay } from '../form';
+import { complete, fillIssuer, initialValues } from '../presets';
+import type { Preset } from '../types';
+
+const keycloak: Preset = {
+  id: 'keycloak',
+  name: 'Keycloak',
+  issuer_template: '{base_url}/realms/{realm}',
+  fields: [
+    { key: 'base_url', label: 'Server URL', placeholder: '', default: '', help: '' },
+    { key: 'realm', label: 'Realm', placeholder: '', default: '', help: '' },
+  ],
+  client_id: '',
+  scopes: ['openid', 'profile', 'offline_access'],
+  redirect: { type: 'loopback', port: 0, path: '/callback' },
+  needs_client_secret: false,
+  notes: [],
+};
+
+describe('presets', () => {
+  it('fill the issuer template without doubling slashes', () => {
+    expect(fillIssuer(keycloak, { base_url: 'https://kc.example/', realm: 'dev' })).toBe('https://kc.example/realms/dev');
+  });
+  it('start from field defaults and know when every field is filled', () => {
+    const values = initialValues(keycloak);
+    expect(complete(keycloak, values), 'empty defaults are incomplete').toBe(false);
+    expect(complete(keycloak, { base_url: 'https://kc', realm: 'r' })).toBe(true);
+  });
+  it('set issuer, scopes and redirect on the form and suggest a name', () => {
+    const form = applyPreset(emptyForm(), keycloak, { base_url: 'https://kc', realm: 'r' });
+    expect(form.issuer).toBe('https://kc/realms/r');
+    expect(form.scopes).toEqual(['openid', 'profile', 'offline_access']);
+    expect(form.name, 'an empty name takes the preset id').toBe('keycloak');
+    expect(form.preset).toBe('keycloak');
+  });
+  it("keep a name the user typed and a client id the preset doesn't give", () => {
+    const form = applyPreset({ ...emptyForm(), name: 'work', client_id: 'my-app' }, keycloak, {});
+    expect(form.name).toBe('work');
+    expect(form.client_id, 'an empty preset client id keeps the typed one').toBe('my-app');
+  });
+});
+
+describe('form checks', () => {
+  const valid = { ...emptyForm(), name: 'work', issuer: 'https://id.example.com', client_id: 'app' };
+
+  it('pass a complete form', () => {
+    expect(check(valid)).toEqual({});
+  });
+  it('name a bad profile name, issuer and missing client id', () => {
+    const errors = check({ ...valid, name: 'has space', issuer: 'id.example.com', client_id: ' ' });
+    expect(Object.keys(errors).sort()).toEqual(['client_id', 'issuer', 'name']);
+  });
+  it('refuse an issuer with a query', () => {
+    expect(check({ ...valid, issuer: 'https://id.example.com/?x=1' }).issuer).toBeTruthy();
+  });
+  it('want a reverse-domain custom scheme', () => {
+    const bad = check({ ...valid, redirect: { type: 'custom_scheme', uri: 'myapp:/cb' } });
+    expect(bad.redirect, 'a scheme without a dot is refused (RFC 8252 §7.1)').toBeTruthy();
+    expect(check({ ...valid, redirect: { type: 'custom_scheme', uri: 'dev.tessera.app:/callback' } })).toEqual({});
+  });
+  it('split scopes on any whitespace', () => {
+    expect(parseScopes('  openid\tprofile  email ')).toEqual(['openid', 'profile', 'email']);
+  });
+  it('show the redirect URI to register, saying when any port is used', () => {
+    expect(redirectDisplay({ type: 'loopback', port: 0, path: '/callback' })).toContain('any free port');
+    expect(redirectDisplay({ type: 'loopback', port: 8400, path: '/cb' })).toBe('http://127.0.0.1:8400/cb');
+  });
+});
