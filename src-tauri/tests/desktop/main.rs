@@ -8,124 +8,16 @@
 //! `xvfb-run -a .ci/with-keyring cargo test -p tessera-desktop --test desktop`.
 //! The app is single-instance per session bus, so tests run one at a time.
 
+#[path = "../support/mod.rs"]
+mod support;
 mod tray_menu;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::Mutex;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use support::{api_status, binary, keyring_has, Home, Provider, APP};
 use tray_menu::TrayMenu;
-
-/// One app at a time.
-static APP: Mutex<()> = Mutex::new(());
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn binary(name: &str) -> PathBuf {
-    let path = root().join("target/debug").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: build the workspace first (cargo build --workspace)",
-        path.display()
-    );
-    path
-}
-
-struct Provider {
-    issuer: String,
-    _child: Child,
-    _stdin: ChildStdin,
-}
-
-impl Provider {
-    fn start() -> Provider {
-        let mut child = Command::new("node")
-            .arg(root().join("dev/provider.mjs"))
-            .args(["--port", "0", "--ephemeral", "--exit-with-stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start node dev/provider.mjs");
-        let stdin = child.stdin.take().expect("stdin");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let issuer = loop {
-            let line = lines
-                .next()
-                .expect("the provider printed its ready line")
-                .expect("read");
-            if let Some((_, issuer)) = line.split_once("issuer: ") {
-                break issuer.trim().to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Provider {
-            issuer,
-            _child: child,
-            _stdin: stdin,
-        }
-    }
-}
-
-/// A user's Tessera: a config directory and the environment the app gets.
-struct Home {
-    dir: PathBuf,
-    envs: Vec<(String, String)>,
-}
-
-impl Home {
-    fn new(tag: &str) -> Home {
-        let dir =
-            std::env::temp_dir().join(format!("tessera-desktop-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let browser = format!(
-            "node {} --log {}",
-            root().join("dev/browser.mjs").display(),
-            dir.join("browser.log").display()
-        );
-        Home {
-            envs: vec![
-                ("TESSERA_CONFIG_DIR".into(), dir.display().to_string()),
-                ("TESSERA_BROWSER".into(), browser),
-                ("BROWSER_SCHEME_HANDLER".into(), "gio open".into()),
-            ],
-            dir,
-        }
-    }
-
-    fn tessera(&self, args: &[&str]) -> Output {
-        Command::new(binary("tessera"))
-            .args(args)
-            .envs(self.envs.iter().map(|(k, v)| (k, v)))
-            .output()
-            .expect("run tessera")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.tessera(args);
-        assert!(
-            out.status.success(),
-            "tessera {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn browser_log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("browser.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 /// The running app; killed when dropped.
 struct App {
@@ -153,35 +45,6 @@ impl Drop for App {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn keyring_has(username: &str) -> bool {
-    Command::new("secret-tool")
-        .args(["lookup", "service", "tessera", "username", username])
-        .output()
-        .map(|o| o.status.success() && !o.stdout.is_empty())
-        .unwrap_or(false)
-}
-
-fn api_status(issuer: &str, token: &str) -> u16 {
-    use std::io::{Read, Write};
-    let url = url::Url::parse(issuer).expect("issuer URL");
-    let mut stream =
-        std::net::TcpStream::connect((url.host_str().expect("host"), url.port().expect("port")))
-            .expect("connect to the demo API");
-    write!(
-        stream,
-        "GET /api/me HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
-        token.trim()
-    )
-    .expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
-    answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
 }
 
 const SIGN_IN_WAIT: Duration = Duration::from_secs(60);

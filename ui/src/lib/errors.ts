@@ -10,11 +10,8 @@ const TREATMENTS: Partial<Record<ErrorCode, Treatment>> = {
     tone: 'error',
     hint: 'Register the exact URI below for this client at the provider, or change the redirect in the profile.',
   },
-  client_rejected: {
-    title: 'The provider does not know this client',
-    tone: 'error',
-    hint: 'Check the client id, and that the client is enabled for the authorization code flow.',
-  },
+  // The engine's message already says what to check.
+  client_rejected: { title: 'The provider refused this client', tone: 'error', hint: null },
   state_mismatch: {
     title: 'The redirect was not for this sign-in',
     tone: 'error',

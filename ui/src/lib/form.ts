@@ -35,7 +35,7 @@ export function applyPreset(form: ProfileForm, preset: Preset, values: Record<st
     issuer: fillIssuer(preset, values),
     client_id: preset.client_id || form.client_id,
     scopes: [...preset.scopes],
-    redirect: structuredClone(preset.redirect),
+    redirect: { ...preset.redirect },
     preset: preset.id,
   };
 }

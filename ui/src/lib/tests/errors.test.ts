@@ -12,10 +12,10 @@ describe('error treatment', () => {
   it('keeps a cancelled sign-in quiet', () => {
     expect(treatment({ code: 'cancelled', message: 'sign-in cancelled' }).tone).toBe('quiet');
   });
-  it('gives a refused client an error with advice', () => {
-    const t = treatment({ code: 'client_rejected', message: 'x' });
+  it('gives a refused redirect URI an error with advice', () => {
+    const t = treatment({ code: 'redirect_uri_rejected', message: 'x' });
     expect(t.tone).toBe('error');
-    expect(t.hint, 'the user is told what to check').toMatch(/client id/);
+    expect(t.hint, 'the user is told what to register').toMatch(/Register the exact URI/);
   });
   it('falls back for errors without a code', () => {
     expect(treatment({ code: null, message: 'x' }).title).toBe('Something went wrong');
