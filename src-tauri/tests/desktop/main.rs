@@ -10,14 +10,13 @@
 
 #[path = "../support/mod.rs"]
 mod support;
-mod tray_menu;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use support::tray_menu::TrayMenu;
 use support::{api_status, binary, keyring_has, Home, Provider, APP};
-use tray_menu::TrayMenu;
 
 /// The running app; killed when dropped.
 struct App {
@@ -42,7 +41,14 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // Quit as a user does, so the WebKit processes end with the app; kill
+        // only if that fails (a test that panicked mid-way).
+        let quit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.tray.quit(Duration::from_secs(10))
+        }));
+        if quit.is_err() {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }

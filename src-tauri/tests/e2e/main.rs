@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use support::tray_menu::TrayMenu;
 use support::{binary, keyring_has, root, Home, Provider, APP};
 use webdriver::Session;
 
@@ -51,8 +52,9 @@ impl Driver {
                 &native.to_string(),
             ])
             .envs(home.envs.iter().map(|(k, v)| (k, v)))
+            .env("TESSERA_LOG", "info")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(home.dir.join("driver.log")).expect("driver log"))
             .spawn()
             .unwrap_or_else(|e| panic!("start {program} (the test command installs it): {e}"));
         for _ in 0..100 {
@@ -69,6 +71,16 @@ impl Driver {
     }
 }
 
+/// Quits the app as a user does, from the tray menu: closing its window only
+/// hides it (Tessera stays in the tray), and ending the WebDriver session
+/// closes the window. Returns the pid that quit.
+fn quit(app: Session) -> u32 {
+    let tray = TrayMenu::of_running_app(UI_WAIT);
+    tray.quit(UI_WAIT);
+    app.end();
+    tray.pid
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -79,11 +91,17 @@ impl Drop for Driver {
 /// Adds a profile through the editor, starting from the local-provider preset.
 fn add_local_profile(app: &Session, name: &str, issuer: &str, client_id: &str) {
     app.click("add-profile");
+    let issuer_field = app.wait("preset-field-issuer", UI_WAIT);
     let preset = app.wait("preset", UI_WAIT);
     assert_eq!(
-        app.attribute(&preset, "value").as_deref(),
+        app.property(&preset, "value").as_deref(),
         Some("local"),
         "a new profile starts from the local provider's preset"
+    );
+    assert_eq!(
+        app.property(&issuer_field, "value").as_deref(),
+        Some("http://127.0.0.1:9090"),
+        "the preset fills in the local provider's default issuer"
     );
     app.type_into("preset-field-issuer", issuer);
     app.type_into("profile-name", name);
@@ -144,10 +162,12 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
     );
     std::thread::sleep(Duration::from_millis(1500)); // the picture and fonts settle
     app.screenshot(&artifact("signed-in.png"));
-    app.end();
+    let first = quit(app);
 
     // A restart: a new app process finds the session in the keyring.
     let app = driver.app();
+    let second = TrayMenu::of_running_app(UI_WAIT).pid;
+    assert_ne!(first, second, "a new process, not the old one shown again");
     app.wait("session", UI_WAIT);
     let email = app.text(&app.wait("user-email", UI_WAIT));
     assert_eq!(email, "demo@example.com", "still signed in after a restart");
@@ -196,5 +216,5 @@ fn a_wrong_client_id_gets_a_clear_error_in_the_window_at_once() {
         home.browser_log()
     );
     app.screenshot(&artifact("wrong-client-id.png"));
-    app.end();
+    quit(app);
 }

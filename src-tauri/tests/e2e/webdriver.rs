@@ -13,48 +13,64 @@ use serde_json::{json, Value};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
+    use std::io::{BufRead, BufReader};
     let body = body.map(Value::to_string).unwrap_or_default();
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to tauri-driver");
     stream
         .set_read_timeout(Some(Duration::from_secs(120)))
         .expect("timeout");
+    // A plain keep-alive request read by its Content-Length: tauri-driver
+    // passes headers on to WebKitWebDriver, and "Connection: close" there
+    // makes the proxied answer go missing now and then.
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .expect("send to tauri-driver");
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .expect("read from tauri-driver");
-    let text = String::from_utf8_lossy(&raw);
-    let (head, payload) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let payload = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(payload)
-    } else {
-        payload.to_string()
-    };
-    serde_json::from_str(&payload)
-        .unwrap_or_else(|_| json!({ "value": { "error": "bad response", "message": payload } }))
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if n == 0 || rest.len() < n {
+    let mut reader = BufReader::new(stream);
+    let mut length = None;
+    let mut chunked = false;
+    let mut status = String::new();
+    reader.read_line(&mut status).expect("read the status line");
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("read a header");
+        let line = line.trim_end();
+        if line.is_empty() {
             break;
         }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
+        let (name, value) = line.split_once(':').unwrap_or((line, ""));
+        match name.to_ascii_lowercase().as_str() {
+            "content-length" => length = value.trim().parse::<usize>().ok(),
+            "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
+            _ => {}
+        }
     }
-    out
+    let mut payload = Vec::new();
+    if chunked {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size).expect("read a chunk size");
+            let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
+                .unwrap_or(0);
+            let mut chunk = vec![0; n + 2];
+            reader.read_exact(&mut chunk).expect("read a chunk");
+            if n == 0 {
+                break;
+            }
+            payload.extend_from_slice(&chunk[..n]);
+        }
+    } else if let Some(n) = length {
+        payload.resize(n, 0);
+        reader.read_exact(&mut payload).expect("read the body");
+    } else {
+        reader.read_to_end(&mut payload).expect("read the body");
+    }
+    let text = String::from_utf8_lossy(&payload);
+    serde_json::from_str(&text).unwrap_or_else(|_| {
+        json!({ "value": { "error": "bad response", "message": format!("{method} {path}: {} {text:?}", status.trim()) } })
+    })
 }
 
 /// A WebDriver session: one run of the app.
@@ -186,6 +202,13 @@ impl Session {
 
     pub fn attribute(&self, e: &Element, name: &str) -> Option<String> {
         self.call("GET", &format!("/element/{}/attribute/{name}", e.0), None)
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// A DOM property, such as a select's current `value`.
+    pub fn property(&self, e: &Element, name: &str) -> Option<String> {
+        self.call("GET", &format!("/element/{}/property/{name}", e.0), None)
             .as_str()
             .map(str::to_string)
     }

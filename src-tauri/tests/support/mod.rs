@@ -3,6 +3,8 @@
 //! binaries, and independent checks of the keyring and the demo API.
 #![allow(dead_code)]
 
+pub mod tray_menu;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
@@ -113,6 +115,11 @@ impl Home {
 
 impl Drop for Home {
     fn drop(&mut self) {
+        // A failing test leaves its logs (app, driver, browser) for a look.
+        if std::thread::panicking() {
+            eprintln!("logs kept in {}", self.dir.display());
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

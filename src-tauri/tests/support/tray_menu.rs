@@ -22,9 +22,11 @@ fn gdbus(args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The tray menu of the process `pid`.
+/// The tray menu of one app process.
 pub struct TrayMenu {
     connection: String,
+    /// The process that exports it.
+    pub pid: u32,
 }
 
 /// One menu item as a panel sees it.
@@ -38,20 +40,48 @@ pub struct Item {
 impl TrayMenu {
     /// Waits until the process exports its tray menu on the session bus.
     pub fn of_process(pid: u32, wait: Duration) -> TrayMenu {
+        Self::wait_for(Some(pid), wait)
+    }
+
+    /// Waits until some process exports a Tessera tray menu (a test runs one
+    /// app at a time).
+    pub fn of_running_app(wait: Duration) -> TrayMenu {
+        Self::wait_for(None, wait)
+    }
+
+    fn wait_for(pid: Option<u32>, wait: Duration) -> TrayMenu {
         let until = Instant::now() + wait;
         loop {
-            if let Some(connection) = Self::find(pid) {
-                return TrayMenu { connection };
+            if let Some((connection, pid)) = Self::find(pid) {
+                return TrayMenu { connection, pid };
             }
             assert!(
                 Instant::now() < until,
-                "the app (pid {pid}) exported no tray menu on the session bus within {wait:?}"
+                "no app ({pid:?}) exported a tray menu on the session bus within {wait:?}"
             );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
 
-    fn find(pid: u32) -> Option<String> {
+    /// Clicks "Quit Tessera" and waits until the process is gone.
+    pub fn quit(&self, wait: Duration) {
+        self.click("Quit Tessera");
+        let until = Instant::now() + wait;
+        while std::path::Path::new(&format!("/proc/{}", self.pid)).exists() {
+            let zombie = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))
+                .is_ok_and(|s| s.split_whitespace().nth(2) == Some("Z"));
+            if zombie {
+                break;
+            }
+            assert!(
+                Instant::now() < until,
+                "the app did not quit within {wait:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn find(pid: Option<u32>) -> Option<(String, u32)> {
         let names = gdbus(&[
             "--dest",
             "org.freedesktop.DBus",
@@ -63,7 +93,7 @@ impl TrayMenu {
         names
             .split('\'')
             .filter(|n| n.starts_with(":1."))
-            .find(|name| {
+            .find_map(|name| {
                 let owner = gdbus(&[
                     "--dest",
                     "org.freedesktop.DBus",
@@ -72,23 +102,30 @@ impl TrayMenu {
                     "--method",
                     "org.freedesktop.DBus.GetConnectionUnixProcessID",
                     name,
-                ]);
-                owner.is_some_and(|o| o.contains(&format!("uint32 {pid},")))
-                    && gdbus(&[
-                        "--dest",
-                        name,
-                        "--object-path",
-                        MENU,
-                        "--method",
-                        "com.canonical.dbusmenu.GetLayout",
-                        "--",
-                        "0",
-                        "0",
-                        "[]",
-                    ])
-                    .is_some()
+                ])?;
+                let owner: u32 = owner
+                    .trim()
+                    .trim_start_matches("(uint32 ")
+                    .trim_end_matches(",)")
+                    .parse()
+                    .ok()?;
+                if pid.is_some_and(|p| p != owner) {
+                    return None;
+                }
+                gdbus(&[
+                    "--dest",
+                    name,
+                    "--object-path",
+                    MENU,
+                    "--method",
+                    "com.canonical.dbusmenu.GetLayout",
+                    "--",
+                    "0",
+                    "0",
+                    "[]",
+                ])
+                .map(|_| (name.to_string(), owner))
             })
-            .map(str::to_string)
     }
 
     /// Every item, submenus flattened, in menu order.
