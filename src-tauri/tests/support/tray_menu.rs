@@ -5,11 +5,18 @@
 //! object on the app's own bus connection. A panel reads the menu with
 //! `GetLayout` and clicks with `Event(id, "clicked", …)`; so does this
 //! module, with `gdbus` (GLib's own client, independent of Tessera's code).
+//!
+//! A panel learns of the item from a StatusNotifierWatcher; the test bus has
+//! none (libayatana-appindicator exports the item and its menu all the same),
+//! so the menu is found as a panel would after that step: the connections the
+//! app's process owns, the items under `/org/ayatana/NotificationItem`, and
+//! each item's `Menu` property.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const MENU: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main/Menu";
+/// Where libayatana-appindicator exports its StatusNotifierItems.
+const ITEMS: &str = "/org/ayatana/NotificationItem";
 
 fn gdbus(args: &[&str]) -> Option<String> {
     let out = Command::new("gdbus")
@@ -25,6 +32,8 @@ fn gdbus(args: &[&str]) -> Option<String> {
 /// The tray menu of one app process.
 pub struct TrayMenu {
     connection: String,
+    /// The dbusmenu object, read from the item's `Menu` property.
+    menu: String,
     /// The process that exports it.
     pub pid: u32,
 }
@@ -52,12 +61,16 @@ impl TrayMenu {
     fn wait_for(pid: Option<u32>, wait: Duration) -> TrayMenu {
         let until = Instant::now() + wait;
         loop {
-            if let Some((connection, pid)) = Self::find(pid) {
-                return TrayMenu { connection, pid };
+            if let Some((connection, menu, pid)) = Self::find(pid) {
+                return TrayMenu {
+                    connection,
+                    menu,
+                    pid,
+                };
             }
             assert!(
                 Instant::now() < until,
-                "no app ({pid:?}) exported a tray menu on the session bus within {wait:?}"
+                "no app ({pid:?}) exported a tray menu under {ITEMS} on the session bus within {wait:?}"
             );
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -81,7 +94,9 @@ impl TrayMenu {
         }
     }
 
-    fn find(pid: Option<u32>) -> Option<(String, u32)> {
+    /// The first connection (of `pid`, if given) that exports an item whose
+    /// menu answers `GetLayout`: (connection, menu path, pid).
+    fn find(pid: Option<u32>) -> Option<(String, String, u32)> {
         let names = gdbus(&[
             "--dest",
             "org.freedesktop.DBus",
@@ -112,20 +127,59 @@ impl TrayMenu {
                 if pid.is_some_and(|p| p != owner) {
                     return None;
                 }
-                gdbus(&[
-                    "--dest",
-                    name,
-                    "--object-path",
-                    MENU,
-                    "--method",
-                    "com.canonical.dbusmenu.GetLayout",
-                    "--",
-                    "0",
-                    "0",
-                    "[]",
-                ])
-                .map(|_| (name.to_string(), owner))
+                Self::menus_of(name)
+                    .into_iter()
+                    .find(|menu| {
+                        gdbus(&[
+                            "--dest",
+                            name,
+                            "--object-path",
+                            menu,
+                            "--method",
+                            "com.canonical.dbusmenu.GetLayout",
+                            "--",
+                            "0",
+                            "0",
+                            "[]",
+                        ])
+                        .is_some()
+                    })
+                    .map(|menu| (name.to_string(), menu, owner))
             })
+    }
+
+    /// The menu paths of the StatusNotifierItems a connection exports.
+    fn menus_of(connection: &str) -> Vec<String> {
+        let Some(xml) = gdbus(&[
+            "--dest",
+            connection,
+            "--object-path",
+            ITEMS,
+            "--method",
+            "org.freedesktop.DBus.Introspectable.Introspect",
+        ]) else {
+            return Vec::new();
+        };
+        // Child nodes look like: <node name="tray_icon_tray_app_main"/>
+        xml.split("<node name=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(item, _)| item))
+            .filter_map(|item| {
+                let answer = gdbus(&[
+                    "--dest",
+                    connection,
+                    "--object-path",
+                    &format!("{ITEMS}/{item}"),
+                    "--method",
+                    "org.freedesktop.DBus.Properties.Get",
+                    "org.kde.StatusNotifierItem",
+                    "Menu",
+                ])?;
+                // (<objectpath '/org/ayatana/NotificationItem/…/Menu'>,)
+                let (_, path) = answer.split_once("objectpath '")?;
+                path.split_once('\'').map(|(path, _)| path.to_string())
+            })
+            .collect()
     }
 
     /// Every item, submenus flattened, in menu order.
@@ -134,7 +188,7 @@ impl TrayMenu {
             "--dest",
             &self.connection,
             "--object-path",
-            MENU,
+            &self.menu,
             "--method",
             "com.canonical.dbusmenu.GetLayout",
             "--",
@@ -192,7 +246,7 @@ impl TrayMenu {
             "--dest",
             &self.connection,
             "--object-path",
-            MENU,
+            &self.menu,
             "--method",
             "com.canonical.dbusmenu.Event",
             "--",
