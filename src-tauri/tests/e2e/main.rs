@@ -8,100 +8,54 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+
+mod harness;
 mod webdriver;
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
 use support::tray_menu::TrayMenu;
-use support::{binary, keyring_has, root, Home, Provider, APP};
+use support::{keyring_has, Home, Provider, APP};
 use webdriver::Session;
 
-const SIGN_IN_WAIT: Duration = Duration::from_secs(60);
-const UI_WAIT: Duration = Duration::from_secs(20);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// Waits until the window has loaded the profiles, and returns their entries
+/// in the sidebar.
+fn sidebar_profiles(app: &Session) -> usize {
+    app.wait_until("the profiles to load", UI_WAIT, || {
+        app.find(".loading")
+            .is_none()
+            .then(|| app.find_all("nav [data-testid^=\"profile-\"]").len())
+    })
 }
 
-fn artifact(name: &str) -> PathBuf {
-    root().join("target/e2e-artifacts").join(name)
-}
-
-/// tauri-driver with its own ports; the app it starts inherits `home`'s
-/// environment (config directory, browser stand-in).
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start(home: &Home) -> Driver {
-        let port = free_port();
-        let native = free_port();
-        let program = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
-        let child = Command::new(&program)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .envs(home.envs.iter().map(|(k, v)| (k, v)))
-            .env("TESSERA_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(home.dir.join("driver.log")).expect("driver log"))
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {program} (the test command installs it): {e}"));
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Driver { child, port }
-    }
-
-    fn app(&self) -> Session {
-        Session::start(self.port, &binary("tessera-desktop"))
-    }
-}
-
-/// Quits the app as a user does, from the tray menu: closing its window only
-/// hides it (Tessera stays in the tray), and ending the WebDriver session
-/// closes the window. Returns the pid that quit.
-fn quit(app: Session) -> u32 {
-    let tray = TrayMenu::of_running_app(UI_WAIT);
-    tray.quit(UI_WAIT);
-    app.end();
-    tray.pid
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Adds a profile through the editor, starting from the local-provider preset.
+/// Adds a profile through the editor as a user does: picks the local
+/// provider's preset from the list and points its issuer at the test provider
+/// (which runs on a random port).
 fn add_local_profile(app: &Session, name: &str, issuer: &str, client_id: &str) {
     app.click("add-profile");
-    let issuer_field = app.wait("preset-field-issuer", UI_WAIT);
     let preset = app.wait("preset", UI_WAIT);
-    assert_eq!(
-        app.property(&preset, "value").as_deref(),
-        Some("local"),
-        "a new profile starts from the local provider's preset"
-    );
+    app.wait_until("a new profile's preset", UI_WAIT, || {
+        app.property(&preset, "value")
+            .is_some_and(|v| v == "local")
+            .then_some(())
+    });
+    // Away and back, so the choice is the user's and the preset is applied
+    // afresh by the select's change event.
+    app.select("preset", "keycloak");
+    app.wait_gone("preset-field-issuer", UI_WAIT);
+    app.select("preset", "local");
+    let issuer_field = app.wait("preset-field-issuer", UI_WAIT);
     assert_eq!(
         app.property(&issuer_field, "value").as_deref(),
         Some("http://127.0.0.1:9090"),
-        "the preset fills in the local provider's default issuer"
+        "choosing the local preset fills in the local provider's default issuer"
+    );
+    assert_eq!(
+        app.property(&app.wait("profile-client-id", UI_WAIT), "value")
+            .as_deref(),
+        Some("tessera"),
+        "choosing the local preset fills in the local provider's client id"
     );
     app.type_into("preset-field-issuer", issuer);
     app.type_into("profile-name", name);
@@ -122,6 +76,11 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
     let driver = Driver::start(&home);
 
     let app = driver.app();
+    assert_eq!(
+        sidebar_profiles(&app),
+        0,
+        "a first start has no profiles: the config directory is new"
+    );
     add_local_profile(&app, "local", &provider.issuer, "tessera");
     app.wait("signed-out", UI_WAIT);
     assert!(
@@ -216,5 +175,60 @@ fn a_wrong_client_id_gets_a_clear_error_in_the_window_at_once() {
         home.browser_log()
     );
     app.screenshot(&artifact("wrong-client-id.png"));
+    quit(app);
+}
+
+#[test]
+fn the_tray_menu_signs_in_and_out_and_the_window_follows() {
+    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
+    let provider = Provider::start();
+    let home = Home::new("e2e-tray");
+    let driver = Driver::start(&home);
+    let app = driver.app();
+    add_local_profile(&app, "tray", &provider.issuer, "tessera");
+    app.wait("signed-out", UI_WAIT);
+
+    // The menu a desktop panel shows, read and clicked over D-Bus.
+    let tray = TrayMenu::of_running_app(UI_WAIT);
+    tray.wait_for_status("the new profile, signed out", UI_WAIT, |s| {
+        s == "tray: signed out"
+    });
+    assert!(
+        !tray.item("Sign out").enabled,
+        "the tray offers no sign-out before a sign-in"
+    );
+
+    tray.click("Sign in");
+    app.wait("session", SIGN_IN_WAIT);
+    let email = app.text(&app.wait("user-email", UI_WAIT));
+    assert_eq!(
+        email, "demo@example.com",
+        "a sign-in started from the tray shows the user in the window"
+    );
+    let status = tray.wait_for_status("the signed-in user", UI_WAIT, |s| {
+        s.starts_with("tray: Dana Demo · ")
+    });
+    assert!(
+        status.ends_with("min left"),
+        "the tray's status line shows the time left: {status}"
+    );
+    assert!(
+        !tray.item("Sign in").enabled && tray.item("Sign out").enabled,
+        "once signed in, the tray offers sign-out and not sign-in: {:?}",
+        tray.items()
+    );
+    assert!(
+        keyring_has("session:tray"),
+        "the tray's sign-in stored the session in the keyring"
+    );
+    app.screenshot(&artifact("tray-signed-in.png"));
+
+    tray.click("Sign out");
+    app.wait("signed-out", UI_WAIT);
+    tray.wait_for_status("signed out again", UI_WAIT, |s| s == "tray: signed out");
+    assert!(
+        !keyring_has("session:tray"),
+        "a sign-out from the tray removed the keyring entry"
+    );
     quit(app);
 }

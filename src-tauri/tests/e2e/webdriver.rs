@@ -157,19 +157,39 @@ impl Session {
         self.wait_css(&format!("[data-testid=\"{testid}\"]"), timeout)
     }
 
+    /// Waits for the first element matching `css`.
     pub fn wait_css(&self, css: &str, timeout: Duration) -> Element {
+        self.wait_until(&format!("{css} to appear"), timeout, || self.find(css))
+    }
+
+    /// Polls `check` until it returns something; panics naming `what`, with
+    /// the page's text, when `timeout` passes first.
+    pub fn wait_until<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut check: impl FnMut() -> Option<T>,
+    ) -> T {
         let until = Instant::now() + timeout;
         loop {
-            if let Some(e) = self.find(css) {
-                return e;
+            if let Some(found) = check() {
+                return found;
             }
             assert!(
                 Instant::now() < until,
-                "{css} did not appear within {timeout:?}; the page says: {}",
+                "waited {timeout:?} for {what}; the page says: {}",
                 self.body_text()
             );
             std::thread::sleep(Duration::from_millis(200));
         }
+    }
+
+    /// Waits until nothing matches `[data-testid=…]` any more.
+    pub fn wait_gone(&self, testid: &str, timeout: Duration) {
+        let css = format!("[data-testid=\"{testid}\"]");
+        self.wait_until(&format!("{css} to go away"), timeout, || {
+            self.find(&css).is_none().then_some(())
+        });
     }
 
     /// Waits for `[data-testid=…]` and clicks it.
@@ -185,11 +205,38 @@ impl Session {
     /// Replaces the text of an input with keystrokes, as a user types.
     pub fn type_into(&self, testid: &str, text: &str) {
         let e = self.wait(testid, Duration::from_secs(10));
+        self.clear(&e);
+        self.send_keys(&e, text);
+    }
+
+    /// Empties an input or textarea.
+    pub fn clear(&self, e: &Element) {
         self.ok("POST", &format!("/element/{}/clear", e.0), Some(json!({})));
+    }
+
+    /// Types `text` into an element, key by key.
+    pub fn send_keys(&self, e: &Element, text: &str) {
         self.ok(
             "POST",
             &format!("/element/{}/value", e.0),
             Some(json!({"text": text})),
+        );
+    }
+
+    /// Chooses the option whose value is `value` in the `<select>` with this
+    /// test id, by clicking the option as a user picks it from the list (the
+    /// page gets its input and change events).
+    pub fn select(&self, testid: &str, value: &str) {
+        let option = self.wait_css(
+            &format!("[data-testid=\"{testid}\"] option[value=\"{value}\"]"),
+            Duration::from_secs(10),
+        );
+        self.click_element(&option);
+        let select = self.wait(testid, Duration::from_secs(10));
+        self.wait_until(
+            &format!("{testid} to read {value:?}"),
+            Duration::from_secs(5),
+            || (self.property(&select, "value").as_deref() == Some(value)).then_some(()),
         );
     }
 
