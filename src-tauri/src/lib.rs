@@ -70,11 +70,27 @@ pub fn run() {
             commands::session::copy_access_token,
         ])
         .setup(|app| {
+            // The window paints first: the tray (D-Bus round trips to the
+            // panel on Linux) and the rest start once the event loop runs.
             let handle = app.handle().clone();
-            tray::install(&handle)?;
-            deep_link::install(&handle);
-            refresher::spawn(handle.clone());
-            tauri::async_runtime::spawn(async move { events::state_changed(&handle).await });
+            tauri::async_runtime::spawn(async move {
+                let main = handle.clone();
+                let (done, installed) = tokio::sync::oneshot::channel();
+                let started = handle.run_on_main_thread(move || {
+                    if let Err(e) = tray::install(&main) {
+                        tracing::warn!("no tray icon: {e}");
+                    }
+                    deep_link::install(&main);
+                    let _ = done.send(());
+                });
+                if let Err(e) = started {
+                    tracing::warn!("could not finish start-up: {e}");
+                }
+                // The first state fills in the tray menu, so it waits for it.
+                let _ = installed.await;
+                refresher::spawn(handle.clone());
+                events::state_changed(&handle).await;
+            });
             Ok(())
         })
         .on_window_event(|window, event| {

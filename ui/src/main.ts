@@ -3,4 +3,8 @@ import App from './App.svelte';
 import './app.css';
 
 const target = document.getElementById('app');
-if (target) mount(App, { target });
+if (target) {
+  // Replace the static first frame from index.html.
+  target.replaceChildren();
+  mount(App, { target });
+}

@@ -16,7 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use support::tray_menu::TrayMenu;
-use support::{api_status, binary, keyring_has, Home, Provider, APP};
+use support::{api_status, binary, keyring_has, stored_refresh_token, Home, Provider, APP};
 
 /// The running app; killed when dropped.
 struct App {
@@ -186,5 +186,57 @@ fn a_custom_scheme_redirect_reaches_the_running_app_through_the_os() {
     assert!(
         registered.contains("x-scheme-handler/dev.tessera.app") && registered.contains("%u"),
         "the app registered its scheme for URLs at run time: {registered}"
+    );
+}
+
+#[test]
+fn the_app_refreshes_a_session_ahead_of_expiry_on_its_own() {
+    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
+    // Access tokens live 20 s: always inside the refresh lead.
+    let provider = Provider::start_with(&["--access-token-ttl", "20"]);
+    let home = Home::new("refresh");
+    home.ok(&[
+        "profiles",
+        "save",
+        "--profile",
+        "refresh",
+        "--issuer",
+        &provider.issuer,
+        "--client-id",
+        "tessera",
+        "--scope",
+        "openid profile email offline_access",
+    ]);
+    let app = App::start(&home);
+    app.tray
+        .wait_for_status("the profile", Duration::from_secs(20), |s| {
+            s == "refresh: signed out"
+        });
+    app.tray.click("Sign in");
+    app.tray
+        .wait_for_status("the signed-in user", SIGN_IN_WAIT, |s| {
+            s.starts_with("refresh: Dana Demo")
+        });
+    let first = stored_refresh_token("refresh").expect("a refresh token was stored");
+
+    // Nothing but the app touches the session: a new (rotated) refresh token
+    // in the keyring means the app refreshed by itself.
+    let until = std::time::Instant::now() + Duration::from_secs(45);
+    let rotated = loop {
+        match stored_refresh_token("refresh") {
+            Some(current) if current != first => break current,
+            _ => {}
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the app did not refresh within 45 s of a token that expires in 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(!rotated.is_empty(), "the rotated refresh token was saved");
+    let status = app.tray.status();
+    assert!(
+        status.starts_with("refresh: Dana Demo"),
+        "still signed in after the refresh: {status}"
     );
 }

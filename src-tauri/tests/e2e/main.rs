@@ -119,7 +119,13 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
         keyring_has("session:local"),
         "the session is in the keyring"
     );
-    std::thread::sleep(Duration::from_millis(1500)); // the picture and fonts settle
+    // The picture loads, and the "Added local" toast goes, before the photo.
+    for _ in 0..50 {
+        if app.find("[data-testid=\"toast\"]").is_none() && app.find(".avatar").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
     app.screenshot(&artifact("signed-in.png"));
     let first = quit(app);
 

@@ -35,9 +35,15 @@ pub struct Provider {
 
 impl Provider {
     pub fn start() -> Provider {
+        Self::start_with(&[])
+    }
+
+    /// With extra flags, e.g. `["--access-token-ttl", "20"]`.
+    pub fn start_with(extra: &[&str]) -> Provider {
         let mut child = Command::new("node")
             .arg(root().join("dev/provider.mjs"))
             .args(["--port", "0", "--ephemeral", "--exit-with-stdin"])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -122,6 +128,25 @@ impl Drop for Home {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The refresh token inside the stored session, read with libsecret's own
+/// tool (the head entry holds a header line, then the session's JSON).
+pub fn stored_refresh_token(profile: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "tessera",
+            "username",
+            &format!("session:{profile}"),
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = text.split_once('\n')?.1;
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    v["refresh_token"].as_str().map(str::to_owned)
 }
 
 pub fn keyring_has(username: &str) -> bool {
