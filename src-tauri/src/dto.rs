@@ -530,6 +530,37 @@ mod tests {
     }
 
     #[test]
+    fn a_session_view_carries_claims_but_no_token() {
+        let session = Session {
+            issuer: "https://idp.test".into(),
+            client_id: "app".into(),
+            subject: "user-1".into(),
+            token_type: "Bearer".into(),
+            access_token: "ACCESS-TOKEN-VALUE".into(),
+            refresh_token: Some("REFRESH-TOKEN-VALUE".into()),
+            // header {"alg":"none"} . payload {"sub":"user-1","email":"a@b"} . (no signature)
+            id_token: Some("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyLTEiLCJlbWFpbCI6ImFAYiJ9.".into()),
+            expires_at: Some(2_000_000_000),
+            scopes: vec!["openid".into()],
+            obtained_at: 1_999_999_000,
+            signed_in_at: 1_999_999_000,
+            userinfo: None,
+        };
+        let json = serde_json::to_string(&SessionView::new("work", &session)).expect("serialises");
+        assert!(
+            json.contains("\"email\":\"a@b\""),
+            "claims are shown: {json}"
+        );
+        for secret in [
+            "ACCESS-TOKEN-VALUE",
+            "REFRESH-TOKEN-VALUE",
+            "eyJhbGciOiJub25lIn0",
+        ] {
+            assert!(!json.contains(secret), "{secret} must stay in Rust: {json}");
+        }
+    }
+
+    #[test]
     fn a_read_profile_form_never_carries_a_client_secret() {
         let mut p = Profile::new("work", "https://idp.test", "app");
         p.client_secret_in_keyring = true;
