@@ -49,10 +49,67 @@ export function redirectDisplay(r: RedirectForm): string {
   return `http://127.0.0.1${r.port ? `:${r.port}` : ''}${r.path}${r.port ? '' : '  (any free port)'}`;
 }
 
-export type FieldErrors = Partial<Record<'name' | 'issuer' | 'client_id' | 'redirect' | 'max_age', string>>;
+/** The text the user typed, alongside the form: scopes as one line, and a new client secret. */
+export type Typed = { scopes: string; secret: string };
+
+const optional = (value: string | null | undefined): string | null => {
+  const text = (value ?? '').trim();
+  return text ? text : null;
+};
+
+/**
+ * The form as it goes to Rust: text trimmed, empty optional fields as null,
+ * an emptied number field as its default, the secret only when one was typed.
+ */
+export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
+  const maxAge = form.max_age as number | string | null;
+  const redirect: RedirectForm =
+    form.redirect.type === 'loopback'
+      ? {
+          type: 'loopback',
+          port: Number.isFinite(form.redirect.port as number | null) ? Number(form.redirect.port) : 0,
+          path: form.redirect.path.trim() || '/',
+        }
+      : { type: 'custom_scheme', uri: form.redirect.uri.trim() };
+  return {
+    ...form,
+    name: form.name.trim(),
+    issuer: form.issuer.trim(),
+    client_id: form.client_id.trim(),
+    client_secret: typed.secret.trim() ? typed.secret : null,
+    clear_client_secret: typed.secret.trim() ? false : form.clear_client_secret,
+    scopes: parseScopes(typed.scopes),
+    redirect,
+    prompt: optional(form.prompt),
+    max_age: maxAge === null || maxAge === '' || !Number.isFinite(Number(maxAge)) ? null : Number(maxAge),
+    acr_values: optional(form.acr_values),
+    login_hint: optional(form.login_hint),
+    ui_locales: optional(form.ui_locales),
+    audience: optional(form.audience),
+    resource: form.resource.map((r) => r.trim()).filter(Boolean),
+    post_logout_redirect_uri: optional(form.post_logout_redirect_uri),
+    preset: optional(form.preset),
+  };
+}
+
+export type FieldErrors = Partial<
+  Record<'name' | 'issuer' | 'client_id' | 'scopes' | 'redirect' | 'max_age' | 'post_logout_redirect_uri', string>
+>;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+/** A private-use URI scheme in reverse-domain form (RFC 8252 §7.1), e.g. dev.tessera.app:/callback. */
+const REVERSE_DOMAIN_URI = /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:/i;
 
+/** Checks of the form as formForSave returns it; an empty result means nothing obvious is wrong. */
 export function check(form: ProfileForm): FieldErrors {
   const errors: FieldErrors = {};
   if (!NAME.test(form.name.trim())) errors.name = "Use 1–64 letters, digits, '.', '_' or '-'";
@@ -64,12 +121,17 @@ export function check(form: ProfileForm): FieldErrors {
     errors.issuer = 'Enter the issuer URL, e.g. https://id.example.com';
   }
   if (!form.client_id.trim()) errors.client_id = 'Enter the client id registered at the provider';
+  if (form.scopes.some((scope) => /["\\]/.test(scope))) errors.scopes = 'Scopes contain no quotes or backslashes';
   if (form.redirect.type === 'loopback') {
+    const port = form.redirect.port;
     if (!form.redirect.path.startsWith('/')) errors.redirect = "The path starts with '/'";
-    if (form.redirect.port < 0 || form.redirect.port > 65535) errors.redirect = 'Port 0–65535 (0: any free port)';
-  } else if (!/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:/i.test(form.redirect.uri)) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) errors.redirect = 'Port 0–65535 (0: any free port)';
+  } else if (!REVERSE_DOMAIN_URI.test(form.redirect.uri)) {
     errors.redirect = 'A reverse-domain scheme such as dev.tessera.app:/callback';
   }
   if (form.max_age !== null && (!Number.isInteger(form.max_age) || form.max_age < 0)) errors.max_age = 'Whole seconds';
+  const logout = form.post_logout_redirect_uri;
+  if (logout && !isHttpUrl(logout) && !REVERSE_DOMAIN_URI.test(logout))
+    errors.post_logout_redirect_uri = 'An http(s) URL or a reverse-domain scheme URI';
   return errors;
 }

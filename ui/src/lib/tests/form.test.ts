@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPreset, check, emptyForm, parseScopes, redirectDisplay } from '../form';
+import { applyPreset, check, emptyForm, formForSave, parseScopes, redirectDisplay } from '../form';
+import type { ProfileForm } from '../types';
 import { complete, fillIssuer, initialValues } from '../presets';
 import type { Preset } from '../types';
 
@@ -65,5 +66,64 @@ describe('form checks', () => {
   it('show the redirect URI to register, saying when any port is used', () => {
     expect(redirectDisplay({ type: 'loopback', port: 0, path: '/callback' })).toContain('any free port');
     expect(redirectDisplay({ type: 'loopback', port: 8400, path: '/cb' })).toBe('http://127.0.0.1:8400/cb');
+  });
+});
+
+describe('the form as saved', () => {
+  const typed = { scopes: 'openid  profile', secret: '' };
+
+  it('trims text and turns emptied optional fields into null', () => {
+    const out = formForSave(
+      { ...emptyForm(), name: ' work ', issuer: ' https://id.example.com ', prompt: '  ', audience: ' api ', post_logout_redirect_uri: '' },
+      typed,
+    );
+    expect(out.name).toBe('work');
+    expect(out.issuer).toBe('https://id.example.com');
+    expect(out.prompt, 'blank prompt').toBeNull();
+    expect(out.audience).toBe('api');
+    expect(out.post_logout_redirect_uri).toBeNull();
+    expect(out.scopes).toEqual(['openid', 'profile']);
+  });
+  it('sends a client secret only when one was typed, and then does not also clear it', () => {
+    const stored = { ...emptyForm(), has_client_secret: true, clear_client_secret: true };
+    expect(formForSave(stored, typed).client_secret, 'nothing typed').toBeNull();
+    expect(formForSave(stored, typed).clear_client_secret, 'forgetting is kept without a new secret').toBe(true);
+    const replaced = formForSave(stored, { ...typed, secret: 's3cret' });
+    expect(replaced.client_secret).toBe('s3cret');
+    expect(replaced.clear_client_secret, 'a new secret replaces rather than clears').toBe(false);
+  });
+  it('turns an emptied number field into its default instead of sending null', () => {
+    // An emptied <input type=number> binds as null.
+    const form = { ...emptyForm(), redirect: { type: 'loopback', port: null, path: '' }, max_age: null } as unknown as ProfileForm;
+    const out = formForSave(form, typed);
+    expect(out.redirect).toEqual({ type: 'loopback', port: 0, path: '/' });
+    expect(out.max_age).toBeNull();
+  });
+  it('drops blank resources and an empty preset id', () => {
+    const out = formForSave({ ...emptyForm(), resource: ['https://api', ' '], preset: '' }, typed);
+    expect(out.resource).toEqual(['https://api']);
+    expect(out.preset).toBeNull();
+  });
+});
+
+describe('more form checks', () => {
+  const valid = { ...emptyForm(), name: 'work', issuer: 'https://id.example.com', client_id: 'app' };
+
+  it('refuse a port outside 0–65535', () => {
+    expect(check({ ...valid, redirect: { type: 'loopback', port: 70000, path: '/cb' } }).redirect).toMatch(/Port/);
+    expect(check({ ...valid, redirect: { type: 'loopback', port: 8400, path: 'cb' } }).redirect, 'a path without a slash').toMatch(/path/);
+  });
+  it('accept an http(s) or reverse-domain post-logout redirect, nothing else', () => {
+    expect(check({ ...valid, post_logout_redirect_uri: 'http://127.0.0.1:8400/bye' })).toEqual({});
+    expect(check({ ...valid, post_logout_redirect_uri: 'dev.tessera.app:/bye' })).toEqual({});
+    expect(check({ ...valid, post_logout_redirect_uri: 'bye' }).post_logout_redirect_uri).toBeTruthy();
+  });
+  it('refuse scopes with quotes or backslashes', () => {
+    expect(check({ ...valid, scopes: ['openid', 'a"b'] }).scopes).toBeTruthy();
+  });
+  it('refuse a negative or fractional max_age', () => {
+    expect(check({ ...valid, max_age: -1 }).max_age).toBeTruthy();
+    expect(check({ ...valid, max_age: 1.5 }).max_age).toBeTruthy();
+    expect(check({ ...valid, max_age: 0 }).max_age, 'zero forces a fresh login and is valid').toBeUndefined();
   });
 });
