@@ -1,6 +1,7 @@
 // The window's state, shared by the components, and the actions that change
 // it. Everything the user sees comes from Rust through ipc.ts.
 import * as ipc from './ipc';
+import { redirectDisplay } from './form';
 import { nowSeconds } from './time';
 import type { IpcError, Overview, Preset, ProfileForm, SessionView, SignInPhase, SignOutMode } from './types';
 
@@ -15,6 +16,8 @@ export const app = $state({
   signIn: null as { profile: string; phase: SignInPhase } | null,
   /** A sign-in was asked for and no progress has arrived yet. */
   starting: null as string | null,
+  /** The redirect URI of each profile's latest sign-in, as Rust reported it while waiting. */
+  redirectUris: {} as Record<string, string>,
   editor: null as Editor | null,
   presets: [] as Preset[],
   now: nowSeconds(),
@@ -53,37 +56,79 @@ export async function loadSession() {
   }
 }
 
-export async function init() {
-  setInterval(() => (app.now = nowSeconds()), 1000);
-  await ipc.onOverview((o) => {
-    const changed = o.active !== app.overview?.active;
-    const before = app.overview?.profiles.find((p) => p.name === o.active);
-    const after = o.profiles.find((p) => p.name === o.active);
-    app.overview = o;
-    if (changed || before?.signed_in !== after?.signed_in || before?.expires_at !== after?.expires_at) void loadSession();
-  });
-  await ipc.onSignIn((e) => {
-    app.signIn = { profile: e.profile, phase: e.phase };
-    if (app.starting === e.profile) app.starting = null;
-    if (e.phase.type === 'signed_in') void loadSession();
-  });
-  await ipc.onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error'));
+/** Whether an overview from Rust may change what the window shows of the active profile's session. */
+export function sessionMayHaveChanged(before: Overview | null, after: Overview): boolean {
+  if (before?.active !== after.active) return true;
+  const was = before?.profiles.find((p) => p.name === after.active);
+  const is = after.profiles.find((p) => p.name === after.active);
+  return was?.signed_in !== is?.signed_in || was?.expires_at !== is?.expires_at || was?.user !== is?.user;
+}
+
+/** Subscribes to Rust's events and loads the first state; returns what stops it all again. */
+export async function init(): Promise<() => void> {
+  const timer = setInterval(() => (app.now = nowSeconds()), 1000);
+  const stops: (() => void)[] = [() => clearInterval(timer)];
+  const stop = () => stops.forEach((f) => f());
   try {
+    stops.push(
+      await ipc.onOverview((o) => {
+        const reload = sessionMayHaveChanged(app.overview, o);
+        app.overview = o;
+        if (reload) void loadSession();
+      }),
+      await ipc.onSignIn((e) => {
+        app.signIn = { profile: e.profile, phase: e.phase };
+        if (e.phase.type === 'waiting') app.redirectUris[e.profile] = e.phase.redirect_uri;
+        if (app.starting === e.profile) app.starting = null;
+        if (e.phase.type === 'signed_in') void loadSession();
+      }),
+      await ipc.onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error')),
+    );
     app.presets = await ipc.presets();
     app.overview = await ipc.overview();
     await loadSession();
   } catch (e) {
-    app.loadError = e as IpcError;
+    app.loadError = ipc.toIpcError(e);
   }
+  return stop;
 }
 
 export async function select(name: string) {
   if (name === active()) return;
   app.editor = null;
-  app.overview = await ipc.setActiveProfile(name);
+  try {
+    app.overview = await ipc.setActiveProfile(name);
+  } catch (e) {
+    toast((e as IpcError).message, 'error');
+    return;
+  }
   app.session = null;
   app.picture = null;
   await loadSession();
+}
+
+/** Hides the outcome of the last sign-in (its error banner). */
+export function dismissSignIn() {
+  if (app.signIn?.phase.type === 'failed' || app.signIn?.phase.type === 'signed_in') app.signIn = null;
+}
+
+/** Copies text the webview may see (links, redirect URIs; never tokens) and says so. */
+export async function copyText(text: string, what: string) {
+  try {
+    await navigator.clipboard.writeText(text);
+    toast(`${what} copied`);
+  } catch {
+    toast(`Could not copy the ${what.toLowerCase()}; select it and copy by hand`, 'error');
+  }
+}
+
+/** The redirect URI a profile is configured with, as the user registers it. */
+export async function configuredRedirect(name: string): Promise<string | null> {
+  try {
+    return redirectDisplay((await ipc.profileGet(name)).redirect);
+  } catch {
+    return null;
+  }
 }
 
 export async function signIn() {

@@ -15,7 +15,7 @@ import type {
 } from './types';
 
 /** Each command's arguments and result, as the Rust side declares them. */
-type Commands = {
+export type Commands = {
   overview: [Record<string, never>, Overview];
   set_active_profile: [{ name: string }, Overview];
   presets: [Record<string, never>, Preset[]];
@@ -33,7 +33,7 @@ type Commands = {
   copy_access_token: [{ profile: string }, null];
 };
 
-type Events = {
+export type Events = {
   overview: Overview;
   'sign-in': SignInEvent;
   'refresh-failed': RefreshFailed;

@@ -1,0 +1,136 @@
+// The window's state against the stand-in backend: what the user sees after
+// events from Rust and after their own actions.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBackend, type Backend } from '../../mock/backend';
+
+const h = vi.hoisted(() => ({ backend: null as unknown as Backend }));
+vi.mock('@tauri-apps/api/core', () => ({ invoke: (c: string, a: unknown) => h.backend.invoke(c, a) }));
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: (e: string, f: (x: { event: string; id: number; payload: unknown }) => void) => h.backend.listen(e, f),
+}));
+
+type Store = typeof import('../app.svelte');
+let store: Store;
+let stop: () => void;
+
+const profiles = [
+  { name: 'local', issuer: 'http://127.0.0.1:9090', signed_in: true },
+  { name: 'work', issuer: 'https://sso.example.com/realms/dev', client_id: 'desk' },
+];
+
+async function start(options = { profiles }) {
+  h.backend = createBackend(options);
+  vi.resetModules();
+  store = await import('../app.svelte');
+  stop = await store.init();
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+const toasts = () => store.app.toasts.map((t) => `${t.tone}: ${t.text}`);
+
+beforeEach(async () => {
+  await start();
+});
+afterEach(() => stop());
+
+describe('starting the window', () => {
+  it('loads the presets, the profiles and the active profile’s session', () => {
+    expect(store.app.presets.length, 'presets arrive from Rust').toBeGreaterThan(0);
+    expect(store.app.overview?.active).toBe('local');
+    expect(store.app.session?.display_name).toBe('Dana Q. Demo');
+    expect(store.app.picture, 'the picture comes as a data: URL').toMatch(/^data:image\//);
+  });
+  it('shows why it could not start instead of loading forever', async () => {
+    stop();
+    h.backend = createBackend({ profiles });
+    h.backend.fail('overview', { code: 'keyring_unavailable', message: 'no keyring' });
+    vi.resetModules();
+    store = await import('../app.svelte');
+    stop = await store.init();
+    expect(store.app.loadError).toEqual({ code: 'keyring_unavailable', message: 'no keyring' });
+  });
+});
+
+describe('live updates from Rust', () => {
+  it('drop the session when the tray signs the active profile out', async () => {
+    h.backend.dropSession('local');
+    await settle();
+    expect(store.app.overview?.profiles.find((p) => p.name === 'local')?.signed_in).toBe(false);
+    expect(store.app.session, 'the session is fetched again and is gone').toBeNull();
+  });
+  it('do not fetch the session again for a change to another profile', async () => {
+    const before = h.backend.calls.filter((c) => c.command === 'session').length;
+    const o = store.app.overview!;
+    const other = { ...o.profiles[1], signed_in: true, user: 'someone@example.com', expires_at: 1 };
+    h.backend.emit('overview', { ...o, profiles: [o.profiles[0], other] });
+    await settle();
+    expect(store.app.overview?.profiles[1].user, 'the sidebar follows').toBe('someone@example.com');
+    expect(h.backend.calls.filter((c) => c.command === 'session').length).toBe(before);
+  });
+  it('follow a sign-in the tray started, from waiting to signed in', async () => {
+    await store.select('work');
+    expect(store.app.session).toBeNull();
+    const done = h.backend.invoke('sign_in', { profile: 'work' });
+    expect(store.app.signIn?.phase.type, 'the waiting phase arrives as an event').toBe('waiting');
+    expect(store.app.redirectUris.work).toBe('http://127.0.0.1:43123/callback');
+    await done;
+    await settle();
+    expect(store.app.session?.profile).toBe('work');
+  });
+  it('turn a background refresh failure into an error toast naming the profile', () => {
+    h.backend.emit('refresh-failed', { profile: 'local', error: { code: 'network', message: 'connection refused' } });
+    expect(toasts()).toContain('error: Could not refresh local: connection refused');
+  });
+});
+
+describe('the user’s actions', () => {
+  it('signing in that the provider refuses leaves the coded error for the banner', async () => {
+    await store.select('work');
+    h.backend.scriptSignIn({ type: 'fail', error: { code: 'client_rejected', message: 'unknown client desk' } });
+    await store.signIn();
+    expect(store.app.starting).toBeNull();
+    expect(store.app.signIn?.phase).toEqual({ type: 'failed', error: { code: 'client_rejected', message: 'unknown client desk' } });
+  });
+  it('cancelling a sign-in ends it with the cancelled code', async () => {
+    await store.select('work');
+    h.backend.scriptSignIn({ type: 'hang' });
+    const signing = store.signIn();
+    await settle();
+    await store.cancelSignIn();
+    await signing;
+    expect(store.app.signIn?.phase.type === 'failed' && store.app.signIn.phase.error.code).toBe('cancelled');
+  });
+  it('copying the access token asks Rust to do it and confirms with a toast', async () => {
+    await store.copyToken();
+    expect(h.backend.calls).toContainEqual({ command: 'copy_access_token', args: { profile: 'local' } });
+    expect(toasts()).toContain('info: Access token copied');
+  });
+  it('signing out with revocation clears the session and says what happened', async () => {
+    await store.signOut('revoke');
+    expect(h.backend.calls).toContainEqual({ command: 'sign_out', args: { profile: 'local', mode: 'revoke' } });
+    expect(store.app.session).toBeNull();
+    expect(toasts()).toContain('info: Tokens revoked and forgotten');
+  });
+  it('a failed refresh keeps the session and shows the reason', async () => {
+    const session = store.app.session;
+    h.backend.fail('refresh_session', { code: 'network', message: 'the provider could not be reached' });
+    await store.refresh();
+    expect(store.app.session).toEqual(session);
+    expect(toasts()).toContain('error: the provider could not be reached');
+  });
+});
+
+describe('when the session may have changed', () => {
+  const o = (active: string | null, signed_in: boolean, expires_at: number | null = 100) => ({
+    active,
+    profiles: [{ name: 'a', issuer: 'https://a', client_id: 'c', signed_in, user: signed_in ? 'u' : null, expires_at }],
+  });
+  it('is on another active profile, a sign-in or sign-out, or new tokens', () => {
+    expect(store.sessionMayHaveChanged(o('a', true), o(null, true))).toBe(true);
+    expect(store.sessionMayHaveChanged(o('a', true), o('a', false, null))).toBe(true);
+    expect(store.sessionMayHaveChanged(o('a', true, 100), o('a', true, 400)), 'a refresh moves the expiry').toBe(true);
+  });
+  it('is not on an overview that is the same for the active profile', () => {
+    expect(store.sessionMayHaveChanged(o('a', true), o('a', true))).toBe(false);
+  });
+});

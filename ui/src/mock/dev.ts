@@ -1,0 +1,62 @@
+// The stand-in backend of `npm run dev:mock`, one per page, set up from the
+// page's query string so each state of the window can be looked at (and
+// photographed) without the desktop app:
+//   ?empty            no profiles
+//   ?signed-out       the active profile is signed out
+//   ?waiting          a sign-in waits for the browser (as if the tray started it)
+//   ?browser-error    … and the browser could not be opened
+//   ?error=<code>     the last sign-in failed with <code>
+//   ?editor / ?edit   the profile editor, adding / editing
+//   ?sign-out         the sign-out dialog
+//   ?raw              the raw JSON of the session
+import { createBackend } from './backend';
+import type { ErrorCode } from '../lib/types';
+
+const query = new URLSearchParams(location.search);
+const has = (key: string) => query.has(key);
+
+export const backend = createBackend({
+  profiles: has('empty')
+    ? []
+    : [
+        { name: 'local', issuer: 'http://127.0.0.1:9090', signed_in: !has('signed-out') && !has('waiting') && !has('browser-error') && !has('error') },
+        { name: 'keycloak-dev', issuer: 'https://sso.example.com/realms/dev', client_id: 'tessera-desktop' },
+        { name: 'entra-contoso', issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', client_id: '3f2b…', signed_in: true },
+      ],
+});
+backend.scriptSignIn({ type: 'succeed', afterMs: 6000 });
+
+const click = (testid: string) => (document.querySelector(`[data-testid="${testid}"]`) as HTMLElement | null)?.click();
+const later = (ms: number, f: () => void) => setTimeout(f, ms);
+
+const ERRORS: Partial<Record<ErrorCode, string>> = {
+  redirect_uri_rejected:
+    "the provider refused the redirect URI http://127.0.0.1:43123/callback (invalid_redirect_uri); register exactly this URI for client tessera, or change the profile's redirect",
+  client_rejected: 'the provider does not know client no-such-client (unauthorized_client); check the client id and whether it may use the authorization code flow',
+  timed_out: 'timed out waiting for the browser to return to http://127.0.0.1:43123/callback; finish signing in within the time limit',
+  cancelled: 'sign-in cancelled',
+};
+
+later(400, () => {
+  if (has('waiting') || has('browser-error')) {
+    backend.scriptSignIn({ type: 'hang' });
+    if (has('browser-error')) {
+      backend.emit('sign-in', {
+        profile: 'local',
+        phase: {
+          type: 'waiting',
+          url: 'http://127.0.0.1:9090/authorize?response_type=code&client_id=tessera&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid%20profile&state=x1',
+          redirect_uri: 'http://127.0.0.1:43123/callback',
+          deadline: Math.floor(Date.now() / 1000) + 287,
+          browser_error: 'no browser found: xdg-open exited with 3',
+        },
+      });
+    } else void backend.invoke('sign_in', { profile: 'local' });
+  }
+  const code = query.get('error') as ErrorCode | null;
+  if (code) backend.emit('sign-in', { profile: 'local', phase: { type: 'failed', error: { code, message: ERRORS[code] ?? `a ${code} error` } } });
+  if (has('editor')) click('add-profile');
+  if (has('edit')) click('edit-profile');
+  if (has('sign-out')) click('sign-out');
+  if (has('raw')) click('raw-toggle');
+});
