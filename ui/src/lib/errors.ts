@@ -1,7 +1,13 @@
 // How each error code is shown.
 import type { ErrorCode, IpcError } from './types';
 
-export type Treatment = { title: string; tone: 'quiet' | 'warning' | 'error'; hint: string | null };
+export type Treatment = {
+  title: string;
+  tone: 'quiet' | 'warning' | 'error';
+  hint: string | null;
+  /** The fix is in the profile: the banner offers to edit it. */
+  fixInProfile?: boolean;
+};
 
 const TREATMENTS: Partial<Record<ErrorCode, Treatment>> = {
   cancelled: { title: 'Sign-in cancelled', tone: 'quiet', hint: null },
@@ -9,9 +15,10 @@ const TREATMENTS: Partial<Record<ErrorCode, Treatment>> = {
     title: 'The provider refused the redirect URI',
     tone: 'error',
     hint: 'Register the exact URI below for this client at the provider, or change the redirect in the profile.',
+    fixInProfile: true,
   },
   // The engine's message already says what to check.
-  client_rejected: { title: 'The provider refused this client', tone: 'error', hint: null },
+  client_rejected: { title: 'The provider refused this client', tone: 'error', hint: null, fixInProfile: true },
   state_mismatch: {
     title: 'The redirect was not for this sign-in',
     tone: 'error',
@@ -27,22 +34,27 @@ const TREATMENTS: Partial<Record<ErrorCode, Treatment>> = {
     tone: 'warning',
     hint: 'Finish signing in within the time limit, and check the redirect URI registered at the provider.',
   },
-  network: { title: 'The provider could not be reached', tone: 'error', hint: 'Check the issuer URL and your connection.' },
+  network: { title: 'The provider could not be reached', tone: 'error', hint: 'Check the issuer URL and your connection.', fixInProfile: true },
   discovery_failed: {
     title: "The provider's metadata is unusable",
     tone: 'error',
     hint: 'Check the issuer: it must be exactly what the provider calls itself.',
+    fixInProfile: true,
   },
+  busy: { title: 'Another sign-in is under way', tone: 'warning', hint: 'Finish or cancel it, then try again.' },
   keyring_locked: { title: 'The keyring is locked', tone: 'error', hint: 'Unlock your keyring and try again.' },
   keyring_unavailable: { title: 'No keyring', tone: 'error', hint: 'Tessera keeps tokens only in the OS keyring; start one.' },
   session_expired: { title: 'The session is over', tone: 'warning', hint: 'Sign in again.' },
   not_signed_in: { title: 'Not signed in', tone: 'warning', hint: null },
-  invalid_profile: { title: 'The profile needs fixing', tone: 'error', hint: null },
+  invalid_profile: { title: 'The profile needs fixing', tone: 'error', hint: null, fixInProfile: true },
 };
 
 export function treatment(error: IpcError): Treatment {
   return (error.code && TREATMENTS[error.code]) || { title: 'Something went wrong', tone: 'error', hint: null };
 }
+
+/** The ARIA role of a banner in this tone: errors interrupt, a quiet note does not. */
+export const bannerRole = (t: Treatment): 'alert' | 'status' => (t.tone === 'quiet' ? 'status' : 'alert');
 
 /** The redirect URI named in a redirect_uri_rejected message, for copying. */
 export function redirectUriIn(message: string): string | null {

@@ -52,3 +52,39 @@ export function localTime(at: number, locale?: string): string {
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Local time of day, e.g. "14:05" (seconds only when asked for). */
+export function clock(at: number, locale?: string, seconds = false): string {
+  return new Date(at * 1000).toLocaleTimeString(locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
+  });
+}
+
+/** "refreshes automatically at 14:05 (in 3 min)"; "refreshing now" once due; a note when there is no refresh token. */
+export function refreshNote(refreshAt: number | null, hasRefreshToken: boolean, now: number, locale?: string): string {
+  if (!hasRefreshToken) return 'no refresh token: sign in again when it expires';
+  if (refreshAt === null) return 'refreshes automatically before it expires';
+  if (refreshAt <= now) return 'refreshing automatically now';
+  return `refreshes automatically at ${clock(refreshAt, locale)} (${relative(refreshAt, now)})`;
+}
+
+/**
+ * What a screen reader hears about a deadline: whole minutes, so a polite
+ * live region changes once a minute rather than every second.
+ */
+export function minutesLeft(deadline: number | null, now: number, what = 'left'): string {
+  if (deadline === null) return '';
+  const left = deadline - now;
+  if (left <= 0) return 'expired';
+  if (left < 60) return `less than a minute ${what}`;
+  const minutes = Math.floor(left / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'} ${what}`;
+}
+
+/** The share of a lifetime left, 0–1, for a progress bar; null without an expiry. */
+export function remaining(from: number, until: number | null, now: number): number | null {
+  if (until === null || until <= from) return null;
+  return Math.min(1, Math.max(0, (until - now) / (until - from)));
+}

@@ -4,7 +4,7 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 
 import { invoke } from '@tauri-apps/api/core';
-import { redirectUriIn, treatment } from '../errors';
+import { bannerRole, redirectUriIn, treatment } from '../errors';
 import * as ipc from '../ipc';
 import { copyName } from '../editor';
 
@@ -16,6 +16,15 @@ describe('error treatment', () => {
     const t = treatment({ code: 'redirect_uri_rejected', message: 'x' });
     expect(t.tone).toBe('error');
     expect(t.hint, 'the user is told what to register').toMatch(/Register the exact URI/);
+  });
+  it('announces errors at once but a cancelled sign-in only politely', () => {
+    expect(bannerRole(treatment({ code: 'cancelled', message: '' }))).toBe('status');
+    expect(bannerRole(treatment({ code: 'timed_out', message: '' }))).toBe('alert');
+  });
+  it('offers to edit the profile where the fix is in the profile, not for a bad state', () => {
+    expect(treatment({ code: 'client_rejected', message: '' }).fixInProfile).toBe(true);
+    expect(treatment({ code: 'redirect_uri_rejected', message: '' }).fixInProfile).toBe(true);
+    expect(treatment({ code: 'state_mismatch', message: '' }).fixInProfile, 'trying again is the fix').toBeFalsy();
   });
   it('falls back for errors without a code', () => {
     expect(treatment({ code: null, message: 'x' }).title).toBe('Something went wrong');

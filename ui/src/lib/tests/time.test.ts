@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, expiry, relative } from '../time';
+import { clock, duration, expiry, minutesLeft, refreshNote, relative, remaining } from '../time';
 
 describe('durations', () => {
   it('show seconds under a minute', () => {
@@ -35,5 +35,42 @@ describe('token expiry', () => {
   });
   it('handles a token without an expiry', () => {
     expect(expiry(null, 1000)).toBe('no stated expiry');
+  });
+});
+
+describe('automatic refresh', () => {
+  const at = Date.UTC(2026, 0, 2, 14, 5, 0) / 1000;
+  it('says at what local time and in how long', () => {
+    const note = refreshNote(at, true, at - 180, 'en-GB');
+    expect(note).toBe(`refreshes automatically at ${clock(at, 'en-GB')} (in 3 min)`);
+    expect(clock(at, 'en-GB'), 'hours and minutes only').toMatch(/^\d{2}:\d{2}$/);
+  });
+  it('says it is refreshing once the moment has passed, and what to do without a refresh token', () => {
+    expect(refreshNote(at, true, at + 2)).toBe('refreshing automatically now');
+    expect(refreshNote(at, false, at - 100)).toMatch(/^no refresh token/);
+  });
+});
+
+describe('announcements for screen readers', () => {
+  it('change once a minute, not every second', () => {
+    expect(minutesLeft(1000 + 4 * 60 + 12, 1000)).toBe('4 minutes left');
+    expect(minutesLeft(1000 + 4 * 60 + 50, 1000), 'the same minute reads the same').toBe('4 minutes left');
+    expect(minutesLeft(1000 + 61, 1000)).toBe('1 minute left');
+  });
+  it('say "less than a minute" and "expired" at the end, and nothing without a deadline', () => {
+    expect(minutesLeft(1030, 1000, 'left to sign in')).toBe('less than a minute left to sign in');
+    expect(minutesLeft(999, 1000)).toBe('expired');
+    expect(minutesLeft(null, 1000)).toBe('');
+  });
+});
+
+describe('the lifetime bar', () => {
+  it('is the share of the lifetime left, kept within 0–1', () => {
+    expect(remaining(1000, 1300, 1075)).toBeCloseTo(0.75);
+    expect(remaining(1000, 1300, 2000), 'past expiry').toBe(0);
+    expect(remaining(1000, 1300, 900), 'before issue (clock skew)').toBe(1);
+  });
+  it('is absent without an expiry', () => {
+    expect(remaining(1000, null, 1000)).toBeNull();
   });
 });
