@@ -33,6 +33,13 @@ export function toast(text: string, tone: Toast['tone'] = 'info') {
 }
 
 export const active = () => app.overview?.active ?? null;
+
+/** The profile whose sign-in is under way (asked for, waiting for the browser or checking tokens), if any. */
+export function signingIn(): string | null {
+  const phase = app.signIn?.phase.type;
+  if (app.signIn && (phase === 'waiting' || phase === 'exchanging')) return app.signIn.profile;
+  return app.starting;
+}
 export const activeSummary = () => app.overview?.profiles.find((p) => p.name === active()) ?? null;
 
 /** The session and picture of the active profile, fetched again. */

@@ -134,3 +134,19 @@ describe('when the session may have changed', () => {
     expect(store.sessionMayHaveChanged(o('a', true), o('a', true))).toBe(false);
   });
 });
+
+describe('which profile is signing in', () => {
+  it('is the one asked for while it waits, and nobody once it ends', async () => {
+    await store.select('work');
+    h.backend.scriptSignIn({ type: 'hang' });
+    expect(store.signingIn()).toBeNull();
+    const signing = store.signIn();
+    expect(store.signingIn(), 'as soon as it is asked for').toBe('work');
+    await settle();
+    expect(store.app.signIn?.phase.type).toBe('waiting');
+    expect(store.signingIn()).toBe('work');
+    await store.cancelSignIn();
+    await signing;
+    expect(store.signingIn()).toBeNull();
+  });
+});
