@@ -18,7 +18,12 @@ pub fn root() -> PathBuf {
 }
 
 pub fn binary(name: &str) -> PathBuf {
-    let path = root().join("target/debug").join(name);
+    // This test's own executable sits in <target>/debug/deps/.
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent().map(PathBuf::from))
+        .unwrap_or_else(|| root().join("target/debug"));
+    let path = target.join(name);
     assert!(
         path.exists(),
         "{} is missing: build the workspace first (cargo build --workspace)",
