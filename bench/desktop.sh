@@ -108,7 +108,8 @@ if [ "${TESSERA_BENCH_IN_SESSION:-}" != 1 ]; then
     fi
     cargo build --locked -q -p tessera-desktop "${release[@]}"
     if [ -n "$signed_in" ]; then
-      cargo build --locked -q -p tessera-cli "${release[@]}"
+      # The command line has no custom-protocol feature: only the profile.
+      cargo build --locked -q -p tessera-cli ${release[@]:+--release}
       [ -d dev/node_modules ] || (cd dev && npm ci --no-audit --no-fund --loglevel=error)
     fi
     # Same versions as Tessera: a copy of the root lock file, which cargo
