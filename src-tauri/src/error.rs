@@ -11,6 +11,8 @@ use tessera_engine::http::HttpError;
 use tessera_engine::loopback::ListenError;
 use tessera_engine::profile::ProfileError;
 use tessera_engine::store::StoreError;
+use tessera_engine::api::ApiError;
+use tessera_engine::inspect::VerifyError;
 use tessera_engine::{LoginError, SessionError};
 
 /// What the UI branches on.
@@ -194,6 +196,25 @@ impl From<SessionError> for IpcError {
             SessionError::Discovery(d) => d.into(),
             SessionError::Http(h) => h.into(),
             SessionError::Store(s) => s.into(),
+            other => with(None, &other),
+        }
+    }
+}
+
+impl From<ApiError> for IpcError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Session(s) => s.into(),
+            ApiError::Http(h) => h.into(),
+            other => with(None, &other),
+        }
+    }
+}
+
+impl From<VerifyError> for IpcError {
+    fn from(e: VerifyError) -> Self {
+        match e {
+            VerifyError::Session(s) => s.into(),
             other => with(None, &other),
         }
     }

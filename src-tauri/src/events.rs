@@ -3,12 +3,22 @@
 
 use tauri::{AppHandle, Emitter, Manager};
 
+use crate::dto::inspector::HttpLogSummary;
 use crate::dto::{RefreshFailed, SignInEvent};
 use crate::state::Shell;
 
 pub const OVERVIEW: &str = "overview";
 pub const SIGN_IN: &str = "sign-in";
 pub const REFRESH_FAILED: &str = "refresh-failed";
+pub const HTTP_LOG: &str = "http-log";
+
+/// Forwards every new HTTP log entry (already redacted) to the window.
+pub fn forward_http_log(app: &AppHandle) {
+    let handle = app.clone();
+    app.state::<Shell>().http_log.subscribe(move |entry| {
+        let _ = handle.emit(HTTP_LOG, HttpLogSummary::from(entry));
+    });
+}
 
 /// Sends the current overview to the window and rebuilds the tray menu.
 /// Failures are logged: a broken keyring must not take the app down.

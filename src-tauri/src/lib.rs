@@ -68,8 +68,29 @@ pub fn run() {
             commands::session::refresh_session,
             commands::session::sign_out,
             commands::session::copy_access_token,
+            commands::inspector::inspect_session,
+            commands::inspector::reveal_token,
+            commands::inspector::copy_token,
+            commands::inspector::introspect_token,
+            commands::inspector::revoke_token,
+            commands::inspector::session_history,
+            commands::inspector::history_diff,
+            commands::inspector::decode_jwt,
+            commands::inspector::verify_jwt,
+            commands::inspector::provider_view,
+            commands::inspector::http_log,
+            commands::inspector::http_log_entry,
+            commands::inspector::http_log_clear,
+            commands::api::api_send,
+            commands::api::api_save_response,
+            commands::api::saved_requests,
+            commands::api::saved_request_put,
+            commands::api::saved_request_delete,
+            commands::api::curl_preview,
+            commands::api::copy_curl,
         ])
         .setup(|app| {
+            events::forward_http_log(app.handle());
             // The window paints first: the tray (D-Bus round trips to the
             // panel on Linux) and the rest start once the event loop runs.
             let handle = app.handle().clone();

@@ -2,9 +2,14 @@
 //! flight. Everything else (profiles, sessions) lives in the engine's files
 //! and the keyring, shared with the command line.
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use tessera_engine::history::SessionHistory;
+use tessera_engine::http::HttpResponse;
+use tessera_engine::http_log::HttpLog;
+use tessera_engine::session::Session;
 use tessera_engine::Engine;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
@@ -21,9 +26,18 @@ pub struct PendingSignIn {
     pub scheme_urls: Option<mpsc::Sender<String>>,
 }
 
+/// How many API responses are kept whole for "Save body".
+const KEPT_RESPONSES: usize = 20;
+
 /// Managed by Tauri; shared by commands, the tray and background tasks.
 pub struct Shell {
     pub engine: Engine,
+    /// Every HTTP exchange of this run, redacted (the engine records into it).
+    pub http_log: Arc<HttpLog>,
+    /// Per profile: an entry per sign-in and refresh seen in this run.
+    history: Mutex<HashMap<String, SessionHistory>>,
+    /// The last API responses, whole, by id.
+    responses: Mutex<VecDeque<(u64, HttpResponse)>>,
     active: Mutex<Option<String>>,
     sign_in: Mutex<Option<PendingSignIn>>,
     next_id: AtomicU64,
@@ -32,12 +46,17 @@ pub struct Shell {
 
 impl Shell {
     pub fn new(engine: Engine) -> Self {
+        let http_log = Arc::new(HttpLog::default());
+        let engine = engine.with_http_log(Arc::clone(&http_log));
         let active = engine.profiles().ok().and_then(|file| {
             let name = file.resolve_name(None);
             file.profiles.contains_key(&name).then_some(name)
         });
         Self {
             engine,
+            http_log,
+            history: Mutex::new(HashMap::new()),
+            responses: Mutex::new(VecDeque::new()),
             active: Mutex::new(active),
             sign_in: Mutex::new(None),
             next_id: AtomicU64::new(1),
@@ -128,6 +147,41 @@ impl Shell {
             Some(tx) => tx.try_send(url).is_ok(),
             None => false,
         }
+    }
+
+    /// Adds the session to the profile's history if its tokens are new.
+    pub fn observe(&self, profile: &str, session: &Session) {
+        if let Ok(mut h) = self.history.lock() {
+            h.entry(profile.to_string()).or_default().observe(session);
+        }
+    }
+
+    /// Runs `f` on the profile's history.
+    pub fn with_history<T>(&self, profile: &str, f: impl FnOnce(&SessionHistory) -> T) -> Option<T> {
+        let h = self.history.lock().ok()?;
+        Some(f(h.get(profile)?))
+    }
+
+    /// Keeps a response whole for "Save body"; returns its id.
+    pub fn keep_response(&self, response: HttpResponse) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut kept) = self.responses.lock() {
+            while kept.len() >= KEPT_RESPONSES {
+                kept.pop_front();
+            }
+            kept.push_back((id, response));
+        }
+        id
+    }
+
+    /// A kept response.
+    pub fn response(&self, id: u64) -> Option<HttpResponse> {
+        self.responses
+            .lock()
+            .ok()?
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, r)| r.clone())
     }
 
     pub fn quit_requested(&self) -> bool {

@@ -185,6 +185,31 @@ const REGISTERED: &[(&str, &str, &str)] = &[
         "Client",
         "The client the access token was issued to",
     ),
+    (
+        "active",
+        "Active",
+        "Whether the provider still considers the token valid (RFC 7662)",
+    ),
+    (
+        "token_type",
+        "Token type",
+        "The kind of token the provider says this is (RFC 7662)",
+    ),
+    (
+        "username",
+        "Username",
+        "The resource owner the token was issued for, as the provider names them (RFC 7662)",
+    ),
+    (
+        "cnf",
+        "Confirmation",
+        "The key the token is bound to (DPoP or mTLS); only its holder may use it (RFC 7800)",
+    ),
+    (
+        "act",
+        "Actor",
+        "Who is acting on the subject's behalf (token exchange, RFC 8693)",
+    ),
     ("tid", "Tenant", "Microsoft Entra tenant id"),
     ("oid", "Object id", "Microsoft Entra object id of the user"),
 ];
@@ -258,6 +283,81 @@ fn rank(name: &str) -> (u8, usize) {
         Some(i) if i < protocol_from => (0, i),
         Some(i) => (2, i),
         None => (1, 0),
+    }
+}
+
+/// Every member of one token or answer (a JWT payload, an introspection
+/// response), labelled and explained, in the same order as [`merge`].
+pub fn explain_all(claims: &Map<String, Value>) -> Vec<Claim> {
+    merge(claims, None)
+}
+
+/// How a value differs between two snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Only in the later snapshot.
+    Added,
+    /// Only in the earlier one.
+    Removed,
+    /// In both, with different values.
+    Changed,
+}
+
+/// One value that differs between two claim snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimChange {
+    /// Claim name.
+    pub name: String,
+    /// Readable label for registered claims.
+    pub label: Option<&'static str>,
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// Display hint, from the later value (or the earlier one when removed).
+    pub value_kind: ClaimKind,
+    /// The earlier value.
+    pub before: Option<Value>,
+    /// The later value.
+    pub after: Option<Value>,
+}
+
+/// What changed from `before` to `after`, in display order. Lists compare as
+/// sets, so a provider reordering `roles` or `aud` is not reported as a change.
+pub fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Vec<ClaimChange> {
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort_by_key(|n| (rank(n), (*n).clone()));
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (a, b) = (before.get(name), after.get(name));
+            let kind = match (a, b) {
+                (Some(a), Some(b)) if same_value(a, b) => return None,
+                (Some(_), Some(_)) => ChangeKind::Changed,
+                (None, Some(_)) => ChangeKind::Added,
+                (Some(_), None) => ChangeKind::Removed,
+                (None, None) => return None,
+            };
+            let shown = b.or(a).unwrap_or(&Value::Null);
+            let base = name.rsplit('.').next().unwrap_or(name);
+            Some(ClaimChange {
+                name: name.clone(),
+                label: explain(base).map(|e| e.0),
+                kind,
+                value_kind: kind_of(base, shown),
+                before: a.cloned(),
+                after: b.cloned(),
+            })
+        })
+        .collect()
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().all(|v| y.contains(v)) && y.iter().all(|v| x.contains(v))
+        }
+        _ => a == b,
     }
 }
 
@@ -437,5 +537,41 @@ mod tests {
             explain("favourite_colour").is_none(),
             "custom claims have no label"
         );
+    }
+
+    #[test]
+    fn every_member_of_an_access_token_or_introspection_answer_is_explained() {
+        let explained = explain_all(&map(json!({
+            "active": true, "scope": "openid api", "client_id": "app",
+            "exp": 1_900_000_000, "cnf": {"jkt": "x"}, "custom": 1
+        })));
+        let find = |n: &str| explained.iter().find(|c| c.name == n).expect(n);
+        assert_eq!(find("active").label, Some("Active"), "RFC 7662 active is explained");
+        assert_eq!(find("cnf").label, Some("Confirmation"), "RFC 7800 cnf is explained");
+        assert_eq!(find("exp").kind, ClaimKind::Time, "exp is shown as a time");
+        assert!(find("custom").label.is_none(), "custom members stay unlabelled");
+        assert_eq!(explained.len(), 6, "nothing is dropped: {explained:?}");
+    }
+
+    #[test]
+    fn a_diff_reports_changed_added_and_removed_values_but_not_reordered_lists() {
+        let before = map(json!({
+            "exp": 100, "roles": ["a", "b"], "scope": ["openid", "api"], "sid": "s1", "aud": ["x", "y"]
+        }));
+        let after = map(json!({
+            "exp": 200, "roles": ["b", "a", "admin"], "scope": ["openid", "api"], "aud": ["y", "x"],
+            "access_token.exp": 300
+        }));
+        let changes = diff(&before, &after);
+        let kind = |n: &str| changes.iter().find(|c| c.name == n).map(|c| c.kind);
+        assert_eq!(kind("exp"), Some(ChangeKind::Changed), "a new expiry is a change");
+        assert_eq!(kind("roles"), Some(ChangeKind::Changed), "a role was granted");
+        assert_eq!(kind("sid"), Some(ChangeKind::Removed), "sid disappeared");
+        assert_eq!(kind("access_token.exp"), Some(ChangeKind::Added), "a new value is added");
+        assert_eq!(kind("scope"), None, "an unchanged scope is not listed");
+        assert_eq!(kind("aud"), None, "the same audiences in another order are not a change");
+        let exp = changes.iter().find(|c| c.name == "access_token.exp").expect("listed");
+        assert_eq!(exp.value_kind, ClaimKind::Time, "a prefixed exp is still a time");
+        assert_eq!(exp.label, Some("Expires"), "and still explained");
     }
 }

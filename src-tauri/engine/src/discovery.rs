@@ -284,6 +284,33 @@ pub async fn fetch_jwks(
     })
 }
 
+/// The provider's key set and how many of its keys Tessera skipped
+/// (unknown types), from the cache unless `fresh`.
+pub async fn fetch_jwks_counting(
+    http: &Http,
+    cache: &DiskCache,
+    meta: &ProviderMetadata,
+    fresh: bool,
+) -> Result<(JwkSet, usize), DiscoveryError> {
+    let url = meta.url(&meta.jwks_uri)?;
+    let value = fetch_cached(http, cache, Endpoint::Jwks, &url, fresh).await?;
+    JwkSet::from_json_counting(&value).ok_or_else(|| {
+        cache.remove(url.as_str());
+        DiscoveryError::BadJwks
+    })
+}
+
+/// The report of metadata Tessera already resolved (manual endpoints have
+/// no discovery document, so there is no issuer row).
+pub fn report_for(meta: &ProviderMetadata, source: &str) -> ProviderReport {
+    ProviderReport {
+        issuer: meta.issuer.clone(),
+        discovery_url: source.to_string(),
+        capabilities: capabilities(meta),
+        metadata: meta.clone(),
+    }
+}
+
 /// How well a provider supports something Tessera uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -13,6 +13,7 @@ use crate::cache::DiskCache;
 use crate::clock::{Clock, SystemClock};
 use crate::discovery::{self, DiscoveryError, ProviderMetadata};
 use crate::http::{Http, HttpClient, HttpError, ReqwestClient};
+use crate::http_log::{HttpLog, RecordingClient};
 use crate::jwks::{JwkSet, HMAC_ALGS};
 use crate::jwt::UnverifiedJwt;
 use crate::lock::{LockError, ProfileLock};
@@ -33,6 +34,7 @@ pub struct Engine {
     secrets: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
     http: Option<Arc<dyn HttpClient>>,
+    http_log: Option<Arc<HttpLog>>,
 }
 
 /// Why an operation on an existing session failed.
@@ -69,6 +71,17 @@ pub enum SessionError {
         /// e.g. "revocation".
         endpoint: &'static str,
     },
+    /// The session lacks the token asked for.
+    #[error("the session of profile \"{profile}\" has no {token}")]
+    NoToken {
+        /// Profile.
+        profile: String,
+        /// "refresh token", "ID token".
+        token: &'static str,
+    },
+    /// ID tokens cannot be revoked.
+    #[error("an ID token cannot be revoked (RFC 7009 covers access and refresh tokens); revoke one of those instead")]
+    IdTokenNotRevocable,
     /// The stored session belongs to another issuer or client than the profile.
     #[error("the session of profile \"{0}\" was issued for a different issuer or client than the profile now names; run `tessera login --profile {0}`")]
     ProfileChanged(String),
@@ -100,6 +113,7 @@ impl Engine {
             secrets,
             clock,
             http: None,
+            http_log: None,
         }
     }
 
@@ -119,9 +133,31 @@ impl Engine {
         self
     }
 
-    /// The injected HTTP client, if any.
-    pub(crate) fn http_client(&self) -> Option<Arc<dyn HttpClient>> {
-        self.http.clone()
+    /// Records every HTTP exchange in `log` (redacted).
+    pub fn with_http_log(mut self, log: Arc<HttpLog>) -> Self {
+        self.http_log = Some(log);
+        self
+    }
+
+    /// The HTTP log, if this host keeps one.
+    pub fn http_log(&self) -> Option<&Arc<HttpLog>> {
+        self.http_log.as_ref()
+    }
+
+    /// The transport: the injected client or a new one trusting `ca_file`,
+    /// wrapped in the HTTP log when there is one.
+    pub(crate) fn transport(
+        &self,
+        ca_file: Option<&std::path::Path>,
+    ) -> Result<Arc<dyn HttpClient>, HttpError> {
+        let client: Arc<dyn HttpClient> = match &self.http {
+            Some(c) => Arc::clone(c),
+            None => Arc::new(ReqwestClient::new(ca_file)?),
+        };
+        Ok(match &self.http_log {
+            Some(log) => Arc::new(RecordingClient::new(client, Arc::clone(log))),
+            None => client,
+        })
     }
 
     /// The directories in use.
@@ -193,11 +229,7 @@ impl Engine {
     }
 
     pub(crate) fn http_for(&self, profile: &Profile) -> Result<Http, HttpError> {
-        let client: Arc<dyn HttpClient> = match &self.http {
-            Some(c) => Arc::clone(c),
-            None => Arc::new(ReqwestClient::new(profile.ca_file.as_deref())?),
-        };
-        Ok(Http::new(client))
+        Ok(Http::new(self.transport(profile.ca_file.as_deref())?))
     }
 
     pub(crate) fn cache(&self) -> DiskCache {

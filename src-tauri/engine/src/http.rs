@@ -72,6 +72,49 @@ pub enum Method {
     Get,
     /// POST
     Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+}
+
+impl Method {
+    /// Every method, in the order a menu shows them.
+    pub const ALL: [Method; 7] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Head,
+        Method::Options,
+    ];
+
+    /// `GET`, `POST`…
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// Parses a method name, any case.
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name.trim()))
+    }
 }
 
 /// One request. Its `Debug` output omits header values and the body.
@@ -214,6 +257,14 @@ pub enum HttpError {
         endpoint: Endpoint,
         /// What the parser said (never the body itself).
         reason: String,
+    },
+    /// A response body over Tessera's limit.
+    #[error("{endpoint} returned a response larger than {limit_mib} MiB, Tessera's limit")]
+    TooLarge {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// The limit.
+        limit_mib: usize,
     },
     /// A URL the profile does not allow (plain http off loopback).
     #[error("{endpoint} URL {url} uses plain http on a non-loopback host; use https, or set allow_insecure_http on the profile for a trusted development provider")]
@@ -530,6 +581,11 @@ impl HttpClient for ReqwestClient {
             let method = match request.method {
                 Method::Get => reqwest::Method::GET,
                 Method::Post => reqwest::Method::POST,
+                Method::Put => reqwest::Method::PUT,
+                Method::Patch => reqwest::Method::PATCH,
+                Method::Delete => reqwest::Method::DELETE,
+                Method::Head => reqwest::Method::HEAD,
+                Method::Options => reqwest::Method::OPTIONS,
             };
             let mut builder = self.inner.request(method, request.url);
             for (name, value) in &request.headers {
@@ -558,9 +614,9 @@ impl HttpClient for ReqwestClient {
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(connect_error)? {
                 if body.len() + chunk.len() > MAX_BODY {
-                    return Err(HttpError::InvalidJson {
+                    return Err(HttpError::TooLarge {
                         endpoint,
-                        reason: format!("response larger than {} MiB", MAX_BODY >> 20),
+                        limit_mib: MAX_BODY >> 20,
                     });
                 }
                 body.extend_from_slice(&chunk);

@@ -59,6 +59,39 @@ impl JwkSet {
         })
     }
 
+    /// Parses a key set and counts the keys that were skipped.
+    pub fn from_json_counting(value: &Value) -> Option<(Self, usize)> {
+        let total = value.get("keys")?.as_array()?.len();
+        let set = Self::from_json(value)?;
+        let skipped = total - set.keys.len();
+        Some((set, skipped))
+    }
+
+    /// Parses keys a user pasted: a JWKS (`{"keys": [...]}`) or one JWK.
+    /// Private key members are ignored; only the public part is used.
+    pub fn parse_pasted(text: &str) -> Result<Self, PastedKeyError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(PastedKeyError::Empty);
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| PastedKeyError::Json {
+            line: e.line(),
+            column: e.column(),
+        })?;
+        if value.get("keys").is_some() {
+            let set = Self::from_json(&value).ok_or(PastedKeyError::KeysNotArray)?;
+            if set.keys.is_empty() {
+                return Err(PastedKeyError::NoUsableKey);
+            }
+            return Ok(set);
+        }
+        if value.get("kty").is_none() {
+            return Err(PastedKeyError::NotAKey);
+        }
+        let key: Jwk = serde_json::from_value(value).map_err(|_| PastedKeyError::NotAKey)?;
+        Ok(Self { keys: vec![key] })
+    }
+
     /// Whether any key has this id.
     pub fn has_kid(&self, kid: &str) -> bool {
         self.keys.iter().any(|k| k.kid.as_deref() == Some(kid))
@@ -74,6 +107,32 @@ impl JwkSet {
             .filter(|k| k.fits(alg))
             .collect()
     }
+}
+
+/// Why pasted key material is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PastedKeyError {
+    /// Nothing pasted.
+    #[error("paste a JWK or a JWKS to verify against")]
+    Empty,
+    /// Not JSON.
+    #[error("the key is not valid JSON (syntax error at line {line} column {column}); paste a JWK object or a {{\"keys\": [...]}} set")]
+    Json {
+        /// Line.
+        line: usize,
+        /// Column.
+        column: usize,
+    },
+    /// `keys` is not an array.
+    #[error("the JWKS member \"keys\" is not an array of keys")]
+    KeysNotArray,
+    /// JSON, but neither a JWK nor a JWKS.
+    #[error("this JSON is neither a JWK (it has no \"kty\") nor a JWKS (it has no \"keys\")")]
+    NotAKey,
+    /// A JWKS with no parsable key.
+    #[error("the JWKS holds no key Tessera can read")]
+    NoUsableKey,
 }
 
 /// The asymmetric algorithms Tessera verifies.
@@ -125,16 +184,30 @@ impl Jwk {
         }
     }
 
+    /// "2048 bits" for RSA, the curve for EC and OKP: the key's strength.
+    pub fn size(&self) -> String {
+        match self.kty.as_str() {
+            "RSA" => match self.rsa_bits() {
+                Some(bits) => format!("{bits} bits"),
+                None => "unknown size".to_string(),
+            },
+            "oct" => "shared secret".to_string(),
+            _ => self.crv.clone().unwrap_or_else(|| "unknown curve".into()),
+        }
+    }
+
+    fn rsa_bits(&self) -> Option<usize> {
+        self.n
+            .as_deref()
+            .and_then(|n| B64URL.decode(n).ok())
+            .map(|b| b.iter().skip_while(|&&x| x == 0).count() * 8)
+    }
+
     /// "RSA 2048", "EC P-256", "OKP Ed25519": what the key is, for reports.
     pub fn describe(&self) -> String {
         match self.kty.as_str() {
             "RSA" => {
-                let bits = self
-                    .n
-                    .as_deref()
-                    .and_then(|n| B64URL.decode(n).ok())
-                    .map(|b| b.iter().skip_while(|&&x| x == 0).count() * 8);
-                match bits {
+                match self.rsa_bits() {
                     Some(bits) => format!("RSA {bits}"),
                     None => "RSA".to_string(),
                 }

@@ -11,8 +11,13 @@
 //! | secrets | [`store::SecretStore`] | [`store::KeyringStore`] | [`store::MemoryStore`] |
 //! | browser | [`browser::BrowserLauncher`] | system or `--browser` command | a browser double |
 //! | time | [`clock::Clock`] | [`clock::SystemClock`] | [`clock::FixedClock`] |
+//!
+//! Hosts that show traffic (the desktop app) add an [`http_log::HttpLog`]
+//! with [`Engine::with_http_log`]: every exchange is then recorded, redacted,
+//! whatever transport is in use.
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod authorize;
 pub mod browser;
 pub mod cache;
@@ -21,7 +26,10 @@ pub mod claims;
 pub mod clock;
 pub mod discovery;
 pub mod engine;
+pub mod history;
 pub mod http;
+pub mod http_log;
+pub mod inspect;
 pub mod jwks;
 pub mod jwt;
 pub mod lock;
@@ -32,11 +40,13 @@ pub mod presets;
 pub mod profile;
 pub mod profiles;
 pub mod refresh;
+pub mod saved_requests;
 pub mod secret;
 pub mod session;
 pub mod store;
 pub mod token;
 pub mod validate;
+pub mod verify;
 
 pub use engine::{Engine, SessionError};
 pub use login::{LoginError, LoginOutcome, LoginProgress, LoginRequest};

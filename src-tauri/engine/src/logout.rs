@@ -119,7 +119,18 @@ impl Engine {
             TokenKind::Refresh => session
                 .refresh_token
                 .clone()
-                .ok_or_else(|| SessionError::Expired(name.clone()))?,
+                .ok_or_else(|| SessionError::NoToken {
+                    profile: name.clone(),
+                    token: kind.noun(),
+                })?,
+            // RFC 7662 covers access and refresh tokens; an ID token is
+            // inspected by decoding and validating it instead.
+            TokenKind::Id => {
+                return Err(SessionError::NoEndpoint {
+                    profile: name,
+                    endpoint: "ID token introspection",
+                })
+            }
         };
         let http = self.http_for(&profile)?;
         let meta = discovery::resolve(&http, &self.cache(), &profile).await?;

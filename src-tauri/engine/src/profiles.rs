@@ -12,7 +12,7 @@ use url::Url;
 use crate::claims;
 use crate::discovery::{self, DiscoveryError, ProviderReport};
 use crate::engine::{Engine, SessionError};
-use crate::http::{check_endpoint_url, Endpoint, Http, HttpRequest, ReqwestClient};
+use crate::http::{check_endpoint_url, Endpoint, Http, HttpRequest};
 use crate::profile::{Profile, ProfileError};
 use crate::secret::SecretString;
 use crate::session::{Session, SessionStore};
@@ -204,11 +204,7 @@ impl Engine {
         url: &str,
         allow_insecure_http: bool,
     ) -> Result<ProviderReport, DiscoveryError> {
-        let client: std::sync::Arc<dyn crate::http::HttpClient> = match self.http_client() {
-            Some(c) => c,
-            None => std::sync::Arc::new(ReqwestClient::new(None).map_err(DiscoveryError::from)?),
-        };
-        let http = Http::new(client);
+        let http = Http::new(self.transport(None).map_err(DiscoveryError::from)?);
         discovery::inspect(&http, url, allow_insecure_http).await
     }
 }

@@ -164,6 +164,9 @@ pub async fn refresh(
 /// Which token to revoke or introspect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
+    /// The ID token (shown and copied; never sent to revocation or
+    /// introspection, which RFC 7009 and 7662 define for the other two).
+    Id,
     /// The access token.
     Access,
     /// The refresh token.
@@ -171,11 +174,22 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    /// The RFC 7009 / 7662 `token_type_hint`.
+    /// The RFC 7009 / 7662 `token_type_hint` (`id_token` has none; it is
+    /// never sent).
     pub fn hint(self) -> &'static str {
         match self {
+            TokenKind::Id => "id_token",
             TokenKind::Access => "access_token",
             TokenKind::Refresh => "refresh_token",
+        }
+    }
+
+    /// "ID token", "access token", "refresh token".
+    pub fn noun(self) -> &'static str {
+        match self {
+            TokenKind::Id => "ID token",
+            TokenKind::Access => "access token",
+            TokenKind::Refresh => "refresh token",
         }
     }
 }

@@ -78,6 +78,10 @@ pub struct ValidationReport {
     /// should re-fetch the JWKS once and validate again (key rotation).
     #[serde(skip)]
     pub unknown_key: bool,
+    /// The key that verified the signature: "kid-1 (RSA 2048)", or "the
+    /// client secret".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_by: Option<String>,
 }
 
 impl ValidationReport {
@@ -109,6 +113,9 @@ pub enum NonceRule<'a> {
     Sent(&'a SecretString),
     /// After a refresh (§12.2): absent, or the original token's nonce.
     Refresh,
+    /// Re-checking a stored token for the inspector: the nonce was compared
+    /// when the token arrived and is not kept, so this row only reports it.
+    CheckedOnReceipt,
 }
 
 /// Everything the ID token is checked against.
@@ -139,16 +146,7 @@ pub fn validate_id_token(
     expect: &Expectations<'_>,
 ) -> ValidationReport {
     let mut report = ValidationReport::default();
-    let alg_ok = check_alg(jwt, expect, &mut report);
-    if alg_ok {
-        check_signature(jwt, jwks, expect, &mut report);
-    } else {
-        report.push(Check::fail(
-            "signature",
-            "Signature",
-            "ID token signature not checked: its algorithm is refused",
-        ));
-    }
+    check_alg_and_signature(jwt, jwks, expect.client_secret, "ID token", &mut report);
     check_issuer(jwt, expect, &mut report);
     check_audience(jwt, expect, &mut report);
     check_subject(jwt, expect, &mut report);
@@ -159,9 +157,30 @@ pub fn validate_id_token(
     report
 }
 
+/// The `alg` and signature rows, shared by ID token validation and
+/// [`crate::verify`]. `noun` names the token in failure messages.
+pub(crate) fn check_alg_and_signature(
+    jwt: &UnverifiedJwt,
+    jwks: &JwkSet,
+    client_secret: Option<&SecretString>,
+    noun: &str,
+    report: &mut ValidationReport,
+) {
+    if check_alg(jwt, client_secret, noun, report) {
+        check_signature(jwt, jwks, client_secret, noun, report);
+    } else {
+        report.push(Check::fail(
+            "signature",
+            "Signature",
+            format!("{noun} signature not checked: its algorithm is refused"),
+        ));
+    }
+}
+
 fn check_alg(
     jwt: &UnverifiedJwt,
-    expect: &Expectations<'_>,
+    client_secret: Option<&SecretString>,
+    noun: &str,
     report: &mut ValidationReport,
 ) -> bool {
     let alg = jwt.header.alg.as_str();
@@ -170,19 +189,19 @@ fn check_alg(
         Check::fail(
             id,
             name,
-            "ID token is unsigned (alg \"none\"), which Tessera refuses",
+            format!("{noun} is unsigned (alg \"none\"), which Tessera refuses"),
         )
-    } else if HMAC_ALGS.contains(&alg) && expect.client_secret.is_none() {
+    } else if HMAC_ALGS.contains(&alg) && client_secret.is_none() {
         Check::fail(
             id,
             name,
-            format!("ID token is signed with {alg}, a shared-secret algorithm, but this profile has no client secret"),
+            format!("{noun} is signed with {alg}, a shared-secret algorithm, but this profile has no client secret"),
         )
     } else if !ASYMMETRIC_ALGS.contains(&alg) && !HMAC_ALGS.contains(&alg) {
         Check::fail(
             id,
             name,
-            format!("ID token algorithm {alg} is not supported"),
+            format!("{noun} algorithm {alg} is not supported"),
         )
         .with_values(ASYMMETRIC_ALGS.join(", "), alg)
     } else if let Some(crit) = &jwt.header.crit {
@@ -190,7 +209,7 @@ fn check_alg(
             id,
             name,
             format!(
-                "ID token header marks unsupported extensions as critical: {}",
+                "{noun} header marks unsupported extensions as critical: {}",
                 crit.join(", ")
             ),
         )
@@ -205,7 +224,8 @@ fn check_alg(
 fn check_signature(
     jwt: &UnverifiedJwt,
     jwks: &JwkSet,
-    expect: &Expectations<'_>,
+    client_secret: Option<&SecretString>,
+    noun: &str,
     report: &mut ValidationReport,
 ) {
     let (id, name) = ("signature", "Signature");
@@ -214,26 +234,28 @@ fn check_signature(
         report.push(Check::fail(
             id,
             name,
-            format!("ID token algorithm {alg} is not supported"),
+            format!("{noun} algorithm {alg} is not supported"),
         ));
         return;
     };
     if HMAC_ALGS.contains(&alg) {
-        let secret = expect
-            .client_secret
+        let secret = client_secret
             .map(|s| s.expose().as_bytes())
             .unwrap_or_default();
         let key = jsonwebtoken::DecodingKey::from_secret(secret);
         let ok =
             jsonwebtoken::crypto::verify(jwt.signature_b64(), jwt.signing_input(), &key, algorithm)
                 .unwrap_or(false);
+        if ok {
+            report.verified_by = Some("the client secret".into());
+        }
         report.push(if ok {
             Check::pass(id, name, format!("verified with the client secret ({alg})"))
         } else {
             Check::fail(
                 id,
                 name,
-                "ID token signature is invalid (checked with the client secret)",
+                format!("{noun} signature is invalid (checked with the client secret)"),
             )
         });
         return;
@@ -245,7 +267,7 @@ fn check_signature(
             report.push(Check::fail(
                 id,
                 name,
-                format!("no key in the provider's JWKS has the ID token's kid \"{kid}\""),
+                format!("no key in the JWKS has the {noun}'s kid \"{kid}\""),
             ));
             return;
         }
@@ -258,7 +280,7 @@ fn check_signature(
             name,
             match kid {
                 Some(kid) => format!("the JWKS key \"{kid}\" cannot verify {alg} (wrong key type, curve, use or alg)"),
-                None => format!("the ID token has no kid and the JWKS holds no key for {alg}"),
+                None => format!("the {noun} has no kid and the JWKS holds no key for {alg}"),
             },
         ));
         return;
@@ -276,6 +298,7 @@ fn check_signature(
         .unwrap_or(false)
         {
             let which = key.kid.clone().unwrap_or_else(|| "(no kid)".into());
+            report.verified_by = Some(format!("{which} ({})", key.describe()));
             report.push(
                 Check::pass(
                     id,
@@ -291,9 +314,9 @@ fn check_signature(
         id,
         name,
         match kid {
-            Some(kid) => format!("ID token signature is invalid (key \"{kid}\", {alg})"),
+            Some(kid) => format!("{noun} signature is invalid (key \"{kid}\", {alg})"),
             None => format!(
-                "ID token signature is invalid: none of the {} {alg} keys verifies it",
+                "{noun} signature is invalid: none of the {} {alg} keys verifies it",
                 candidates.len()
             ),
         },
@@ -510,6 +533,16 @@ fn check_nonce(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut Vali
             Check::fail(id, name, "ID token has no nonce, but one was sent")
         }
         (NonceRule::Refresh, None) => Check::pass(id, name, "absent, as expected after a refresh"),
+        (NonceRule::CheckedOnReceipt, Some(_)) => Check::pass(
+            id,
+            name,
+            "present; it matched this sign-in's nonce when the token arrived (the nonce is not kept afterwards)",
+        ),
+        (NonceRule::CheckedOnReceipt, None) => Check::pass(
+            id,
+            name,
+            "absent, as allowed for a token that came from a refresh",
+        ),
         (NonceRule::Refresh, Some(got)) => {
             let original = expect.original.and_then(|o| o.claim_str("nonce"));
             if original == Some(got) {

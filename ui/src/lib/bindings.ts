@@ -1,4 +1,4 @@
-// Generated from src-tauri/src/dto.rs and error.rs by `cargo test -p tessera-desktop`
+// Generated from src-tauri/src/dto/ and error.rs by `cargo test -p tessera-desktop`
 // (TESSERA_UPDATE_BINDINGS=1 rewrites it). Do not edit by hand.
 
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -50,3 +50,186 @@ export type SignInPhase = { "type": "waiting", url: string, redirect_uri: string
 export type SignInEvent = { profile: string, phase: SignInPhase, };
 
 export type RefreshFailed = { profile: string, error: IpcError, };
+
+export type TokenKind = "id" | "access" | "refresh";
+
+export type CheckView = { id: string, name: string, passed: boolean, detail: string, expected: string | null, found: string | null, };
+
+export type SignatureView = { verified: boolean, alg: string, kid: string | null, 
+/**
+ * "RSA 2048", "EC P-256": the key that verified it.
+ */
+key: string | null, detail: string, };
+
+export type JwtView = { header: JsonValue, payload: JsonValue, 
+/**
+ * Every claim, with a label and explanation for registered ones.
+ */
+claims: Array<ClaimView>, 
+/**
+ * `None` when only decoded, not verified.
+ */
+signature: SignatureView | null, 
+/**
+ * Every check made; empty when only decoded.
+ */
+checks: Array<CheckView>, 
+/**
+ * Whether every check passed (false when nothing was checked).
+ */
+valid: boolean, 
+/**
+ * What the checks were made against, e.g. "profile local's JWKS".
+ */
+checked_against: string | null, };
+
+export type TokenFormatView = { "type": "jwt", jwt: JwtView, } | { "type": "opaque", length: number, };
+
+export type TokenView = { kind: TokenKind, format: TokenFormatView, expires_at: number | null, issued_at: number | null, 
+/**
+ * The first 12 hex digits of the token's SHA-256: tells tokens apart
+ * without showing them.
+ */
+fingerprint: string, 
+/**
+ * The provider has an introspection endpoint for this token.
+ */
+introspectable: boolean, 
+/**
+ * The provider has a revocation endpoint for this token.
+ */
+revocable: boolean, };
+
+export type InspectionView = { profile: string, issuer: string, client_id: string, token_type: string, scopes: Array<string>, obtained_at: number, signed_in_at: number, refresh_at: number | null, 
+/**
+ * ID token first, then access, then refresh; absent tokens are left out.
+ */
+tokens: Array<TokenView>, 
+/**
+ * Why the keys could not be fetched, when signatures went unchecked.
+ */
+keys_error: string | null, };
+
+export type IntrospectionView = { kind: TokenKind, active: boolean, 
+/**
+ * Every member, explained (scope, exp, client_id, sub…).
+ */
+fields: Array<ClaimView>, raw: JsonValue, };
+
+export type HistoryEntryView = { id: number, at: number, 
+/**
+ * "Signed in", "Refreshed", "Refreshed (refresh token rotated)", "Seen at start".
+ */
+label: string, expires_at: number | null, scopes: Array<string>, 
+/**
+ * How many values differ from the entry before.
+ */
+changes: number, };
+
+export type ChangeKind = "added" | "removed" | "changed";
+
+export type ClaimChangeView = { 
+/**
+ * `exp`, `scope`, `roles`, or `access_token.exp` for the access token's.
+ */
+name: string, label: string | null, kind: ChangeKind, value_kind: ClaimKind, before: JsonValue, after: JsonValue, };
+
+export type KeySource = { "type": "profile", name: string, expect_client_audience: boolean, } | { "type": "jwks", text: string, };
+
+export type JwkView = { kid: string | null, kty: string, alg: string | null, use: string | null, 
+/**
+ * "2048 bits" for RSA, the curve for EC and OKP.
+ */
+size: string, };
+
+export type ProviderView = { report: ProviderReport, jwks_uri: string | null, keys: Array<JwkView>, 
+/**
+ * Keys in the JWKS Tessera cannot use (unknown type), by kid.
+ */
+skipped_keys: number, keys_error: string | null, };
+
+export type HeaderView = { name: string, value: string, };
+
+export type HttpLogSummary = { id: number, 
+/**
+ * Unix milliseconds.
+ */
+at_ms: number, 
+/**
+ * "discovery document", "token endpoint", "API"…
+ */
+endpoint: string, method: string, 
+/**
+ * Query values of secret parameters are redacted.
+ */
+url: string, status: number | null, 
+/**
+ * Why no response came (timeout, connection refused).
+ */
+error: string | null, duration_ms: number, };
+
+export type HttpLogDetail = { summary: HttpLogSummary, request_headers: Array<HeaderView>, request_body: string | null, response_headers: Array<HeaderView>, response_body: string | null, 
+/**
+ * The body was cut to the log's per-entry limit.
+ */
+response_truncated: boolean, };
+
+export type KeyValue = { name: string, value: string, enabled: boolean, };
+
+export type BodyKind = "none" | "json" | "form" | "raw";
+
+export type ApiRequestForm = { method: string, url: string, query: Array<KeyValue>, headers: Array<KeyValue>, body_kind: BodyKind, 
+/**
+ * The JSON or raw text body.
+ */
+body: string, 
+/**
+ * Form fields when `body_kind` is `form`.
+ */
+form: Array<KeyValue>, 
+/**
+ * Content type of a raw body; `text/plain` when empty.
+ */
+content_type: string, };
+
+export type ChallengeView = { scheme: string, realm: string | null, 
+/**
+ * `invalid_token`, `insufficient_scope`, `invalid_request`.
+ */
+error: string | null, error_description: string | null, scope: string | null, 
+/**
+ * What the error means and what to do, for known errors.
+ */
+advice: string | null, };
+
+export type ApiResponseView = { 
+/**
+ * Keys `api_save_response`.
+ */
+id: number, status: number, status_text: string, duration_ms: number, 
+/**
+ * Bytes of the whole body.
+ */
+size: number, headers: Array<HeaderView>, 
+/**
+ * Pretty-printed when JSON; cut at the view limit when large.
+ */
+body: string, is_json: boolean, truncated: boolean, 
+/**
+ * The URL as sent, query included.
+ */
+url: string, 
+/**
+ * The access token was refreshed before sending.
+ */
+refreshed: boolean, 
+/**
+ * Parsed `WWW-Authenticate` on a 401 or 403.
+ */
+challenge: ChallengeView | null, 
+/**
+ * A 401 that a refresh might fix: the panel offers one retry.
+ */
+retry_after_refresh: boolean, };
+
+export type SavedRequest = { name: string, request: ApiRequestForm, };

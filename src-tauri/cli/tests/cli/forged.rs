@@ -226,7 +226,7 @@ fn a_kid_missing_even_after_refetching_is_refused() {
     });
     let line = failed(&login(&ws, &forge, "forged-kid", &[]));
     assert!(
-        line.contains("no key in the provider's JWKS has the ID token's kid \"nobody-has-this\""),
+        line.contains("no key in the JWKS has the ID token's kid \"nobody-has-this\""),
         "{line}"
     );
     assert_eq!(forge.hits("/jwks"), 2, "one re-fetch, no more");

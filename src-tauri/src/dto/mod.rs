@@ -17,6 +17,9 @@ use tessera_engine::session::Session;
 
 use crate::error::IpcError;
 
+pub mod api;
+pub mod inspector;
+
 /// A profile in the sidebar.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -321,6 +324,22 @@ pub enum ClaimKind {
     Number,
 }
 
+impl From<claims::ClaimKind> for ClaimKind {
+    fn from(k: claims::ClaimKind) -> Self {
+        use claims::ClaimKind as K;
+        match k {
+            K::Text => ClaimKind::Text,
+            K::Time => ClaimKind::Time,
+            K::Url => ClaimKind::Url,
+            K::Email => ClaimKind::Email,
+            K::Bool => ClaimKind::Bool,
+            K::Number => ClaimKind::Number,
+            K::List => ClaimKind::List,
+            K::Object => ClaimKind::Object,
+        }
+    }
+}
+
 /// One claim of the profile view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -337,22 +356,13 @@ pub struct ClaimView {
 
 impl From<Claim> for ClaimView {
     fn from(c: Claim) -> Self {
-        use claims::{ClaimKind as K, ClaimSource as S};
+        use claims::ClaimSource as S;
         Self {
             name: c.name,
             label: c.label.map(String::from),
             description: c.description.map(String::from),
             value: c.value,
-            kind: match c.kind {
-                K::Text => ClaimKind::Text,
-                K::Time => ClaimKind::Time,
-                K::Url => ClaimKind::Url,
-                K::Email => ClaimKind::Email,
-                K::Bool => ClaimKind::Bool,
-                K::Number => ClaimKind::Number,
-                K::List => ClaimKind::List,
-                K::Object => ClaimKind::Object,
-            },
+            kind: c.kind.into(),
             source: match c.source {
                 S::IdToken => ClaimSource::IdToken,
                 S::Userinfo => ClaimSource::Userinfo,
@@ -500,9 +510,32 @@ mod tests {
             SignInPhase::decl(&cfg),
             SignInEvent::decl(&cfg),
             RefreshFailed::decl(&cfg),
+            inspector::TokenKind::decl(&cfg),
+            inspector::CheckView::decl(&cfg),
+            inspector::SignatureView::decl(&cfg),
+            inspector::JwtView::decl(&cfg),
+            inspector::TokenFormatView::decl(&cfg),
+            inspector::TokenView::decl(&cfg),
+            inspector::InspectionView::decl(&cfg),
+            inspector::IntrospectionView::decl(&cfg),
+            inspector::HistoryEntryView::decl(&cfg),
+            inspector::ChangeKind::decl(&cfg),
+            inspector::ClaimChangeView::decl(&cfg),
+            inspector::KeySource::decl(&cfg),
+            inspector::JwkView::decl(&cfg),
+            inspector::ProviderView::decl(&cfg),
+            inspector::HeaderView::decl(&cfg),
+            inspector::HttpLogSummary::decl(&cfg),
+            inspector::HttpLogDetail::decl(&cfg),
+            api::KeyValue::decl(&cfg),
+            api::BodyKind::decl(&cfg),
+            api::ApiRequestForm::decl(&cfg),
+            api::ChallengeView::decl(&cfg),
+            api::ApiResponseView::decl(&cfg),
+            api::SavedRequest::decl(&cfg),
         ];
         let mut out = String::from(
-            "// Generated from src-tauri/src/dto.rs and error.rs by `cargo test -p tessera-desktop`\n\
+            "// Generated from src-tauri/src/dto/ and error.rs by `cargo test -p tessera-desktop`\n\
              // (TESSERA_UPDATE_BINDINGS=1 rewrites it). Do not edit by hand.\n\n\
              export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };\n",
         );

@@ -1,0 +1,139 @@
+//! The API-call panel: send a request with the access token, keep the
+//! response for saving, saved requests and "Copy as curl".
+
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tessera_engine::api::{curl_command, ApiRequest, CallOptions, CurlToken};
+
+use crate::dto::api::{ApiRequestForm, ApiResponseView, SavedRequest};
+use crate::error::IpcError;
+use crate::events;
+use crate::state::Shell;
+
+#[tauri::command]
+pub async fn api_send(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    profile: String,
+    request: ApiRequestForm,
+    refresh_first: bool,
+) -> Result<ApiResponseView, IpcError> {
+    let request = ApiRequest::from(&request);
+    let options = CallOptions {
+        refresh_first,
+        ..CallOptions::default()
+    };
+    let outcome = shell
+        .engine
+        .call_api(Some(&profile), &request, options)
+        .await?;
+    let id = shell.keep_response(outcome.response.clone());
+    let view = ApiResponseView::new(id, &outcome);
+    if outcome.refreshed {
+        events::state_changed(&app).await;
+    }
+    Ok(view)
+}
+
+/// Writes a kept response's whole body to the Downloads folder; returns the
+/// path.
+#[tauri::command]
+pub async fn api_save_response(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: u64,
+) -> Result<String, IpcError> {
+    let response = shell
+        .response(id)
+        .ok_or_else(|| IpcError::plain("that response is no longer kept; send the request again"))?;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| IpcError::plain(format!("no folder to save to: {e}")))?;
+    let ext = match response.header("content-type") {
+        Some(ct) if ct.contains("json") => "json",
+        Some(ct) if ct.starts_with("text/") => "txt",
+        _ => "bin",
+    };
+    let path = dir.join(format!("tessera-response-{id}.{ext}"));
+    tokio::fs::write(&path, &response.body)
+        .await
+        .map_err(|e| IpcError::plain(format!("could not write {}: {e}", path.display())))?;
+    Ok(path.display().to_string())
+}
+
+#[tauri::command]
+pub fn saved_requests(
+    shell: State<'_, Shell>,
+    profile: String,
+) -> Result<Vec<SavedRequest>, IpcError> {
+    Ok(shell
+        .engine
+        .saved_requests(&profile)?
+        .iter()
+        .map(SavedRequest::from)
+        .collect())
+}
+
+#[tauri::command]
+pub fn saved_request_put(
+    shell: State<'_, Shell>,
+    profile: String,
+    saved: SavedRequest,
+) -> Result<Vec<SavedRequest>, IpcError> {
+    if saved.name.trim().is_empty() {
+        return Err(IpcError::plain("give the request a name to save it"));
+    }
+    Ok(shell
+        .engine
+        .save_request(&profile, (&saved).into())?
+        .iter()
+        .map(SavedRequest::from)
+        .collect())
+}
+
+#[tauri::command]
+pub fn saved_request_delete(
+    shell: State<'_, Shell>,
+    profile: String,
+    name: String,
+) -> Result<Vec<SavedRequest>, IpcError> {
+    Ok(shell
+        .engine
+        .delete_request(&profile, &name)?
+        .iter()
+        .map(SavedRequest::from)
+        .collect())
+}
+
+/// The curl command with `$(tessera token --profile …)`: safe to show.
+#[tauri::command]
+pub fn curl_preview(profile: String, request: ApiRequestForm) -> Result<String, IpcError> {
+    Ok(curl_command(
+        &ApiRequest::from(&request),
+        CurlToken::Substitution { profile: &profile },
+    )?)
+}
+
+/// Copies the curl command; with `inline`, the token itself is in it (the
+/// user asked), otherwise the command fetches one when it runs.
+#[tauri::command]
+pub async fn copy_curl(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    profile: String,
+    request: ApiRequestForm,
+    inline: bool,
+) -> Result<(), IpcError> {
+    let request = ApiRequest::from(&request);
+    let command = if inline {
+        let session = shell.engine.access_token(Some(&profile)).await?;
+        curl_command(&request, CurlToken::Inline(&session.access_token))?
+    } else {
+        curl_command(&request, CurlToken::Substitution { profile: &profile })?
+    };
+    app.clipboard()
+        .write_text(command)
+        .map_err(|e| IpcError::plain(format!("could not write to the clipboard: {e}")))
+}

@@ -1,0 +1,180 @@
+//! The token inspector: tokens of a session, refresh history, pasted JWTs,
+//! the provider view and the HTTP log.
+
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tessera_engine::inspect::{self, KeySource as EngineKeySource, RevokeOutcome};
+
+use crate::dto::inspector::{
+    ClaimChangeView, HistoryEntryView, HttpLogDetail, HttpLogSummary, InspectionView,
+    IntrospectionView, JwkView, JwtView, KeySource, ProviderView, TokenKind,
+};
+use crate::dto::Overview;
+use crate::error::IpcError;
+use crate::events;
+use crate::state::Shell;
+
+#[tauri::command]
+pub async fn inspect_session(
+    shell: State<'_, Shell>,
+    profile: String,
+) -> Result<InspectionView, IpcError> {
+    if let Some(session) = shell.engine.stored_session(&profile).await? {
+        shell.observe(&profile, &session);
+    }
+    let inspection = shell.engine.inspect_session(&profile).await?;
+    Ok(InspectionView::new(&profile, &inspection))
+}
+
+/// The one command that returns a token's value: the user pressed "Reveal".
+#[tauri::command]
+pub async fn reveal_token(
+    shell: State<'_, Shell>,
+    profile: String,
+    kind: TokenKind,
+) -> Result<String, IpcError> {
+    let token = shell.engine.reveal_token(&profile, kind.into()).await?;
+    Ok(token.expose().to_string())
+}
+
+/// Copies a token from Rust; it never enters the webview.
+#[tauri::command]
+pub async fn copy_token(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    profile: String,
+    kind: TokenKind,
+) -> Result<(), IpcError> {
+    let token = shell.engine.reveal_token(&profile, kind.into()).await?;
+    app.clipboard()
+        .write_text(token.expose().to_string())
+        .map_err(|e| IpcError::plain(format!("could not write to the clipboard: {e}")))
+}
+
+#[tauri::command]
+pub async fn introspect_token(
+    shell: State<'_, Shell>,
+    profile: String,
+    kind: TokenKind,
+) -> Result<IntrospectionView, IpcError> {
+    let answer = shell.engine.introspect_token(&profile, kind.into()).await?;
+    Ok((&answer).into())
+}
+
+/// Revokes one token; returns the overview, since revoking the refresh
+/// token signs the profile out.
+#[tauri::command]
+pub async fn revoke_token(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    profile: String,
+    kind: TokenKind,
+) -> Result<Overview, IpcError> {
+    let outcome = shell.engine.revoke_token(&profile, kind.into()).await?;
+    if outcome == RevokeOutcome::SignedOut {
+        tracing::info!("refresh token revoked; the session of {profile} was deleted");
+    }
+    events::state_changed(&app).await;
+    shell.overview().await
+}
+
+#[tauri::command]
+pub async fn session_history(
+    shell: State<'_, Shell>,
+    profile: String,
+) -> Result<Vec<HistoryEntryView>, IpcError> {
+    if let Some(session) = shell.engine.stored_session(&profile).await? {
+        shell.observe(&profile, &session);
+    }
+    Ok(shell
+        .with_history(&profile, |h| h.entries().map(HistoryEntryView::from).collect())
+        .unwrap_or_default())
+}
+
+#[tauri::command]
+pub fn history_diff(
+    shell: State<'_, Shell>,
+    profile: String,
+    from: u64,
+    to: u64,
+) -> Result<Vec<ClaimChangeView>, IpcError> {
+    shell
+        .with_history(&profile, |h| h.diff(from, to))
+        .flatten()
+        .map(|changes| changes.iter().map(ClaimChangeView::from).collect())
+        .ok_or_else(|| IpcError::plain("those history entries are no longer kept; pick two from the list"))
+}
+
+/// Decodes a pasted JWT offline; nothing is verified.
+#[tauri::command]
+pub fn decode_jwt(token: String) -> Result<JwtView, IpcError> {
+    let decoded = inspect::decode_pasted(&token).map_err(IpcError::plain)?;
+    Ok((&decoded).into())
+}
+
+#[tauri::command]
+pub async fn verify_jwt(
+    shell: State<'_, Shell>,
+    token: String,
+    keys: KeySource,
+) -> Result<JwtView, IpcError> {
+    let source = match keys {
+        KeySource::Profile {
+            name,
+            expect_client_audience,
+        } => EngineKeySource::Profile {
+            name,
+            audience: expect_client_audience,
+        },
+        KeySource::Jwks { text } => EngineKeySource::Pasted(text),
+    };
+    let checked = shell.engine.verify_pasted(&token, &source).await?;
+    Ok((&checked).into())
+}
+
+#[tauri::command]
+pub async fn provider_view(
+    shell: State<'_, Shell>,
+    profile: String,
+) -> Result<ProviderView, IpcError> {
+    let p = shell.engine.provider_keys(&profile).await?;
+    let (keys, skipped, keys_error) = match &p.keys {
+        Ok((set, skipped)) => (
+            set.keys.iter().map(JwkView::from).collect(),
+            u32::try_from(*skipped).unwrap_or(u32::MAX),
+            None,
+        ),
+        Err(e) => (Vec::new(), 0, Some(e.clone())),
+    };
+    Ok(ProviderView {
+        report: p.report.into(),
+        jwks_uri: p.jwks_uri,
+        keys,
+        skipped_keys: skipped,
+        keys_error,
+    })
+}
+
+#[tauri::command]
+pub fn http_log(shell: State<'_, Shell>) -> Vec<HttpLogSummary> {
+    shell
+        .http_log
+        .entries()
+        .iter()
+        .map(HttpLogSummary::from)
+        .collect()
+}
+
+#[tauri::command]
+pub fn http_log_entry(shell: State<'_, Shell>, id: u64) -> Result<HttpLogDetail, IpcError> {
+    shell
+        .http_log
+        .entry(id)
+        .map(|e| (&e).into())
+        .ok_or_else(|| IpcError::plain("that exchange is no longer in the log (it keeps the last 200)"))
+}
+
+#[tauri::command]
+pub fn http_log_clear(shell: State<'_, Shell>) {
+    shell.http_log.clear();
+}
