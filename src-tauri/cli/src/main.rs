@@ -24,6 +24,9 @@ use tessera_engine::session::Session;
 use tessera_engine::token::TokenKind;
 use tessera_engine::{Engine, LogoutOptions};
 
+mod call;
+mod decode;
+
 #[derive(Parser)]
 #[command(name = "tessera", version, about = "Sign in to OpenID Connect providers and use the tokens", long_about = None)]
 struct Cli {
@@ -45,6 +48,9 @@ enum Command {
         /// Print a JSON object with the token and its metadata.
         #[arg(long)]
         json: bool,
+        /// Print the session's ID token instead (e.g. for `tessera decode -`).
+        #[arg(long, conflicts_with = "json")]
+        id_token: bool,
     },
     /// Refresh the session now, even if the access token is still valid.
     Refresh {
@@ -73,6 +79,45 @@ enum Command {
         profile: Option<String>,
         #[arg(long, value_enum, default_value = "access")]
         token: WhichToken,
+    },
+    /// Decode a JWT (header and claims, offline); --verify adds the validation report.
+    Decode {
+        /// The token, or - to read it from stdin.
+        token: String,
+        /// Print a JSON object (header, payload, signature, checks).
+        #[arg(long)]
+        json: bool,
+        /// Verify the signature, issuer and times against a profile's provider.
+        #[arg(long)]
+        verify: bool,
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: Option<String>,
+        /// Verify against the JWK or JWKS in this file instead of a profile.
+        #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+        jwks: Option<std::path::PathBuf>,
+        /// Also expect the profile's client id as audience (an ID token).
+        #[arg(long, requires = "verify")]
+        id_token: bool,
+    },
+    /// Call an API with the access token (refreshed when needed); non-2xx exits 22.
+    Call {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: Option<String>,
+        /// GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.
+        method: String,
+        url: String,
+        /// A header, 'Name: value' (repeatable).
+        #[arg(short = 'H', long = "header", value_name = "HEADER")]
+        headers: Vec<String>,
+        /// The body: text, @file, or @- for stdin. JSON is sent as JSON.
+        #[arg(short = 'd', long = "data", value_name = "BODY")]
+        data: Option<String>,
+        /// Print a JSON object with status, headers, body and timing.
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for the API.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
     },
     /// Manage saved profiles.
     #[command(subcommand)]
@@ -186,6 +231,14 @@ enum ClientAuth {
 
 type CliResult = Result<(), String>;
 
+/// How a command ended when it did not fail outright.
+enum Outcome {
+    Done,
+    /// Ran, but the result is a failure (a non-2xx response, a token that
+    /// failed verification): exit with this code.
+    Failed(u8),
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.verbose || std::env::var_os("TESSERA_LOG").is_some() {
@@ -209,7 +262,8 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli.command)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed(code)) => ExitCode::from(code),
         Err(message) => {
             eprintln!("tessera: {}", message.replace('\n', " "));
             ExitCode::FAILURE
@@ -221,17 +275,76 @@ fn fail(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-async fn run(command: Command) -> CliResult {
+async fn run(command: Command) -> Result<Outcome, String> {
     let engine = Engine::system().map_err(fail)?;
     match command {
-        Command::Login(args) => login(&engine, *args).await,
-        Command::Token { profile, json } => {
+        Command::Decode {
+            token,
+            json,
+            verify,
+            profile,
+            jwks,
+            id_token,
+        } => {
+            let args = decode::DecodeArgs {
+                token,
+                json,
+                verify,
+                profile,
+                jwks,
+                id_token,
+            };
+            return Ok(match decode::run(&engine, args).await? {
+                true => Outcome::Done,
+                false => Outcome::Failed(1),
+            });
+        }
+        Command::Call {
+            profile,
+            method,
+            url,
+            headers,
+            data,
+            json,
+            timeout,
+        } => {
+            let args = call::CallArgs {
+                profile,
+                method,
+                url,
+                headers,
+                data,
+                json,
+                timeout,
+            };
+            return Ok(match call::run(&engine, args).await? {
+                true => Outcome::Done,
+                false => Outcome::Failed(call::HTTP_ERROR_EXIT),
+            });
+        }
+        other => run_session_command(&engine, other).await.map(|()| Outcome::Done),
+    }
+}
+
+async fn run_session_command(engine: &Engine, command: Command) -> CliResult {
+    match command {
+        Command::Login(args) => login(engine, *args).await,
+        Command::Token {
+            profile,
+            json,
+            id_token,
+        } => {
             let session = engine
                 .access_token(profile.as_deref())
                 .await
                 .map_err(fail)?;
-            if json {
-                print_json(&token_json(&session, profile.as_deref(), &engine));
+            if id_token {
+                let token = session.id_token.as_ref().ok_or_else(|| {
+                    "this session has no ID token (the provider sent none)".to_string()
+                })?;
+                println!("{}", token.expose());
+            } else if json {
+                print_json(&token_json(&session, profile.as_deref(),  engine));
             } else {
                 println!("{}", session.access_token.expose());
             }
@@ -240,7 +353,7 @@ async fn run(command: Command) -> CliResult {
         Command::Refresh { profile, json } => {
             let outcome = engine.refresh(profile.as_deref()).await.map_err(fail)?;
             if json {
-                let mut v = token_json(&outcome.session, profile.as_deref(), &engine);
+                let mut v = token_json(&outcome.session, profile.as_deref(),  engine);
                 v["rotated"] = json!(outcome.rotated);
                 v["checks"] = json!(outcome.report.checks);
                 print_json(&v);
@@ -303,7 +416,8 @@ async fn run(command: Command) -> CliResult {
             print_json(&Value::Object(result));
             Ok(())
         }
-        Command::Profiles(cmd) => profiles(&engine, cmd).await,
+        Command::Profiles(cmd) => profiles(engine, cmd).await,
+        Command::Decode { .. } | Command::Call { .. } => Ok(()),
     }
 }
 
@@ -491,7 +605,7 @@ fn token_json(session: &Session, profile: Option<&str>, engine: &Engine) -> Valu
     })
 }
 
-fn print_json(value: &Value) {
+pub(crate) fn print_json(value: &Value) {
     println!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()

@@ -325,7 +325,12 @@ pub struct ClaimChange {
 /// sets, so a provider reordering `roles` or `aud` is not reported as a change.
 pub fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Vec<ClaimChange> {
     let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
-    names.sort_by_key(|n| (rank(n), (*n).clone()));
+    // The access token's values (`access_token.exp`) come after the ID
+    // token's, each group in the usual claim order.
+    names.sort_by_key(|n| match n.strip_prefix("access_token.") {
+        Some(base) => (1, rank(base), (*n).clone()),
+        None => (0, rank(n), (*n).clone()),
+    });
     names.dedup();
     names
         .into_iter()

@@ -6,3 +6,4 @@ mod forged;
 mod keyring;
 mod real_provider;
 mod support;
+mod tools;

@@ -83,6 +83,26 @@ impl Workspace {
         cmd.output().expect("run tessera")
     }
 
+    /// Runs tessera with `input` on stdin.
+    pub fn tessera_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tessera"));
+        cmd.args(args)
+            .env_remove("TESSERA_PROFILE")
+            .env_remove("TESSERA_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("run tessera");
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(input.as_bytes()).expect("write stdin");
+        }
+        child.wait_with_output().expect("tessera finishes")
+    }
+
     pub fn browser_log(&self) -> String {
         std::fs::read_to_string(self.dir.0.join("browser.log")).unwrap_or_default()
     }

@@ -17,14 +17,40 @@ use tessera_engine::{Engine, SessionError};
 const NOW: i64 = 1_800_000_000;
 const ISSUER: &str = "https://idp.test";
 
-/// Answers by path; records every request's path.
+mod tools;
+
+type Answer = (u16, Value, Vec<(String, String)>);
+
+/// Answers by path (queued answers first, then the route); records every
+/// request.
 #[derive(Default)]
 struct ScriptedHttp {
     routes: Mutex<HashMap<String, (u16, Value)>>,
+    queued: Mutex<HashMap<String, std::collections::VecDeque<Answer>>>,
     seen: Mutex<Vec<String>>,
+    requests: Mutex<Vec<HttpRequest>>,
 }
 
 impl ScriptedHttp {
+    /// Answers the next request to `path` with this, once.
+    fn queue(&self, path: &str, status: u16, body: Value, headers: &[(&str, &str)]) {
+        self.queued
+            .lock()
+            .unwrap()
+            .entry(path.to_string())
+            .or_default()
+            .push_back((
+                status,
+                body,
+                headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ));
+    }
+    fn requests(&self) -> Vec<HttpRequest> {
+        self.requests.lock().unwrap().clone()
+    }
     fn route(&self, path: &str, status: u16, body: Value) {
         self.routes
             .lock()
@@ -40,17 +66,29 @@ impl HttpClient for ScriptedHttp {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, HttpError>> {
         let path = request.url.path().to_string();
         self.seen.lock().unwrap().push(path.clone());
-        let (status, body) = self
-            .routes
+        self.requests.lock().unwrap().push(request);
+        let queued = self
+            .queued
             .lock()
             .unwrap()
-            .get(&path)
-            .cloned()
-            .unwrap_or((404, json!({})));
+            .get_mut(&path)
+            .and_then(|q| q.pop_front());
+        let (status, body, extra) = queued.unwrap_or_else(|| {
+            let (status, body) = self
+                .routes
+                .lock()
+                .unwrap()
+                .get(&path)
+                .cloned()
+                .unwrap_or((404, json!({})));
+            (status, body, Vec::new())
+        });
+        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+        headers.extend(extra);
         Box::pin(async move {
             Ok(HttpResponse {
                 status,
-                headers: vec![("content-type".into(), "application/json".into())],
+                headers,
                 body: body.to_string().into_bytes(),
             })
         })
