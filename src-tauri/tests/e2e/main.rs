@@ -10,6 +10,7 @@
 mod support;
 
 mod harness;
+mod tools;
 mod webdriver;
 
 use std::time::Duration;

@@ -1,0 +1,158 @@
+//! The inspector and API tabs of the signed-in window, end to end.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
+use crate::support::{binary, Home, Provider, APP};
+use crate::webdriver::Session;
+
+/// Sends the API panel's request to `url` and waits for a status starting
+/// with `status`; returns the shown body.
+fn send(app: &Session, url: &str, status: &str) -> String {
+    app.type_into("api-url", url);
+    app.click("api-send");
+    app.wait_until(&format!("HTTP {status} from {url}"), UI_WAIT, || {
+        app.find("[data-testid=\"api-status\"]")
+            .map(|e| app.text(&e))
+            .filter(|t| t.starts_with(status))
+            .map(|_| ())
+    });
+    app.text(&app.wait("api-body", UI_WAIT))
+}
+
+/// The clipboard's text, read the way another X client would.
+fn clipboard() -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_works_in_a_shell() {
+    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
+    let provider = Provider::start();
+    let home = Home::new("e2e-tools");
+    home.ok(&[
+        "profiles", "save", "--profile", "tools", "--issuer", &provider.issuer, "--client-id", "tessera",
+    ]);
+    let driver = Driver::start(&home);
+    let app = driver.app();
+    app.click("sign-in");
+    app.wait("session", SIGN_IN_WAIT);
+
+    // Inspector: the access token's live countdown and the ID token's report.
+    app.click("tab-inspector");
+    app.wait("token-access", UI_WAIT);
+    let countdown = app.wait("token-access-countdown", UI_WAIT);
+    let first = app.text(&countdown);
+    assert!(first.contains("expires in"), "a live countdown: {first}");
+    let expires_at: i64 = app
+        .attribute(&countdown, "data-expires-at")
+        .and_then(|v| v.parse().ok())
+        .expect("the countdown carries the expiry");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    assert!(expires_at > now, "the access token is not expired yet: {expires_at} vs {now}");
+    app.wait_until("the countdown to tick", Duration::from_secs(5), || {
+        let t = app.text(&app.wait("token-access-countdown", UI_WAIT));
+        (t != first).then_some(())
+    });
+
+    let rows = app.find_all("[data-testid=\"report-id\"] [data-check]");
+    assert!(rows.len() >= 8, "a row per check of the ID token: {}", rows.len());
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|r| app.attribute(r, "data-passed").as_deref() != Some("true"))
+        .map(|r| app.text(r))
+        .collect();
+    assert!(failed.is_empty(), "every check passes right after sign-in: {failed:?}");
+    let checks: Vec<String> = rows
+        .iter()
+        .filter_map(|r| app.attribute(r, "data-check"))
+        .collect();
+    for id in ["alg", "signature", "issuer", "audience", "expiry", "nonce"] {
+        assert!(checks.iter().any(|c| c == id), "the {id} check is listed: {checks:?}");
+    }
+    let summary = app.text(&app.wait("report-id-summary", UI_WAIT));
+    assert!(summary.contains("passed"), "a passing summary: {summary}");
+
+    app.click("introspect-access");
+    let answer = app.wait("introspection-access", UI_WAIT);
+    app.wait_until("the introspection answer", UI_WAIT, || {
+        app.attribute(&answer, "data-active").filter(|a| a == "true").map(|_| ())
+    });
+    app.screenshot(&artifact("inspector.png"));
+
+    // API panel: /api/me answers with the claims, /api/admin refuses.
+    app.click("tab-api");
+    let me = send(&app, &format!("{}/api/me", provider.issuer), "200");
+    assert!(me.contains("demo@example.com"), "the claims are shown: {me}");
+    app.screenshot(&artifact("api.png"));
+    let admin = send(&app, &format!("{}/api/admin", provider.issuer), "403");
+    assert!(admin.contains("requires the role 'admin'"), "the reason is shown: {admin}");
+    let challenge = app.text(&app.wait("api-challenge", UI_WAIT));
+    assert!(challenge.contains("insufficient_scope"), "the parsed challenge: {challenge}");
+    app.screenshot(&artifact("api-403.png"));
+
+    // Copy as curl, then run what was copied in a shell.
+    send(&app, &format!("{}/api/me", provider.issuer), "200");
+    let preview = app.wait_until("the curl command for /api/me", UI_WAIT, || {
+        let text = app.text(&app.wait("api-curl", UI_WAIT));
+        text.contains("/api/me").then_some(text)
+    });
+    assert!(
+        preview.contains("$(tessera token --profile tools)"),
+        "the token is fetched when the command runs, not pasted in: {preview}"
+    );
+    app.click("api-copy-curl");
+    app.wait("api-copied", UI_WAIT);
+    let command = match clipboard() {
+        Some(copied) => {
+            assert_eq!(copied.trim(), preview.trim(), "the clipboard holds the shown command");
+            copied
+        }
+        None => preview,
+    };
+    let bin_dir = binary("tessera").parent().map(|d| d.display().to_string()).unwrap_or_default();
+    let path = format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("sh")
+        .args(["-c", &format!("{command} -sS --fail")])
+        .env("PATH", path)
+        .envs(home.envs.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("sh runs");
+    let body = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && body.contains("demo@example.com"),
+        "the copied curl command works in a shell: {body} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The HTTP log lists the exchanges and never shows the token.
+    app.click("tab-http-log");
+    app.wait("http-log-table", UI_WAIT);
+    let rows = app.find_all("[data-testid=\"http-log-row\"]");
+    assert!(rows.len() >= 5, "discovery, JWKS, token, userinfo, API…: {}", rows.len());
+    let token = home.ok(&["token", "--profile", "tools"]);
+    assert!(
+        !app.body_text().contains(token.trim()),
+        "the access token never appears in the log"
+    );
+    app.click_element(&rows[rows.len() - 1]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!app.body_text().contains(token.trim()), "nor in an opened exchange");
+    app.screenshot(&artifact("http-log.png"));
+
+    app.click("tab-provider");
+    let keys = app.text(&app.wait("provider-keys", UI_WAIT));
+    assert!(keys.contains("RSA") || keys.contains("EC"), "the JWKS keys are listed: {keys}");
+    app.screenshot(&artifact("provider.png"));
+    quit(app);
+}
