@@ -53,8 +53,9 @@ async fn tick(
             continue;
         }
         match shell.engine.refresh(Some(&profile.name)).await {
-            Ok(_) => {
+            Ok(outcome) => {
                 retry_after.remove(&profile.name);
+                shell.observe(&profile.name, &outcome.session);
             }
             Err(e) => {
                 let error = IpcError::from(e);

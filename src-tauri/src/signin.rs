@@ -95,7 +95,10 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
     events::state_changed(&app).await;
 
     let result = match task.await {
-        Ok(Ok(outcome)) => Ok(SessionView::new(&profile, &outcome.session)),
+        Ok(Ok(outcome)) => {
+            shell.observe(&profile, &outcome.session);
+            Ok(SessionView::new(&profile, &outcome.session))
+        }
         Ok(Err(e)) => Err(e),
         Err(join) if join.is_cancelled() => Err(IpcError::cancelled()),
         Err(join) => Err(IpcError::plain(format!(

@@ -57,6 +57,7 @@ pub async fn refresh_session(
     profile: String,
 ) -> Result<SessionView, IpcError> {
     let outcome = shell.engine.refresh(Some(&profile)).await?;
+    shell.observe(&profile, &outcome.session);
     events::state_changed(&app).await;
     Ok(SessionView::new(&profile, &outcome.session))
 }

@@ -223,3 +223,64 @@ impl From<&SavedRequest> for EngineSaved {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, value: &str, enabled: bool) -> KeyValue {
+        KeyValue {
+            name: name.into(),
+            value: value.into(),
+            enabled,
+        }
+    }
+
+    #[test]
+    fn a_saved_form_comes_back_as_it_was_edited_including_switched_off_rows() {
+        let form = ApiRequestForm {
+            method: "post".into(),
+            url: " https://api.test/items ".into(),
+            query: vec![row("page", "2", true), row("debug", "1", false)],
+            headers: vec![row("X-Trace", "abc", false), row("  ", "dropped", true)],
+            body_kind: BodyKind::Form,
+            body: String::new(),
+            form: vec![row("a", "1", true), row("b", "2", false)],
+            content_type: String::new(),
+        };
+        let engine = ApiRequest::from(&form);
+        assert_eq!(engine.method, "POST", "methods are upper-cased");
+        assert_eq!(engine.url, "https://api.test/items", "the URL is trimmed");
+        let back = ApiRequestForm::from(&engine);
+        assert_eq!(back.query, form.query, "switched-off rows survive a save");
+        assert_eq!(
+            back.headers,
+            vec![row("X-Trace", "abc", false)],
+            "rows without a name are dropped"
+        );
+        assert_eq!(back.form, form.form, "form fields keep their switches");
+        assert_eq!(back.body_kind, BodyKind::Form);
+    }
+
+    #[test]
+    fn a_raw_body_without_a_content_type_is_sent_as_plain_text() {
+        let form = ApiRequestForm {
+            method: "PUT".into(),
+            url: "https://api.test/".into(),
+            query: vec![],
+            headers: vec![],
+            body_kind: BodyKind::Raw,
+            body: "hello".into(),
+            form: vec![],
+            content_type: " ".into(),
+        };
+        assert_eq!(
+            ApiRequest::from(&form).body,
+            ApiBody::Raw {
+                content_type: "text/plain".into(),
+                text: "hello".into()
+            },
+            "a raw body needs a content type; text/plain is the honest default"
+        );
+    }
+}
