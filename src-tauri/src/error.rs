@@ -5,14 +5,14 @@
 //! line. A code is set only where the UI branches on it.
 
 use serde::Serialize;
+use tessera_engine::api::ApiError;
 use tessera_engine::callback::CallbackError;
 use tessera_engine::discovery::DiscoveryError;
 use tessera_engine::http::HttpError;
+use tessera_engine::inspect::VerifyError;
 use tessera_engine::loopback::ListenError;
 use tessera_engine::profile::ProfileError;
 use tessera_engine::store::StoreError;
-use tessera_engine::api::ApiError;
-use tessera_engine::inspect::VerifyError;
 use tessera_engine::{LoginError, SessionError};
 
 /// What the UI branches on.
@@ -204,7 +204,7 @@ impl From<SessionError> for IpcError {
 impl From<ApiError> for IpcError {
     fn from(e: ApiError) -> Self {
         match e {
-            ApiError::Session(s) => s.into(),
+            ApiError::Session(s) => (*s).into(),
             ApiError::Http(h) => h.into(),
             other => with(None, &other),
         }

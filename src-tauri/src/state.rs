@@ -157,7 +157,11 @@ impl Shell {
     }
 
     /// Runs `f` on the profile's history.
-    pub fn with_history<T>(&self, profile: &str, f: impl FnOnce(&SessionHistory) -> T) -> Option<T> {
+    pub fn with_history<T>(
+        &self,
+        profile: &str,
+        f: impl FnOnce(&SessionHistory) -> T,
+    ) -> Option<T> {
         let h = self.history.lock().ok()?;
         Some(f(h.get(profile)?))
     }

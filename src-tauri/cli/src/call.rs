@@ -24,9 +24,12 @@ pub struct CallArgs {
 }
 
 fn parse_header(h: &str) -> Result<NameValue, String> {
-    let (name, value) = h
-        .split_once(':')
-        .ok_or_else(|| format!("header \"{}\" needs the form 'Name: value'", h.chars().take(40).collect::<String>()))?;
+    let (name, value) = h.split_once(':').ok_or_else(|| {
+        format!(
+            "header \"{}\" needs the form 'Name: value'",
+            h.chars().take(40).collect::<String>()
+        )
+    })?;
     Ok(NameValue::new(name.trim(), value.trim()))
 }
 

@@ -36,9 +36,10 @@ pub async fn run(engine: &Engine, args: DecodeArgs) -> Result<bool, String> {
     let token = read_token(&args.token)?;
     let inspection = if args.verify || args.jwks.is_some() {
         let source = match &args.jwks {
-            Some(path) => KeySource::Pasted(std::fs::read_to_string(path).map_err(|e| {
-                format!("cannot read the key file {}: {e}", path.display())
-            })?),
+            Some(path) => KeySource::Pasted(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?,
+            ),
             None => {
                 let name = engine
                     .profiles()
@@ -112,14 +113,18 @@ fn print_human(i: &JwtInspection, now: i64) {
         println!("  {:width$}  {value}{label}", c.name);
     }
     match (&i.report, &i.signature) {
-        (None, _) => println!(
-            "Signature: not verified (add --verify [--profile P], or --jwks FILE)"
-        ),
+        (None, _) => {
+            println!("Signature: not verified (add --verify [--profile P], or --jwks FILE)")
+        }
         (Some(report), signature) => {
             if let Some(s) = signature {
                 println!(
                     "Signature: {} ({}{})",
-                    if s.verified { "verified" } else { "NOT verified" },
+                    if s.verified {
+                        "verified"
+                    } else {
+                        "NOT verified"
+                    },
                     s.alg,
                     s.key
                         .as_ref()

@@ -322,7 +322,9 @@ async fn run(command: Command) -> Result<Outcome, String> {
                 false => Outcome::Failed(call::HTTP_ERROR_EXIT),
             });
         }
-        other => run_session_command(&engine, other).await.map(|()| Outcome::Done),
+        other => run_session_command(&engine, other)
+            .await
+            .map(|()| Outcome::Done),
     }
 }
 
@@ -344,7 +346,7 @@ async fn run_session_command(engine: &Engine, command: Command) -> CliResult {
                 })?;
                 println!("{}", token.expose());
             } else if json {
-                print_json(&token_json(&session, profile.as_deref(),  engine));
+                print_json(&token_json(&session, profile.as_deref(), engine));
             } else {
                 println!("{}", session.access_token.expose());
             }
@@ -353,7 +355,7 @@ async fn run_session_command(engine: &Engine, command: Command) -> CliResult {
         Command::Refresh { profile, json } => {
             let outcome = engine.refresh(profile.as_deref()).await.map_err(fail)?;
             if json {
-                let mut v = token_json(&outcome.session, profile.as_deref(),  engine);
+                let mut v = token_json(&outcome.session, profile.as_deref(), engine);
                 v["rotated"] = json!(outcome.rotated);
                 v["checks"] = json!(outcome.report.checks);
                 print_json(&v);

@@ -57,7 +57,14 @@ fn main() {
     let curl_once = || {
         let start = Instant::now();
         let out = Command::new("curl")
-            .args(["-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "-H"])
+            .args([
+                "-sS",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code} %{time_total}",
+                "-H",
+            ])
             .arg(format!("Authorization: Bearer {}", token.expose()))
             .arg(&url)
             .output()
@@ -85,9 +92,23 @@ fn main() {
     }
     let (t, cw, ct) = (median(tessera), median(curl_wall), median(curl_transfer));
     println!("GET {url}, {ROUNDS} alternating rounds, medians");
-    println!("{:<52} {:>8.2} ms   1.00× (baseline)", "curl, whole process (start-up + request)", ms(cw));
-    println!("{:<52} {:>8.2} ms   {:.2}×", "Tessera call_api (profile + keyring + request)", ms(t), ms(t) / ms(cw));
-    println!("{:<52} {:>8.2} ms   {:.2}×", "curl time_total (request only, no start-up)", ms(ct), ms(ct) / ms(cw));
+    println!(
+        "{:<52} {:>8.2} ms   1.00× (baseline)",
+        "curl, whole process (start-up + request)",
+        ms(cw)
+    );
+    println!(
+        "{:<52} {:>8.2} ms   {:.2}×",
+        "Tessera call_api (profile + keyring + request)",
+        ms(t),
+        ms(t) / ms(cw)
+    );
+    println!(
+        "{:<52} {:>8.2} ms   {:.2}×",
+        "curl time_total (request only, no start-up)",
+        ms(ct),
+        ms(ct) / ms(cw)
+    );
     println!(
         "Tessera's overhead over curl's request time: {:+.2} ms (target ≤ 10 ms)",
         ms(t) - ms(ct)

@@ -21,7 +21,9 @@ fn testdata(name: &str) -> Vec<u8> {
 
 /// An RS256 ID token padded with a realistic claim load to about 4 KB.
 fn four_kb_token(nonce: &str) -> String {
-    let groups: Vec<String> = (0..60).map(|i| format!("/org/team-{i:03}/members")).collect();
+    let groups: Vec<String> = (0..60)
+        .map(|i| format!("/org/team-{i:03}/members"))
+        .collect();
     let mut claims = json!({
         "iss": "https://idp.example.com/realms/tessera", "sub": "f3b0c1d2-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
         "aud": "tessera", "exp": NOW + 300, "iat": NOW - 5, "auth_time": NOW - 5, "nonce": nonce,
@@ -80,7 +82,10 @@ fn main() {
     };
     // Sanity: the benchmark measures a passing validation.
     let report = validate_id_token(&decode_unverified(&token).expect("decodes"), &jwks, &expect);
-    assert!(report.passed(), "the benchmark token must validate: {report:?}");
+    assert!(
+        report.passed(),
+        "the benchmark token must validate: {report:?}"
+    );
 
     // Baseline: verifying the RS256 signature alone with the same library.
     let (input, sig) = token.rsplit_once('.').expect("three parts");
@@ -102,9 +107,21 @@ fn main() {
         .decode(token.split('.').nth(1).unwrap_or_default())
         .map(|b| b.len())
         .unwrap_or(0);
-    println!("4 KB ID token: {} bytes compact, {payload} bytes of claims, RS256 (2048-bit key)", token.len());
-    println!("{:<44} {:>10.1} µs   1.00× (baseline)", "signature verification alone", micros(baseline));
-    println!("{:<44} {:>10.1} µs   {:.2}×", "Tessera decode_unverified", micros(decode), ratio(decode, baseline));
+    println!(
+        "4 KB ID token: {} bytes compact, {payload} bytes of claims, RS256 (2048-bit key)",
+        token.len()
+    );
+    println!(
+        "{:<44} {:>10.1} µs   1.00× (baseline)",
+        "signature verification alone",
+        micros(baseline)
+    );
+    println!(
+        "{:<44} {:>10.1} µs   {:.2}×",
+        "Tessera decode_unverified",
+        micros(decode),
+        ratio(decode, baseline)
+    );
     println!(
         "{:<44} {:>10.1} µs   {:.2}×",
         "Tessera decode + validate_id_token (13 checks)",

@@ -149,9 +149,9 @@ pub enum ApiError {
     /// No such saved request.
     #[error("no saved request named \"{0}\"")]
     NoSavedRequest(String),
-    /// Getting or refreshing the token failed.
+    /// Getting or refreshing the token failed (boxed: it is large).
     #[error(transparent)]
-    Session(#[from] SessionError),
+    Session(Box<SessionError>),
     /// The call failed.
     #[error(transparent)]
     Http(#[from] HttpError),
@@ -165,6 +165,12 @@ pub enum ApiError {
         /// Why.
         reason: String,
     },
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        ApiError::Session(Box::new(e))
+    }
 }
 
 /// A `WWW-Authenticate` challenge (RFC 9110 §11.6.1, RFC 6750 §3).
@@ -332,7 +338,10 @@ impl HttpResponse {
 
     /// The body as shown: pretty-printed when JSON, cut when large.
     pub fn body_view(&self) -> BodyView {
-        let ct = self.header("content-type").unwrap_or("").to_ascii_lowercase();
+        let ct = self
+            .header("content-type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let json_type = ct.contains("json");
         let parsed = if json_type || self.body.first().is_some_and(|b| *b == b'{' || *b == b'[') {
             serde_json::from_slice::<serde_json::Value>(&self.body).ok()
@@ -344,7 +353,10 @@ impl HttpResponse {
             None => match std::str::from_utf8(&self.body) {
                 Ok(t) => (t.to_string(), false),
                 Err(_) => (
-                    format!("({} bytes of binary data; save the body to see it)", self.body.len()),
+                    format!(
+                        "({} bytes of binary data; save the body to see it)",
+                        self.body.len()
+                    ),
                     false,
                 ),
             },
@@ -383,7 +395,10 @@ fn prepare(request: &ApiRequest, allow_insecure_http: bool) -> Result<Prepared, 
         Method::parse(&request.method).ok_or_else(|| ApiError::Method(request.method.clone()))?;
     let mut url = Url::parse(request.url.trim()).map_err(|e| ApiError::Url(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(ApiError::Url(format!("scheme {} is not http or https", url.scheme())));
+        return Err(ApiError::Url(format!(
+            "scheme {} is not http or https",
+            url.scheme()
+        )));
     }
     if check_endpoint_url(Endpoint::Api, &url, allow_insecure_http).is_err() {
         return Err(ApiError::InsecureUrl(
@@ -425,9 +440,17 @@ fn prepare(request: &ApiRequest, allow_insecure_http: bool) -> Result<Prepared, 
         }
         ApiBody::Form(fields) => {
             let body = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(fields.iter().filter(|f| f.enabled).map(|f| (&f.name, &f.value)))
+                .extend_pairs(
+                    fields
+                        .iter()
+                        .filter(|f| f.enabled)
+                        .map(|f| (&f.name, &f.value)),
+                )
                 .finish();
-            (Some(body.into_bytes()), Some("application/x-www-form-urlencoded"))
+            (
+                Some(body.into_bytes()),
+                Some("application/x-www-form-urlencoded"),
+            )
         }
         ApiBody::Raw { content_type, text } => {
             (Some(text.clone().into_bytes()), Some(content_type.as_str()))
@@ -486,7 +509,9 @@ impl Engine {
         let can_refresh = session.as_ref().is_some_and(|s| s.refresh_token.is_some());
         let mut retry = response.status == 401
             && can_refresh
-            && challenge.as_ref().is_none_or(BearerChallenge::fixable_by_refresh);
+            && challenge
+                .as_ref()
+                .is_none_or(BearerChallenge::fixable_by_refresh);
         if retry && options.retry_after_refresh {
             tracing::debug!("API answered 401; refreshing and retrying once");
             let s = self.refresh(Some(&profile.name)).await?.session;
@@ -604,7 +629,10 @@ pub fn curl_command(request: &ApiRequest, token: CurlToken<'_>) -> Result<String
         if name == "accept" && value.starts_with("application/json, */*") {
             continue;
         }
-        lines.push(format!("-H {}", shell_quote(&format!("{}: {value}", title_case(name)))));
+        lines.push(format!(
+            "-H {}",
+            shell_quote(&format!("{}: {value}", title_case(name)))
+        ));
     }
     if let Some(body) = &prepared.body {
         lines.push(format!(

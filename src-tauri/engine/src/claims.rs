@@ -551,10 +551,21 @@ mod tests {
             "exp": 1_900_000_000, "cnf": {"jkt": "x"}, "custom": 1
         })));
         let find = |n: &str| explained.iter().find(|c| c.name == n).expect(n);
-        assert_eq!(find("active").label, Some("Active"), "RFC 7662 active is explained");
-        assert_eq!(find("cnf").label, Some("Confirmation"), "RFC 7800 cnf is explained");
+        assert_eq!(
+            find("active").label,
+            Some("Active"),
+            "RFC 7662 active is explained"
+        );
+        assert_eq!(
+            find("cnf").label,
+            Some("Confirmation"),
+            "RFC 7800 cnf is explained"
+        );
         assert_eq!(find("exp").kind, ClaimKind::Time, "exp is shown as a time");
-        assert!(find("custom").label.is_none(), "custom members stay unlabelled");
+        assert!(
+            find("custom").label.is_none(),
+            "custom members stay unlabelled"
+        );
         assert_eq!(explained.len(), 6, "nothing is dropped: {explained:?}");
     }
 
@@ -569,14 +580,37 @@ mod tests {
         }));
         let changes = diff(&before, &after);
         let kind = |n: &str| changes.iter().find(|c| c.name == n).map(|c| c.kind);
-        assert_eq!(kind("exp"), Some(ChangeKind::Changed), "a new expiry is a change");
-        assert_eq!(kind("roles"), Some(ChangeKind::Changed), "a role was granted");
+        assert_eq!(
+            kind("exp"),
+            Some(ChangeKind::Changed),
+            "a new expiry is a change"
+        );
+        assert_eq!(
+            kind("roles"),
+            Some(ChangeKind::Changed),
+            "a role was granted"
+        );
         assert_eq!(kind("sid"), Some(ChangeKind::Removed), "sid disappeared");
-        assert_eq!(kind("access_token.exp"), Some(ChangeKind::Added), "a new value is added");
+        assert_eq!(
+            kind("access_token.exp"),
+            Some(ChangeKind::Added),
+            "a new value is added"
+        );
         assert_eq!(kind("scope"), None, "an unchanged scope is not listed");
-        assert_eq!(kind("aud"), None, "the same audiences in another order are not a change");
-        let exp = changes.iter().find(|c| c.name == "access_token.exp").expect("listed");
-        assert_eq!(exp.value_kind, ClaimKind::Time, "a prefixed exp is still a time");
+        assert_eq!(
+            kind("aud"),
+            None,
+            "the same audiences in another order are not a change"
+        );
+        let exp = changes
+            .iter()
+            .find(|c| c.name == "access_token.exp")
+            .expect("listed");
+        assert_eq!(
+            exp.value_kind,
+            ClaimKind::Time,
+            "a prefixed exp is still a time"
+        );
         assert_eq!(exp.label, Some("Expires"), "and still explained");
     }
 }

@@ -159,7 +159,11 @@ mod tests {
 
     fn id_token(claims: serde_json::Value) -> String {
         let b = |v: &serde_json::Value| crate::jwt::B64URL.encode(v.to_string());
-        format!("{}.{}.sig", b(&serde_json::json!({"alg": "RS256"})), b(&claims))
+        format!(
+            "{}.{}.sig",
+            b(&serde_json::json!({"alg": "RS256"})),
+            b(&claims)
+        )
     }
 
     fn session(access: &str, refresh: &str, exp: i64, roles: &[&str], obtained: i64) -> Session {
@@ -170,7 +174,9 @@ mod tests {
             token_type: "Bearer".into(),
             access_token: access.into(),
             refresh_token: Some(refresh.into()),
-            id_token: Some(id_token(serde_json::json!({"sub": "u1", "exp": exp, "roles": roles})).into()),
+            id_token: Some(
+                id_token(serde_json::json!({"sub": "u1", "exp": exp, "roles": roles})).into(),
+            ),
             expires_at: Some(exp),
             scopes: vec!["openid".into()],
             obtained_at: obtained,
@@ -182,28 +188,59 @@ mod tests {
     #[test]
     fn a_refresh_adds_an_entry_and_the_diff_names_what_changed() {
         let mut h = SessionHistory::default();
-        let first = h.observe(&session("a1", "r1", 400, &["viewer"], 100)).cloned().expect("recorded");
-        assert_eq!(first.reason, HistoryReason::SignedIn, "obtained at sign-in time");
-        assert!(h.observe(&session("a1", "r1", 400, &["viewer"], 100)).is_none(), "the same token is not a new entry");
+        let first = h
+            .observe(&session("a1", "r1", 400, &["viewer"], 100))
+            .cloned()
+            .expect("recorded");
+        assert_eq!(
+            first.reason,
+            HistoryReason::SignedIn,
+            "obtained at sign-in time"
+        );
+        assert!(
+            h.observe(&session("a1", "r1", 400, &["viewer"], 100))
+                .is_none(),
+            "the same token is not a new entry"
+        );
         let second = h
             .observe(&session("a2", "r2", 700, &["viewer", "admin"], 400))
             .cloned()
             .expect("a new access token is a new entry");
-        assert_eq!(second.reason, HistoryReason::Refreshed { rotated: true }, "the refresh token changed too");
+        assert_eq!(
+            second.reason,
+            HistoryReason::Refreshed { rotated: true },
+            "the refresh token changed too"
+        );
         let changes = h.diff(first.id, second.id).expect("both kept");
         let names: Vec<&str> = changes.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["roles", "exp", "access_token.exp"], "roles, the ID token's exp and the access token's expiry changed");
-        assert_eq!(second.changes_from_previous, 3, "the entry counts its changes");
+        assert_eq!(
+            names,
+            ["roles", "exp", "access_token.exp"],
+            "roles, the ID token's exp and the access token's expiry changed"
+        );
+        assert_eq!(
+            second.changes_from_previous, 3,
+            "the entry counts its changes"
+        );
     }
 
     #[test]
     fn the_history_is_bounded_and_never_holds_a_token_value() {
         let mut h = SessionHistory::default();
         for i in 0..(MAX_ENTRIES as i64 + 5) {
-            h.observe(&session(&format!("ACCESS-{i}"), "REFRESH", 400 + i, &[], 100 + i));
+            h.observe(&session(
+                &format!("ACCESS-{i}"),
+                "REFRESH",
+                400 + i,
+                &[],
+                100 + i,
+            ));
         }
         assert_eq!(h.entries().count(), MAX_ENTRIES, "old entries are dropped");
         let dump = format!("{:?}", h.entries().collect::<Vec<_>>());
-        assert!(!dump.contains("ACCESS-") && !dump.contains("REFRESH"), "only fingerprints are kept: {dump}");
+        assert!(
+            !dump.contains("ACCESS-") && !dump.contains("REFRESH"),
+            "only fingerprints are kept: {dump}"
+        );
     }
 }

@@ -422,7 +422,10 @@ mod tests {
             ("cookie".into(), "sid=1".into()),
             ("accept".into(), "application/json".into()),
         ]);
-        assert_eq!(h[0].value, "Bearer [redacted]", "the scheme helps; the token must go");
+        assert_eq!(
+            h[0].value, "Bearer [redacted]",
+            "the scheme helps; the token must go"
+        );
         assert_eq!(h[1].value, REDACTED, "cookies are secret");
         assert_eq!(h[2].value, "application/json", "ordinary headers stay");
     }
@@ -435,7 +438,10 @@ mod tests {
         );
         assert!(!cut, "short bodies are kept whole");
         for secret in ["C0DE", "V3R", "=S&", "=S"] {
-            assert!(!body.ends_with("=S") && !body.contains(secret), "{secret} leaked: {body}");
+            assert!(
+                !body.ends_with("=S") && !body.contains(secret),
+                "{secret} leaked: {body}"
+            );
         }
         assert!(body.contains("grant_type=authorization_code"), "{body}");
         assert!(body.contains("redirect_uri=http://127.0.0.1/cb"), "{body}");
@@ -450,8 +456,14 @@ mod tests {
         for secret in ["AT-123", "RT-456", "x.y.z"] {
             assert!(!body.contains(secret), "{secret} leaked: {body}");
         }
-        assert!(body.contains("\"expires_in\": 60"), "other members stay: {body}");
-        assert!(body.contains("\"token_type\": \"Bearer\""), "token_type is not a token: {body}");
+        assert!(
+            body.contains("\"expires_in\": 60"),
+            "other members stay: {body}"
+        );
+        assert!(
+            body.contains("\"token_type\": \"Bearer\""),
+            "token_type is not a token: {body}"
+        );
     }
 
     #[test]
@@ -460,10 +472,19 @@ mod tests {
         let text = format!("echo: {jwt}, and eyJ alone stays");
         let out = redact_jwts(&text);
         assert!(!out.contains(jwt), "{out}");
-        assert!(out.contains("[redacted JWT]") && out.contains("eyJ alone stays"), "{out}");
-        let url = Url::parse(&format!("https://idp.test/logout?id_token_hint={jwt}&client_id=app&state=s1")).unwrap();
+        assert!(
+            out.contains("[redacted JWT]") && out.contains("eyJ alone stays"),
+            "{out}"
+        );
+        let url = Url::parse(&format!(
+            "https://idp.test/logout?id_token_hint={jwt}&client_id=app&state=s1"
+        ))
+        .unwrap();
         let logged = redact_url_query(&url);
-        assert!(!logged.contains("eyJhbGci") && !logged.contains("s1"), "{logged}");
+        assert!(
+            !logged.contains("eyJhbGci") && !logged.contains("s1"),
+            "{logged}"
+        );
         assert!(logged.contains("client_id=app"), "{logged}");
     }
 
@@ -488,7 +509,11 @@ mod tests {
             });
         }
         let urls: Vec<String> = log.entries().into_iter().map(|e| e.url).collect();
-        assert_eq!(urls, ["http://127.0.0.1/1", "http://127.0.0.1/2"], "oldest dropped first");
+        assert_eq!(
+            urls,
+            ["http://127.0.0.1/1", "http://127.0.0.1/2"],
+            "oldest dropped first"
+        );
         assert!(log.entry(1).is_none(), "the first id is gone");
     }
 

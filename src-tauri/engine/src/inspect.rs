@@ -67,15 +67,18 @@ impl JwtInspection {
 
     /// Decoded and checked.
     pub fn checked(jwt: &UnverifiedJwt, report: ValidationReport, against: String) -> Self {
-        let signature = report.checks.iter().find(|c| c.id == "signature").map(|c| {
-            SignatureStatus {
-                verified: c.passed,
-                alg: jwt.header.alg.clone(),
-                kid: jwt.header.kid.clone(),
-                key: report.verified_by.clone(),
-                detail: c.detail.clone(),
-            }
-        });
+        let signature =
+            report
+                .checks
+                .iter()
+                .find(|c| c.id == "signature")
+                .map(|c| SignatureStatus {
+                    verified: c.passed,
+                    alg: jwt.header.alg.clone(),
+                    kid: jwt.header.kid.clone(),
+                    key: report.verified_by.clone(),
+                    detail: c.detail.clone(),
+                });
         Self {
             signature,
             report: Some(report),
@@ -89,7 +92,7 @@ impl JwtInspection {
 #[derive(Debug, Clone)]
 pub enum TokenFormat {
     /// A JWS: decoded, and checked where Tessera knows what to expect.
-    Jwt(JwtInspection),
+    Jwt(Box<JwtInspection>),
     /// Anything else: only the provider can say what it means (introspection).
     Opaque {
         /// Characters.
@@ -227,10 +230,7 @@ impl Engine {
             },
             None => None,
         };
-        let secret = if HMAC_ALGS
-            .iter()
-            .any(|a| session_uses_alg(&session, a))
-        {
+        let secret = if HMAC_ALGS.iter().any(|a| session_uses_alg(&session, a)) {
             self.credentials(&profile, None).await?.secret
         } else {
             None
@@ -391,7 +391,14 @@ impl Engine {
                     },
                 );
                 let n = keys.keys.len();
-                let against = format!("the pasted {}", if n == 1 { "key".to_string() } else { format!("{n} keys") });
+                let against = format!(
+                    "the pasted {}",
+                    if n == 1 {
+                        "key".to_string()
+                    } else {
+                        format!("{n} keys")
+                    }
+                );
                 Ok(JwtInspection::checked(&jwt, report, against))
             }
             KeySource::Profile { name, audience } => {
@@ -509,7 +516,9 @@ fn inspect_id_token(session: &Session, id: &SecretString, cx: &Context<'_>) -> T
                     &jwt,
                     keys,
                     &Expectations {
-                        issuer: cx.meta.map_or(session.issuer.as_str(), |m| m.issuer.as_str()),
+                        issuer: cx
+                            .meta
+                            .map_or(session.issuer.as_str(), |m| m.issuer.as_str()),
                         client_id: &session.client_id,
                         nonce: NonceRule::CheckedOnReceipt,
                         now: cx.now,
@@ -519,9 +528,9 @@ fn inspect_id_token(session: &Session, id: &SecretString, cx: &Context<'_>) -> T
                         original: None,
                     },
                 );
-                TokenFormat::Jwt(JwtInspection::checked(&jwt, report, cx.against()))
+                TokenFormat::Jwt(Box::new(JwtInspection::checked(&jwt, report, cx.against())))
             }
-            None => TokenFormat::Jwt(JwtInspection::decoded(&jwt)),
+            None => TokenFormat::Jwt(Box::new(JwtInspection::decoded(&jwt))),
         },
         Err(_) => TokenFormat::Opaque {
             length: id.expose().len(),
@@ -548,7 +557,11 @@ fn inspect_access_token(session: &Session, cx: &Context<'_>) -> TokenInspection 
     t
 }
 
-fn inspect_opaque_or_jwt(kind: TokenKind, token: &SecretString, cx: &Context<'_>) -> TokenInspection {
+fn inspect_opaque_or_jwt(
+    kind: TokenKind,
+    token: &SecretString,
+    cx: &Context<'_>,
+) -> TokenInspection {
     let format = match decode_unverified(token.expose()) {
         Ok(jwt) => match cx.keys {
             Some(keys) => {
@@ -563,9 +576,9 @@ fn inspect_opaque_or_jwt(kind: TokenKind, token: &SecretString, cx: &Context<'_>
                         client_secret: cx.secret,
                     },
                 );
-                TokenFormat::Jwt(JwtInspection::checked(&jwt, report, cx.against()))
+                TokenFormat::Jwt(Box::new(JwtInspection::checked(&jwt, report, cx.against())))
             }
-            None => TokenFormat::Jwt(JwtInspection::decoded(&jwt)),
+            None => TokenFormat::Jwt(Box::new(JwtInspection::decoded(&jwt))),
         },
         Err(_) => TokenFormat::Opaque {
             length: token.expose().chars().count(),

@@ -206,12 +206,10 @@ impl Jwk {
     /// "RSA 2048", "EC P-256", "OKP Ed25519": what the key is, for reports.
     pub fn describe(&self) -> String {
         match self.kty.as_str() {
-            "RSA" => {
-                match self.rsa_bits() {
-                    Some(bits) => format!("RSA {bits}"),
-                    None => "RSA".to_string(),
-                }
-            }
+            "RSA" => match self.rsa_bits() {
+                Some(bits) => format!("RSA {bits}"),
+                None => "RSA".to_string(),
+            },
             other => match &self.crv {
                 Some(crv) => format!("{other} {crv}"),
                 None => other.to_string(),

@@ -116,13 +116,15 @@ impl Engine {
             .ok_or_else(|| SessionError::NotSignedIn(name.clone()))?;
         let token = match kind {
             TokenKind::Access => session.access_token.clone(),
-            TokenKind::Refresh => session
-                .refresh_token
-                .clone()
-                .ok_or_else(|| SessionError::NoToken {
-                    profile: name.clone(),
-                    token: kind.noun(),
-                })?,
+            TokenKind::Refresh => {
+                session
+                    .refresh_token
+                    .clone()
+                    .ok_or_else(|| SessionError::NoToken {
+                        profile: name.clone(),
+                        token: kind.noun(),
+                    })?
+            }
             // RFC 7662 covers access and refresh tokens; an ID token is
             // inspected by decoding and validating it instead.
             TokenKind::Id => {

@@ -33,8 +33,13 @@ fn check_no_credentials(saved: &SavedRequest) -> Result<(), ApiError> {
     let r = &saved.request;
     for h in &r.headers {
         let name = h.name.trim().to_ascii_lowercase();
-        if matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie" | "dpop" | "x-api-key") {
-            return Err(ApiError::CredentialInRequest("Authorization, Cookie or API-key header"));
+        if matches!(
+            name.as_str(),
+            "authorization" | "proxy-authorization" | "cookie" | "dpop" | "x-api-key"
+        ) {
+            return Err(ApiError::CredentialInRequest(
+                "Authorization, Cookie or API-key header",
+            ));
         }
         if redact_jwts(&h.value) != h.value {
             return Err(ApiError::CredentialInRequest("JWT in a header"));
@@ -45,9 +50,20 @@ fn check_no_credentials(saved: &SavedRequest) -> Result<(), ApiError> {
         ApiBody::Json(t) | ApiBody::Raw { text: t, .. } => vec![t.as_str()],
         ApiBody::Form(fields) => fields.iter().map(|f| f.value.as_str()).collect(),
     };
-    let query: Vec<&str> = r.query.iter().map(|q| q.value.as_str()).chain([r.url.as_str()]).collect();
-    if texts.iter().chain(query.iter()).any(|t| redact_jwts(t) != *t) {
-        return Err(ApiError::CredentialInRequest("JWT in the URL, query or body"));
+    let query: Vec<&str> = r
+        .query
+        .iter()
+        .map(|q| q.value.as_str())
+        .chain([r.url.as_str()])
+        .collect();
+    if texts
+        .iter()
+        .chain(query.iter())
+        .any(|t| redact_jwts(t) != *t)
+    {
+        return Err(ApiError::CredentialInRequest(
+            "JWT in the URL, query or body",
+        ));
     }
     Ok(())
 }
@@ -69,9 +85,11 @@ impl Engine {
     fn store_saved(&self, file: &SavedFile) -> Result<(), ApiError> {
         let path = self.requests_path();
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_error("create the directory of", &path, e))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| io_error("create the directory of", &path, e))?;
         }
-        let text = serde_json::to_string_pretty(file).map_err(|e| io_error("serialise", &path, e))?;
+        let text =
+            serde_json::to_string_pretty(file).map_err(|e| io_error("serialise", &path, e))?;
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, text).map_err(|e| io_error("write", &path, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| io_error("replace", &path, e))
@@ -79,17 +97,25 @@ impl Engine {
 
     /// A profile's saved requests, by name.
     pub fn saved_requests(&self, profile: &str) -> Result<Vec<SavedRequest>, ApiError> {
-        Ok(self.load_saved()?.profiles.remove(profile).unwrap_or_default())
+        Ok(self
+            .load_saved()?
+            .profiles
+            .remove(profile)
+            .unwrap_or_default())
     }
 
     /// Saves (or replaces, by name) a request for a profile.
-    pub fn save_request(&self, profile: &str, saved: SavedRequest) -> Result<Vec<SavedRequest>, ApiError> {
+    pub fn save_request(
+        &self,
+        profile: &str,
+        saved: SavedRequest,
+    ) -> Result<Vec<SavedRequest>, ApiError> {
         check_no_credentials(&saved)?;
         let mut file = self.load_saved()?;
         let list = file.profiles.entry(profile.to_string()).or_default();
         list.retain(|s| s.name != saved.name);
         list.push(saved);
-        list.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        list.sort_by_key(|s| s.name.to_lowercase());
         let out = list.clone();
         self.store_saved(&file)?;
         Ok(out)

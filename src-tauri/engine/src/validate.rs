@@ -198,12 +198,8 @@ fn check_alg(
             format!("{noun} is signed with {alg}, a shared-secret algorithm, but this profile has no client secret"),
         )
     } else if !ASYMMETRIC_ALGS.contains(&alg) && !HMAC_ALGS.contains(&alg) {
-        Check::fail(
-            id,
-            name,
-            format!("{noun} algorithm {alg} is not supported"),
-        )
-        .with_values(ASYMMETRIC_ALGS.join(", "), alg)
+        Check::fail(id, name, format!("{noun} algorithm {alg} is not supported"))
+            .with_values(ASYMMETRIC_ALGS.join(", "), alg)
     } else if let Some(crit) = &jwt.header.crit {
         Check::fail(
             id,

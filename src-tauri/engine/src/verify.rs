@@ -38,7 +38,9 @@ pub fn verify_jwt(
     check_alg_and_signature(jwt, keys, options.client_secret, noun, &mut report);
     if let Some(expected) = options.issuer {
         report.push(match jwt.claim_str("iss") {
-            Some(iss) if iss == expected => Check::pass("issuer", "Issuer", format!("iss is {iss}")),
+            Some(iss) if iss == expected => {
+                Check::pass("issuer", "Issuer", format!("iss is {iss}"))
+            }
             Some(iss) => Check::fail(
                 "issuer",
                 "Issuer",
@@ -93,7 +95,11 @@ fn check_times(jwt: &UnverifiedJwt, options: &VerifyOptions<'_>, report: &mut Va
     });
     if let Some(iat) = jwt.claim_time("iat") {
         report.push(if iat <= now + CLOCK_SKEW_SECS {
-            Check::pass("issued_at", "Issued at", format!("issued {}", when(now, iat)))
+            Check::pass(
+                "issued_at",
+                "Issued at",
+                format!("issued {}", when(now, iat)),
+            )
         } else {
             Check::fail(
                 "issued_at",
@@ -137,8 +143,9 @@ mod tests {
         let payload = b64(&claims);
         let input = format!("{header}.{payload}");
         let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
-        let sig = jsonwebtoken::crypto::sign(input.as_bytes(), &key, jsonwebtoken::Algorithm::HS256)
-            .expect("sign");
+        let sig =
+            jsonwebtoken::crypto::sign(input.as_bytes(), &key, jsonwebtoken::Algorithm::HS256)
+                .expect("sign");
         format!("{input}.{sig}")
     }
 
@@ -170,7 +177,14 @@ mod tests {
         let ids: Vec<&str> = report.checks.iter().map(|c| c.id).collect();
         assert_eq!(
             ids,
-            ["alg", "signature", "issuer", "audience", "expiry", "issued_at"],
+            [
+                "alg",
+                "signature",
+                "issuer",
+                "audience",
+                "expiry",
+                "issued_at"
+            ],
             "one row per check, in order"
         );
     }
@@ -207,7 +221,11 @@ mod tests {
         );
         let jwt = decode_unverified(&token).expect("decodes");
         let report = verify_jwt(&jwt, &JwkSet::default(), &options(None));
-        let alg = report.checks.iter().find(|c| c.id == "alg").expect("alg row");
+        let alg = report
+            .checks
+            .iter()
+            .find(|c| c.id == "alg")
+            .expect("alg row");
         assert!(!alg.passed, "alg none is refused");
         assert!(
             alg.detail.contains("token is unsigned"),

@@ -43,9 +43,9 @@ pub async fn api_save_response(
     shell: State<'_, Shell>,
     id: u64,
 ) -> Result<String, IpcError> {
-    let response = shell
-        .response(id)
-        .ok_or_else(|| IpcError::plain("that response is no longer kept; send the request again"))?;
+    let response = shell.response(id).ok_or_else(|| {
+        IpcError::plain("that response is no longer kept; send the request again")
+    })?;
     let dir = app
         .path()
         .download_dir()

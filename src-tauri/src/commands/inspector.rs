@@ -87,7 +87,9 @@ pub async fn session_history(
         shell.observe(&profile, &session);
     }
     Ok(shell
-        .with_history(&profile, |h| h.entries().map(HistoryEntryView::from).collect())
+        .with_history(&profile, |h| {
+            h.entries().map(HistoryEntryView::from).collect()
+        })
         .unwrap_or_default())
 }
 
@@ -102,7 +104,9 @@ pub fn history_diff(
         .with_history(&profile, |h| h.diff(from, to))
         .flatten()
         .map(|changes| changes.iter().map(ClaimChangeView::from).collect())
-        .ok_or_else(|| IpcError::plain("those history entries are no longer kept; pick two from the list"))
+        .ok_or_else(|| {
+            IpcError::plain("those history entries are no longer kept; pick two from the list")
+        })
 }
 
 /// Decodes a pasted JWT offline; nothing is verified.
@@ -171,7 +175,9 @@ pub fn http_log_entry(shell: State<'_, Shell>, id: u64) -> Result<HttpLogDetail,
         .http_log
         .entry(id)
         .map(|e| (&e).into())
-        .ok_or_else(|| IpcError::plain("that exchange is no longer in the log (it keeps the last 200)"))
+        .ok_or_else(|| {
+            IpcError::plain("that exchange is no longer in the log (it keeps the last 200)")
+        })
 }
 
 #[tauri::command]

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tessera_engine::claims::{self, ClaimChange, ChangeKind as EngineChangeKind};
+use tessera_engine::claims::{self, ChangeKind as EngineChangeKind, ClaimChange};
 use tessera_engine::history::HistoryEntry;
 use tessera_engine::http_log::{LogEntry, LoggedHeader};
 use tessera_engine::inspect::{
@@ -138,7 +138,7 @@ impl From<&JwtInspection> for JwtView {
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TokenFormatView {
-    Jwt { jwt: JwtView },
+    Jwt { jwt: Box<JwtView> },
     Opaque { length: u32 },
 }
 
@@ -166,7 +166,9 @@ impl From<&TokenInspection> for TokenView {
         Self {
             kind: t.kind.into(),
             format: match &t.format {
-                TokenFormat::Jwt(j) => TokenFormatView::Jwt { jwt: j.into() },
+                TokenFormat::Jwt(j) => TokenFormatView::Jwt {
+                    jwt: Box::new(j.as_ref().into()),
+                },
                 TokenFormat::Opaque { length } => TokenFormatView::Opaque {
                     length: u32::try_from(*length).unwrap_or(u32::MAX),
                 },

@@ -38,7 +38,14 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     let provider = Provider::start();
     let home = Home::new("e2e-tools");
     home.ok(&[
-        "profiles", "save", "--profile", "tools", "--issuer", &provider.issuer, "--client-id", "tessera",
+        "profiles",
+        "save",
+        "--profile",
+        "tools",
+        "--issuer",
+        &provider.issuer,
+        "--client-id",
+        "tessera",
     ]);
     let driver = Driver::start(&home);
     let app = driver.app();
@@ -59,26 +66,39 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    assert!(expires_at > now, "the access token is not expired yet: {expires_at} vs {now}");
+    assert!(
+        expires_at > now,
+        "the access token is not expired yet: {expires_at} vs {now}"
+    );
     app.wait_until("the countdown to tick", Duration::from_secs(5), || {
         let t = app.text(&app.wait("token-access-countdown", UI_WAIT));
         (t != first).then_some(())
     });
 
     let rows = app.find_all("[data-testid=\"report-id\"] [data-check]");
-    assert!(rows.len() >= 8, "a row per check of the ID token: {}", rows.len());
+    assert!(
+        rows.len() >= 8,
+        "a row per check of the ID token: {}",
+        rows.len()
+    );
     let failed: Vec<String> = rows
         .iter()
         .filter(|r| app.attribute(r, "data-passed").as_deref() != Some("true"))
         .map(|r| app.text(r))
         .collect();
-    assert!(failed.is_empty(), "every check passes right after sign-in: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "every check passes right after sign-in: {failed:?}"
+    );
     let checks: Vec<String> = rows
         .iter()
         .filter_map(|r| app.attribute(r, "data-check"))
         .collect();
     for id in ["alg", "signature", "issuer", "audience", "expiry", "nonce"] {
-        assert!(checks.iter().any(|c| c == id), "the {id} check is listed: {checks:?}");
+        assert!(
+            checks.iter().any(|c| c == id),
+            "the {id} check is listed: {checks:?}"
+        );
     }
     let summary = app.text(&app.wait("report-id-summary", UI_WAIT));
     assert!(summary.contains("passed"), "a passing summary: {summary}");
@@ -86,19 +106,30 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.click("introspect-access");
     let answer = app.wait("introspection-access", UI_WAIT);
     app.wait_until("the introspection answer", UI_WAIT, || {
-        app.attribute(&answer, "data-active").filter(|a| a == "true").map(|_| ())
+        app.attribute(&answer, "data-active")
+            .filter(|a| a == "true")
+            .map(|_| ())
     });
     app.screenshot(&artifact("inspector.png"));
 
     // API panel: /api/me answers with the claims, /api/admin refuses.
     app.click("tab-api");
     let me = send(&app, &format!("{}/api/me", provider.issuer), "200");
-    assert!(me.contains("demo@example.com"), "the claims are shown: {me}");
+    assert!(
+        me.contains("demo@example.com"),
+        "the claims are shown: {me}"
+    );
     app.screenshot(&artifact("api.png"));
     let admin = send(&app, &format!("{}/api/admin", provider.issuer), "403");
-    assert!(admin.contains("requires the role 'admin'"), "the reason is shown: {admin}");
+    assert!(
+        admin.contains("requires the role 'admin'"),
+        "the reason is shown: {admin}"
+    );
     let challenge = app.text(&app.wait("api-challenge", UI_WAIT));
-    assert!(challenge.contains("insufficient_scope"), "the parsed challenge: {challenge}");
+    assert!(
+        challenge.contains("insufficient_scope"),
+        "the parsed challenge: {challenge}"
+    );
     app.screenshot(&artifact("api-403.png"));
 
     // Copy as curl, then run what was copied in a shell.
@@ -115,12 +146,19 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.wait("api-copied", UI_WAIT);
     let command = match clipboard() {
         Some(copied) => {
-            assert_eq!(copied.trim(), preview.trim(), "the clipboard holds the shown command");
+            assert_eq!(
+                copied.trim(),
+                preview.trim(),
+                "the clipboard holds the shown command"
+            );
             copied
         }
         None => preview,
     };
-    let bin_dir = binary("tessera").parent().map(|d| d.display().to_string()).unwrap_or_default();
+    let bin_dir = binary("tessera")
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
     let path = format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default());
     let out = Command::new("sh")
         .args(["-c", &format!("{command} -sS --fail")])
@@ -139,7 +177,11 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.click("tab-http-log");
     app.wait("http-log-table", UI_WAIT);
     let rows = app.find_all("[data-testid=\"http-log-row\"]");
-    assert!(rows.len() >= 5, "discovery, JWKS, token, userinfo, API…: {}", rows.len());
+    assert!(
+        rows.len() >= 5,
+        "discovery, JWKS, token, userinfo, API…: {}",
+        rows.len()
+    );
     let token = home.ok(&["token", "--profile", "tools"]);
     assert!(
         !app.body_text().contains(token.trim()),
@@ -147,12 +189,18 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     );
     app.click_element(&rows[rows.len() - 1]);
     std::thread::sleep(Duration::from_millis(500));
-    assert!(!app.body_text().contains(token.trim()), "nor in an opened exchange");
+    assert!(
+        !app.body_text().contains(token.trim()),
+        "nor in an opened exchange"
+    );
     app.screenshot(&artifact("http-log.png"));
 
     app.click("tab-provider");
     let keys = app.text(&app.wait("provider-keys", UI_WAIT));
-    assert!(keys.contains("RSA") || keys.contains("EC"), "the JWKS keys are listed: {keys}");
+    assert!(
+        keys.contains("RSA") || keys.contains("EC"),
+        "the JWKS keys are listed: {keys}"
+    );
     app.screenshot(&artifact("provider.png"));
     quit(app);
 }

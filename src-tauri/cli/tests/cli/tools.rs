@@ -5,7 +5,15 @@ use crate::support::{failed, json, ok, repo_root, stderr, stdout, LocalProvider,
 
 fn login(ws: &Workspace, p: &LocalProvider, profile: &str) {
     ok(&ws.tessera(&[
-        "login", "--issuer", &p.issuer, "--client-id", "tessera", "--profile", profile, "--timeout", "60",
+        "login",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "tessera",
+        "--profile",
+        profile,
+        "--timeout",
+        "60",
     ]));
 }
 
@@ -15,7 +23,10 @@ fn decode_says_which_part_of_a_broken_token_fails_and_why() {
     // {"alg":"RS256"} . {"sub":"1","exp":2000000000} . signature
     let good = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIiwiZXhwIjoyMDAwMDAwMDAwfQ.c2ln";
     let cases = [
-        ("not-a-jwt", "tessera: a JWT has 3 dot-separated parts (header.payload.signature); this has 1"),
+        (
+            "not-a-jwt",
+            "tessera: a JWT has 3 dot-separated parts (header.payload.signature); this has 1",
+        ),
         (
             // Truncated in the middle of the payload: valid base64url, cut JSON.
             "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIiwiZXhwIjoy.c2ln",
@@ -25,22 +36,47 @@ fn decode_says_which_part_of_a_broken_token_fails_and_why() {
             "eyJhbGciOiJSUzI1NiJ9.eyJzdWIi*OiIx.c2ln",
             "tessera: the payload is not valid base64url: ",
         ),
-        ("bm90IGpzb24.eyJzdWIiOiIxIn0.c2ln", "tessera: the header is not valid JSON: "),
-        ("e30.eyJzdWIiOiIxIn0.c2ln", "tessera: the header has no `alg` string"),
-        ("a.b.c.d.e", "tessera: this is an encrypted JWT (JWE, 5 parts)"),
+        (
+            "bm90IGpzb24.eyJzdWIiOiIxIn0.c2ln",
+            "tessera: the header is not valid JSON: ",
+        ),
+        (
+            "e30.eyJzdWIiOiIxIn0.c2ln",
+            "tessera: the header has no `alg` string",
+        ),
+        (
+            "a.b.c.d.e",
+            "tessera: this is an encrypted JWT (JWE, 5 parts)",
+        ),
     ];
     for (token, expected) in cases {
         let line = failed(&ws.tessera(&["decode", token]));
-        assert!(line.starts_with(expected), "{token}: expected {expected:?}, got {line:?}");
+        assert!(
+            line.starts_with(expected),
+            "{token}: expected {expected:?}, got {line:?}"
+        );
         assert!(!line.contains(token), "the token is not echoed: {line}");
     }
     let out = ok(&ws.tessera(&["decode", good]));
-    assert!(out.contains("\"alg\": \"RS256\""), "the header is printed: {out}");
-    assert!(out.contains("exp") && out.contains("2033-05-18"), "times are shown as dates: {out}");
-    assert!(out.contains("Signature: not verified"), "decoding alone verifies nothing: {out}");
+    assert!(
+        out.contains("\"alg\": \"RS256\""),
+        "the header is printed: {out}"
+    );
+    assert!(
+        out.contains("exp") && out.contains("2033-05-18"),
+        "times are shown as dates: {out}"
+    );
+    assert!(
+        out.contains("Signature: not verified"),
+        "decoding alone verifies nothing: {out}"
+    );
     let piped = json(&ws.tessera_with_stdin(&["decode", "-", "--json"], &format!("{good}\n")));
     assert_eq!(piped["payload"]["sub"], "1", "stdin works: {piped}");
-    assert_eq!(piped["verified"], serde_json::Value::Null, "not verified: {piped}");
+    assert_eq!(
+        piped["verified"],
+        serde_json::Value::Null,
+        "not verified: {piped}"
+    );
 }
 
 #[test]
@@ -51,20 +87,41 @@ fn decode_verify_checks_an_id_token_against_the_profile_and_fails_with_a_wrong_k
     let id_token = ok(&ws.tessera(&["token", "--id-token", "--profile", "decode-verify"]));
     assert_eq!(id_token.trim().matches('.').count(), 2, "a JWS");
     let out = ws.tessera_with_stdin(
-        &["decode", "-", "--verify", "--id-token", "--profile", "decode-verify"],
+        &[
+            "decode",
+            "-",
+            "--verify",
+            "--id-token",
+            "--profile",
+            "decode-verify",
+        ],
         &id_token,
     );
     let text = ok(&out);
     assert!(text.contains("Signature: verified"), "{text}");
     assert!(text.contains("checks passed."), "a passing report: {text}");
-    assert!(text.contains("Audience"), "the client id was checked as audience: {text}");
+    assert!(
+        text.contains("Audience"),
+        "the client id was checked as audience: {text}"
+    );
 
     let other = repo_root().join("src-tauri/engine/testdata/rsa-other.jwk.json");
-    let out = ws.tessera_with_stdin(&["decode", "-", "--jwks", other.to_str().unwrap(), "--json"], &id_token);
-    assert_eq!(out.status.code(), Some(1), "a token that fails verification exits 1: {}", stderr(&out));
+    let out = ws.tessera_with_stdin(
+        &["decode", "-", "--jwks", other.to_str().unwrap(), "--json"],
+        &id_token,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a token that fails verification exits 1: {}",
+        stderr(&out)
+    );
     let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
     assert_eq!(report["verified"], false, "{report}");
-    assert_eq!(report["signature"]["verified"], false, "another key does not verify it");
+    assert_eq!(
+        report["signature"]["verified"], false,
+        "another key does not verify it"
+    );
     ok(&ws.tessera(&["logout", "--profile", "decode-verify"]));
 }
 
@@ -73,29 +130,87 @@ fn call_sends_the_token_to_the_demo_api_and_a_403_exits_non_zero_with_the_reason
     let p = LocalProvider::shared();
     let ws = Workspace::new("call");
     login(&ws, p, "call");
-    let me = json(&ws.tessera(&["call", "--profile", "call", "GET", &format!("{}/api/me", p.issuer)]));
-    assert_eq!(me["claims"]["email"], "demo@example.com", "the API saw the demo user: {me}");
+    let me = json(&ws.tessera(&[
+        "call",
+        "--profile",
+        "call",
+        "GET",
+        &format!("{}/api/me", p.issuer),
+    ]));
+    assert_eq!(
+        me["claims"]["email"], "demo@example.com",
+        "the API saw the demo user: {me}"
+    );
 
-    let out = ws.tessera(&["call", "--profile", "call", "GET", &format!("{}/api/me", p.issuer), "--json"]);
+    let out = ws.tessera(&[
+        "call",
+        "--profile",
+        "call",
+        "GET",
+        &format!("{}/api/me", p.issuer),
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&ok(&out)).expect("JSON");
     assert_eq!(v["status"], 200);
-    assert_eq!(v["body"]["client_id"], "tessera", "the body is parsed JSON: {v}");
+    assert_eq!(
+        v["body"]["client_id"], "tessera",
+        "the body is parsed JSON: {v}"
+    );
     assert!(v["time_ms"].as_f64().is_some(), "timing is reported: {v}");
-    assert!(v["headers"]["content-type"].as_str().unwrap_or_default().contains("json"));
+    assert!(v["headers"]["content-type"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("json"));
 
-    let admin = ws.tessera(&["call", "--profile", "call", "GET", &format!("{}/api/admin", p.issuer), "-H", "X-Demo: 1"]);
-    assert_eq!(admin.status.code(), Some(22), "non-2xx exits 22 like curl --fail");
-    assert!(stdout(&admin).contains("requires the role 'admin'"), "the body with the reason is printed: {}", stdout(&admin));
+    let admin = ws.tessera(&[
+        "call",
+        "--profile",
+        "call",
+        "GET",
+        &format!("{}/api/admin", p.issuer),
+        "-H",
+        "X-Demo: 1",
+    ]);
+    assert_eq!(
+        admin.status.code(),
+        Some(22),
+        "non-2xx exits 22 like curl --fail"
+    );
+    assert!(
+        stdout(&admin).contains("requires the role 'admin'"),
+        "the body with the reason is printed: {}",
+        stdout(&admin)
+    );
     let line = stderr(&admin);
     assert!(
         line.contains("returned HTTP 403 Forbidden: insufficient_scope (requires role admin)"),
         "one line names the status and the parsed challenge: {line}"
     );
 
-    let refused = failed(&ws.tessera(&["call", "--profile", "call", "GET", "http://api.example.com/me"]));
-    assert!(refused.contains("refusing to send the access token over plain http"), "{refused}");
-    let bad = failed(&ws.tessera(&["call", "--profile", "call", "POST", &format!("{}/api/me", p.issuer), "-d", "@/nonexistent/body.json"]));
-    assert!(bad.contains("cannot read the body file /nonexistent/body.json"), "{bad}");
+    let refused = failed(&ws.tessera(&[
+        "call",
+        "--profile",
+        "call",
+        "GET",
+        "http://api.example.com/me",
+    ]));
+    assert!(
+        refused.contains("refusing to send the access token over plain http"),
+        "{refused}"
+    );
+    let bad = failed(&ws.tessera(&[
+        "call",
+        "--profile",
+        "call",
+        "POST",
+        &format!("{}/api/me", p.issuer),
+        "-d",
+        "@/nonexistent/body.json",
+    ]));
+    assert!(
+        bad.contains("cannot read the body file /nonexistent/body.json"),
+        "{bad}"
+    );
     ok(&ws.tessera(&["logout", "--profile", "call"]));
 }
 
@@ -104,10 +219,19 @@ fn introspect_reports_the_refresh_token_too() {
     let p = LocalProvider::shared();
     let ws = Workspace::new("introspect-refresh");
     login(&ws, p, "introspect-refresh");
-    let out = json(&ws.tessera(&["introspect", "--profile", "introspect-refresh", "--token", "refresh"]));
+    let out = json(&ws.tessera(&[
+        "introspect",
+        "--profile",
+        "introspect-refresh",
+        "--token",
+        "refresh",
+    ]));
     assert_eq!(out["active"], true, "{out}");
     let lifetime = out["exp"].as_i64().unwrap_or(0) - out["iat"].as_i64().unwrap_or(0);
-    assert_eq!(lifetime, 86_400, "the local provider's refresh tokens live a day, access tokens minutes: {out}");
+    assert_eq!(
+        lifetime, 86_400,
+        "the local provider's refresh tokens live a day, access tokens minutes: {out}"
+    );
     ok(&ws.tessera(&["logout", "--profile", "introspect-refresh", "--revoke"]));
     let gone = failed(&ws.tessera(&["introspect", "--profile", "introspect-refresh"]));
     assert!(gone.contains("not signed in"), "{gone}");

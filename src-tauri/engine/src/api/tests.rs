@@ -14,7 +14,10 @@ fn a_bearer_challenge_is_parsed_into_its_error_and_description() {
         Some("the access token expired"),
         "quoted values keep their spaces"
     );
-    assert!(c[0].fixable_by_refresh(), "invalid_token may be fixed by a refresh");
+    assert!(
+        c[0].fixable_by_refresh(),
+        "invalid_token may be fixed by a refresh"
+    );
     assert!(c[0].advice().is_some(), "known errors come with advice");
 }
 
@@ -26,9 +29,17 @@ fn several_challenges_and_odd_spacing_still_parse() {
     let schemes: Vec<&str> = c.iter().map(|c| c.scheme.as_str()).collect();
     assert_eq!(schemes, ["DPoP", "Bearer"], "two challenges: {c:?}");
     assert_eq!(c[0].param("algs"), Some("ES256 PS256"));
-    assert_eq!(c[1].param("error"), Some("insufficient_scope"), "unquoted value");
+    assert_eq!(
+        c[1].param("error"),
+        Some("insufficient_scope"),
+        "unquoted value"
+    );
     assert_eq!(c[1].param("scope"), Some("admin read"));
-    assert_eq!(c[1].param("realm"), Some("api"), "spaces around = are tolerated");
+    assert_eq!(
+        c[1].param("realm"),
+        Some("api"),
+        "spaces around = are tolerated"
+    );
     assert!(
         !c[1].fixable_by_refresh(),
         "a missing scope is not fixed by refreshing the same grant"
@@ -67,21 +78,31 @@ fn copy_as_curl_inlines_the_token_only_when_asked() {
     let token = SecretString::from("tok'en");
     let cmd = curl_command(&r, CurlToken::Inline(&token)).expect("builds");
     assert_eq!(
-        cmd,
-        "curl http://127.0.0.1:9/api/me \\\n  -H 'Authorization: Bearer tok'\\''en'",
+        cmd, "curl http://127.0.0.1:9/api/me \\\n  -H 'Authorization: Bearer tok'\\''en'",
         "GET needs no -X and the inlined token is quoted"
     );
     let odd = curl_command(&r, CurlToken::Substitution { profile: "my work" }).expect("builds");
-    assert!(odd.contains("--profile 'my work'"), "profile names are quoted: {odd}");
+    assert!(
+        odd.contains("--profile 'my work'"),
+        "profile names are quoted: {odd}"
+    );
 }
 
 #[test]
 fn bad_requests_are_refused_before_any_token_is_fetched() {
-    let err = |r: ApiRequest| prepare(&r, false).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(err(ApiRequest::new("FETCH", "https://a.test/")).contains("unknown HTTP method \"FETCH\""));
+    let err = |r: ApiRequest| {
+        prepare(&r, false)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        err(ApiRequest::new("FETCH", "https://a.test/")).contains("unknown HTTP method \"FETCH\"")
+    );
     assert!(err(ApiRequest::new("GET", "api.test/me")).starts_with("the URL is not valid"));
     assert!(
-        err(ApiRequest::new("GET", "http://api.example.com/me")).contains("refusing to send the access token over plain http to api.example.com"),
+        err(ApiRequest::new("GET", "http://api.example.com/me"))
+            .contains("refusing to send the access token over plain http to api.example.com"),
         "plain http off loopback would expose the token"
     );
     let mut r = ApiRequest::new("POST", "https://a.test/");
@@ -93,20 +114,39 @@ fn bad_requests_are_refused_before_any_token_is_fetched() {
     let mut r = ApiRequest::new("GET", "https://a.test/");
     r.headers.push(NameValue::new("Bad Header", "x"));
     assert!(err(r).contains("header \"Bad Header\""));
-    assert!(prepare(&ApiRequest::new("GET", "http://localhost:8080/"), false).is_ok(), "loopback http is fine");
+    assert!(
+        prepare(&ApiRequest::new("GET", "http://localhost:8080/"), false).is_ok(),
+        "loopback http is fine"
+    );
 }
 
 #[test]
 fn disabled_rows_are_kept_but_not_sent() {
     let mut r = ApiRequest::new("POST", "https://a.test/p");
-    r.query.push(NameValue { name: "off".into(), value: "1".into(), enabled: false });
+    r.query.push(NameValue {
+        name: "off".into(),
+        value: "1".into(),
+        enabled: false,
+    });
     r.body = ApiBody::Form(vec![
         NameValue::new("a", "1 2"),
-        NameValue { name: "b".into(), value: "x".into(), enabled: false },
+        NameValue {
+            name: "b".into(),
+            value: "x".into(),
+            enabled: false,
+        },
     ]);
     let p = prepare(&r, false).expect("valid");
-    assert_eq!(p.url.as_str(), "https://a.test/p", "the disabled query row is not sent");
-    assert_eq!(p.body.as_deref(), Some(&b"a=1+2"[..]), "the disabled field is not sent");
+    assert_eq!(
+        p.url.as_str(),
+        "https://a.test/p",
+        "the disabled query row is not sent"
+    );
+    assert_eq!(
+        p.body.as_deref(),
+        Some(&b"a=1+2"[..]),
+        "the disabled field is not sent"
+    );
 }
 
 #[test]
@@ -121,6 +161,9 @@ fn a_large_json_body_is_pretty_printed_and_cut_for_the_view() {
     assert!(view.is_json, "JSON is recognised");
     assert!(view.truncated, "over the view limit");
     assert!(view.text.len() <= MAX_VIEW_BYTES);
-    assert!(view.text.starts_with("[\n  \"0123456789\""), "pretty-printed");
+    assert!(
+        view.text.starts_with("[\n  \"0123456789\""),
+        "pretty-printed"
+    );
     assert_eq!(r.status_text(), "OK");
 }

@@ -39,7 +39,8 @@ fn full_provider(f: &Fixture) {
         json!({"active": true, "scope": "openid", "client_id": "c", "sub": "user-1", "exp": NOW + 300}),
     );
     f.http.route("/revoke", 200, json!({}));
-    f.http.route("/api/me", 200, json!({"sub": "user-1", "echo": "fine"}));
+    f.http
+        .route("/api/me", 200, json!({"sub": "user-1", "echo": "fine"}));
 }
 
 #[tokio::test]
@@ -47,25 +48,61 @@ async fn the_inspector_revalidates_the_id_token_and_describes_opaque_tokens_with
     let f = fixture("inspect", NOW + 600);
     full_provider(&f);
     let inspection = f.engine.inspect_session("p").await.expect("inspects");
-    assert!(inspection.keys_error.is_none(), "{:?}", inspection.keys_error);
+    assert!(
+        inspection.keys_error.is_none(),
+        "{:?}",
+        inspection.keys_error
+    );
     let kinds: Vec<TokenKind> = inspection.tokens.iter().map(|t| t.kind).collect();
-    assert_eq!(kinds, [TokenKind::Id, TokenKind::Access, TokenKind::Refresh], "ID, access, refresh");
+    assert_eq!(
+        kinds,
+        [TokenKind::Id, TokenKind::Access, TokenKind::Refresh],
+        "ID, access, refresh"
+    );
     let TokenFormat::Jwt(id) = &inspection.tokens[0].format else {
         panic!("the ID token is a JWT");
     };
     let report = id.report.as_ref().expect("the ID token is checked");
-    assert!(report.passed(), "the stored ID token still passes: {report:?}");
+    assert!(
+        report.passed(),
+        "the stored ID token still passes: {report:?}"
+    );
     let signature = id.signature.as_ref().expect("signature status");
     assert!(signature.verified, "verified: {signature:?}");
-    assert_eq!(signature.kid.as_deref(), Some("test-rsa-1"), "names the kid");
-    assert_eq!(signature.key.as_deref(), Some("test-rsa-1 (RSA 2048)"), "and the key that verified it");
+    assert_eq!(
+        signature.kid.as_deref(),
+        Some("test-rsa-1"),
+        "names the kid"
+    );
+    assert_eq!(
+        signature.key.as_deref(),
+        Some("test-rsa-1 (RSA 2048)"),
+        "and the key that verified it"
+    );
     let access = &inspection.tokens[1];
-    assert!(matches!(access.format, TokenFormat::Opaque { length: 10 }), "old-access is opaque");
-    assert_eq!(access.expires_at, Some(NOW + 600), "the access token's expiry comes from the session");
-    assert!(access.introspectable && access.revocable, "the provider offers both endpoints");
-    assert_eq!(access.fingerprint.len(), 12, "a short fingerprint stands in for the value");
+    assert!(
+        matches!(access.format, TokenFormat::Opaque { length: 10 }),
+        "old-access is opaque"
+    );
+    assert_eq!(
+        access.expires_at,
+        Some(NOW + 600),
+        "the access token's expiry comes from the session"
+    );
+    assert!(
+        access.introspectable && access.revocable,
+        "the provider offers both endpoints"
+    );
+    assert_eq!(
+        access.fingerprint.len(),
+        12,
+        "a short fingerprint stands in for the value"
+    );
     let dump = format!("{inspection:?}");
-    assert!(!dump.contains("old-access") && !dump.contains("old-refresh"), "no token value: {dump}");
+    assert!(
+        !dump.contains("old-access") && !dump.contains("old-refresh"),
+        "no token value: {dump}"
+    );
 }
 
 #[tokio::test]
@@ -75,19 +112,42 @@ async fn a_pasted_jwt_verifies_against_a_profile_or_a_pasted_key_and_fails_with_
     let token = id_token("user-1");
     let by_profile = f
         .engine
-        .verify_pasted(&token, &KeySource::Profile { name: "p".into(), audience: true })
+        .verify_pasted(
+            &token,
+            &KeySource::Profile {
+                name: "p".into(),
+                audience: true,
+            },
+        )
         .await
         .expect("verifies");
     let report = by_profile.report.expect("checked");
-    assert!(report.passed(), "issuer, audience, signature and times pass: {report:?}");
-    assert!(report.checks.iter().any(|c| c.id == "audience"), "the client id was expected as aud");
+    assert!(
+        report.passed(),
+        "issuer, audience, signature and times pass: {report:?}"
+    );
+    assert!(
+        report.checks.iter().any(|c| c.id == "audience"),
+        "the client id was expected as aud"
+    );
 
     let jwk = String::from_utf8(key_file("rsa.jwk.json")).unwrap();
-    let pasted = f.engine.verify_pasted(&token, &KeySource::Pasted(jwk)).await.expect("verifies");
-    assert!(pasted.report.expect("checked").passed(), "the right public key verifies it");
+    let pasted = f
+        .engine
+        .verify_pasted(&token, &KeySource::Pasted(jwk))
+        .await
+        .expect("verifies");
+    assert!(
+        pasted.report.expect("checked").passed(),
+        "the right public key verifies it"
+    );
 
     let other = String::from_utf8(key_file("rsa-other.jwk.json")).unwrap();
-    let wrong = f.engine.verify_pasted(&token, &KeySource::Pasted(other)).await.expect("checked");
+    let wrong = f
+        .engine
+        .verify_pasted(&token, &KeySource::Pasted(other))
+        .await
+        .expect("checked");
     let sig = wrong.signature.expect("signature row");
     assert!(!sig.verified, "another key must not verify it");
     let err = f
@@ -110,7 +170,10 @@ async fn an_api_call_sends_the_bearer_token_and_retries_once_after_a_refresh_on_
         "/api/me",
         401,
         json!({"error": "invalid_token"}),
-        &[("www-authenticate", r#"Bearer realm="api", error="invalid_token", error_description="expired""#)],
+        &[(
+            "www-authenticate",
+            r#"Bearer realm="api", error="invalid_token", error_description="expired""#,
+        )],
     );
     let request = ApiRequest::new("GET", &format!("{ISSUER}/api/me"));
     let panel = f
@@ -121,22 +184,57 @@ async fn an_api_call_sends_the_bearer_token_and_retries_once_after_a_refresh_on_
     assert_eq!(panel.response.status, 401, "without retry the 401 is shown");
     let challenge = panel.challenge.expect("parsed challenge");
     assert_eq!(challenge.param("error"), Some("invalid_token"));
-    assert!(panel.retry_after_refresh, "the panel offers a retry after refresh");
+    assert!(
+        panel.retry_after_refresh,
+        "the panel offers a retry after refresh"
+    );
     let sent = f.http.requests();
-    let auth = sent.last().and_then(|r| r.headers.iter().find(|(k, _)| k == "authorization")).map(|(_, v)| v.clone());
-    assert_eq!(auth.as_deref(), Some("Bearer old-access"), "the stored access token was sent");
+    let auth = sent
+        .last()
+        .and_then(|r| r.headers.iter().find(|(k, _)| k == "authorization"))
+        .map(|(_, v)| v.clone());
+    assert_eq!(
+        auth.as_deref(),
+        Some("Bearer old-access"),
+        "the stored access token was sent"
+    );
 
-    f.http.queue("/api/me", 401, json!({}), &[("www-authenticate", r#"Bearer error="invalid_token""#)]);
+    f.http.queue(
+        "/api/me",
+        401,
+        json!({}),
+        &[("www-authenticate", r#"Bearer error="invalid_token""#)],
+    );
     let cli = f
         .engine
-        .call_api(Some("p"), &request, CallOptions { retry_after_refresh: true, ..CallOptions::default() })
+        .call_api(
+            Some("p"),
+            &request,
+            CallOptions {
+                retry_after_refresh: true,
+                ..CallOptions::default()
+            },
+        )
         .await
         .expect("answered");
     assert_eq!(cli.response.status, 200, "the retry after refresh succeeds");
     assert!(cli.refreshed, "and says the token was refreshed");
-    let auth = f.http.requests().last().and_then(|r| r.headers.iter().find(|(k, _)| k == "authorization")).map(|(_, v)| v.clone());
-    assert_eq!(auth.as_deref(), Some("Bearer new-access"), "the retry used the new token");
-    assert_eq!(stored(&f).refresh_token.unwrap().expose(), "new-refresh", "the rotated refresh token was saved");
+    let auth = f
+        .http
+        .requests()
+        .last()
+        .and_then(|r| r.headers.iter().find(|(k, _)| k == "authorization"))
+        .map(|(_, v)| v.clone());
+    assert_eq!(
+        auth.as_deref(),
+        Some("Bearer new-access"),
+        "the retry used the new token"
+    );
+    assert_eq!(
+        stored(&f).refresh_token.unwrap().expose(),
+        "new-refresh",
+        "the rotated refresh token was saved"
+    );
 }
 
 #[tokio::test]
@@ -145,7 +243,11 @@ async fn an_expired_access_token_is_refreshed_before_the_call() {
     full_provider(&f);
     let outcome = f
         .engine
-        .call_api(Some("p"), &ApiRequest::new("GET", &format!("{ISSUER}/api/me")), CallOptions::default())
+        .call_api(
+            Some("p"),
+            &ApiRequest::new("GET", &format!("{ISSUER}/api/me")),
+            CallOptions::default(),
+        )
         .await
         .expect("answered");
     assert_eq!(outcome.response.status, 200);
@@ -164,31 +266,95 @@ async fn a_full_session_through_the_http_log_leaves_no_token_or_secret_in_it() {
     let engine = f.engine.clone().with_http_log(Arc::clone(&log));
     engine.refresh(Some("p")).await.expect("refreshes");
     engine.inspect_session("p").await.expect("inspects");
-    engine.introspect_token("p", TokenKind::Access).await.expect("introspects");
-    engine.introspect_token("p", TokenKind::Refresh).await.expect("introspects");
+    engine
+        .introspect_token("p", TokenKind::Access)
+        .await
+        .expect("introspects");
+    engine
+        .introspect_token("p", TokenKind::Refresh)
+        .await
+        .expect("introspects");
     let mut request = ApiRequest::new("GET", &format!("{ISSUER}/api/me"));
-    request.query.push(tessera_engine::api::NameValue::new("access_token", "new-access"));
-    engine.call_api(Some("p"), &request, CallOptions::default()).await.expect("calls");
+    request.query.push(tessera_engine::api::NameValue::new(
+        "access_token",
+        "new-access",
+    ));
+    engine
+        .call_api(Some("p"), &request, CallOptions::default())
+        .await
+        .expect("calls");
     engine.provider_keys("p").await.expect("provider view");
-    engine.revoke_token("p", TokenKind::Access).await.expect("revokes access");
-    engine.revoke_token("p", TokenKind::Refresh).await.expect("revokes refresh");
+    engine
+        .revoke_token("p", TokenKind::Access)
+        .await
+        .expect("revokes access");
+    engine
+        .revoke_token("p", TokenKind::Refresh)
+        .await
+        .expect("revokes refresh");
 
     let entries = log.entries();
     let endpoints: Vec<String> = entries.iter().map(|e| e.endpoint.to_string()).collect();
-    for expected in ["discovery document", "JWKS endpoint", "token endpoint", "introspection endpoint", "API", "revocation endpoint"] {
-        assert!(endpoints.iter().any(|e| e == expected), "{expected} is logged: {endpoints:?}");
+    for expected in [
+        "discovery document",
+        "JWKS endpoint",
+        "token endpoint",
+        "introspection endpoint",
+        "API",
+        "revocation endpoint",
+    ] {
+        assert!(
+            endpoints.iter().any(|e| e == expected),
+            "{expected} is logged: {endpoints:?}"
+        );
     }
     let everything = format!("{entries:?}");
     let id = id_token("user-1");
-    for secret in ["old-access", "old-refresh", "new-access", "new-refresh", id.as_str()] {
-        assert!(!everything.contains(secret), "{secret} appears in the HTTP log");
+    for secret in [
+        "old-access",
+        "old-refresh",
+        "new-access",
+        "new-refresh",
+        id.as_str(),
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} appears in the HTTP log"
+        );
     }
-    let api = entries.iter().find(|e| e.endpoint.to_string() == "API").expect("API call logged");
-    let auth = api.request_headers.iter().find(|h| h.name == "authorization").expect("header listed");
-    assert_eq!(auth.value, "Bearer [redacted]", "the scheme is shown, the token is not");
-    assert!(api.url.contains("access_token=%5Bredacted%5D"), "secret query values are redacted: {}", api.url);
-    let token = entries.iter().find(|e| e.endpoint.to_string() == "token endpoint").expect("logged");
+    let api = entries
+        .iter()
+        .find(|e| e.endpoint.to_string() == "API")
+        .expect("API call logged");
+    let auth = api
+        .request_headers
+        .iter()
+        .find(|h| h.name == "authorization")
+        .expect("header listed");
+    assert_eq!(
+        auth.value, "Bearer [redacted]",
+        "the scheme is shown, the token is not"
+    );
+    assert!(
+        api.url.contains("access_token=%5Bredacted%5D"),
+        "secret query values are redacted: {}",
+        api.url
+    );
+    let token = entries
+        .iter()
+        .find(|e| e.endpoint.to_string() == "token endpoint")
+        .expect("logged");
     let body = token.response_body.as_deref().unwrap_or_default();
-    assert!(body.contains("\"expires_in\": 300"), "the rest of the token response is readable: {body}");
-    assert!(token.request_body.as_deref().unwrap_or_default().contains("grant_type=refresh_token"), "the grant type is readable");
+    assert!(
+        body.contains("\"expires_in\": 300"),
+        "the rest of the token response is readable: {body}"
+    );
+    assert!(
+        token
+            .request_body
+            .as_deref()
+            .unwrap_or_default()
+            .contains("grant_type=refresh_token"),
+        "the grant type is readable"
+    );
 }
