@@ -288,10 +288,24 @@ async fn a_full_session_through_the_http_log_leaves_no_token_or_secret_in_it() {
         .revoke_token("p", TokenKind::Access)
         .await
         .expect("revokes access");
+    let after_access = stored(&f);
+    assert_eq!(
+        after_access.expires_at,
+        Some(NOW),
+        "a revoked access token is marked expired, so the next use refreshes"
+    );
+    assert!(
+        after_access.refresh_token.is_some(),
+        "the session itself is kept"
+    );
     engine
         .revoke_token("p", TokenKind::Refresh)
         .await
         .expect("revokes refresh");
+    assert!(
+        SessionStore::new(&f.store).load("p").unwrap().is_none(),
+        "revoking the refresh token ends the grant, so the session is deleted"
+    );
 
     let entries = log.entries();
     let endpoints: Vec<String> = entries.iter().map(|e| e.endpoint.to_string()).collect();
