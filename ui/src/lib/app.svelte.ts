@@ -2,8 +2,20 @@
 // it. Everything the user sees comes from Rust through ipc.ts.
 import * as ipc from './ipc';
 import { redirectDisplay } from './form';
+import { appendLog, mergeLog } from './httplog';
+import type { TabId } from './tabs';
 import { nowSeconds } from './time';
-import type { IpcError, Overview, Preset, ProfileForm, SessionView, SignInPhase, SignOutMode } from './types';
+import type {
+  HttpLogSummary,
+  IpcError,
+  Overview,
+  Preset,
+  ProfileForm,
+  SessionView,
+  SignInPhase,
+  SignOutMode,
+  TokenKind,
+} from './types';
 
 export type Toast = { id: number; text: string; tone: 'info' | 'error' };
 export type Editor = { mode: 'add' | 'edit' | 'duplicate'; form: ProfileForm; replacing: string | null };
@@ -23,6 +35,10 @@ export const app = $state({
   now: nowSeconds(),
   toasts: [] as Toast[],
   loadError: null as IpcError | null,
+  /** The tab of the signed-in view. */
+  tab: 'profile' as TabId,
+  /** The HTTP log: what Rust had when the tab opened, plus every entry since (at most 200). */
+  httpLog: [] as HttpLogSummary[],
 });
 
 let toastId = 0;
@@ -90,6 +106,7 @@ export async function init(): Promise<() => void> {
         if (e.phase.type === 'signed_in') void loadSession();
       }),
       await ipc.onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error')),
+      await ipc.onHttpLog((e) => (app.httpLog = appendLog(app.httpLog, e))),
     );
     app.presets = await ipc.presets();
     app.overview = await ipc.overview();
@@ -191,4 +208,41 @@ export async function copyToken() {
   } catch (e) {
     toast((e as IpcError).message, 'error');
   }
+}
+
+/** The HTTP log as Rust keeps it, merged with the entries that arrived as events. */
+export async function loadHttpLog() {
+  try {
+    app.httpLog = mergeLog(await ipc.httpLog(), app.httpLog);
+  } catch (e) {
+    toast((e as IpcError).message, 'error');
+  }
+}
+
+export async function clearHttpLog() {
+  try {
+    await ipc.httpLogClear();
+    app.httpLog = [];
+  } catch (e) {
+    toast((e as IpcError).message, 'error');
+  }
+}
+
+/**
+ * Revokes one token of the active profile. Revoking the refresh token ends
+ * the session, so the session is fetched again either way. Returns whether
+ * it was revoked.
+ */
+export async function revoke(kind: TokenKind): Promise<boolean> {
+  const name = active();
+  if (!name) return false;
+  try {
+    app.overview = await ipc.revokeToken(name, kind);
+    toast(kind === 'refresh' ? `Refresh token revoked; ${name} is signed out` : 'Access token revoked; the next use refreshes it');
+  } catch (e) {
+    toast((e as IpcError).message, 'error');
+    return false;
+  }
+  await loadSession();
+  return true;
 }

@@ -5,14 +5,25 @@
 import type { Commands, Events } from '../lib/ipc';
 import type {
   ClaimView,
+  HeaderView,
+  HistoryEntryView,
+  HttpLogDetail,
+  HttpLogSummary,
   IpcError,
+  JsonValue,
+  JwtView,
   Overview,
   Preset,
   ProfileForm,
   ProfileSummary,
+  ProviderReport,
+  SavedRequest,
   SessionView,
   SignInPhase,
+  TokenKind,
+  TokenView,
 } from '../lib/types';
+import { check, credentialIn, curlCommand, decodeJwt, demoApi, diffSnapshots, explainAll, fingerprint, KEYS, makeJwt, requestUrl, verifyWith } from './tools';
 
 type Args<K extends keyof Commands> = Commands[K][0];
 type Result<K extends keyof Commands> = Commands[K][1];
@@ -141,6 +152,52 @@ const PICTURE =
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#5c7cfa"/><circle cx="32" cy="25" r="12" fill="#e8eaf3"/><rect x="12" y="42" width="40" height="26" rx="13" fill="#e8eaf3"/></svg>',
   );
 
+type Obj = { [key: string]: JsonValue };
+
+const isLocal = (issuer: string) => /^https?:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(issuer);
+
+/** The discovery document of a provider at `issuer`, as the demo provider serves it. */
+function discoveryDocument(issuer: string): Obj {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/userinfo`,
+    jwks_uri: `${issuer}/jwks`,
+    revocation_endpoint: `${issuer}/revoke`,
+    introspection_endpoint: `${issuer}/introspect`,
+    end_session_endpoint: `${issuer}/logout`,
+    response_types_supported: ['code'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'roles', 'groups'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'email', 'email_verified', 'roles', 'groups'],
+  };
+}
+
+function providerReport(issuer: string): ProviderReport {
+  return {
+    issuer,
+    discovery_url: `${issuer}/.well-known/openid-configuration`,
+    capabilities: [
+      { id: 'pkce', label: 'PKCE (S256)', status: 'supported', detail: 'code_challenge_methods_supported lists S256' },
+      { id: 'refresh', label: 'Refresh tokens', status: 'supported', detail: 'offline_access is a supported scope' },
+      { id: 'revocation', label: 'Revocation', status: 'supported', detail: 'revocation_endpoint is advertised' },
+      { id: 'introspection', label: 'Introspection', status: 'supported', detail: 'introspection_endpoint is advertised' },
+      {
+        id: 'end_session',
+        label: 'RP-initiated logout',
+        status: isLocal(issuer) ? 'supported' : 'risky',
+        detail: isLocal(issuer) ? 'end_session_endpoint is advertised' : 'end_session_endpoint is plain http',
+      },
+    ],
+    metadata: discoveryDocument(issuer),
+  };
+}
+
 export type BackendOptions = {
   profiles?: { name: string; issuer: string; client_id?: string; signed_in?: boolean }[];
   active?: string | null;
@@ -155,6 +212,111 @@ export function createBackend(options: BackendOptions = {}) {
   let active: string | null = options.active ?? null;
   let signInScript: SignInScript = { type: 'succeed', afterMs: 10 };
   let pending: { profile: string; reject: (e: IpcError) => void } | null = null;
+
+  // The inspector's and API panel's state: token strings per session (the
+  // mock's stand-in for the keyring), history, the HTTP log, saved requests.
+  const tokens = new Map<string, Record<TokenKind, string>>();
+  const revokedAccess = new Set<string>();
+  const histories = new Map<string, { entries: HistoryEntryView[]; snapshots: Map<number, Obj> }>();
+  let historyId = 0;
+  const log: HttpLogDetail[] = [];
+  let logId = 0;
+  const saved = new Map<string, SavedRequest[]>();
+  const responses = new Set<number>();
+  let responseId = 0;
+  let keysError: string | null = null;
+
+  const notSignedIn = (profile: string): IpcError => ({ code: 'not_signed_in', message: `${profile} is not signed in` });
+  const sessionOf = (profile: string) => {
+    const s = sessions.get(profile);
+    if (!s) throw notSignedIn(profile);
+    return s;
+  };
+
+  /** Makes the tokens of a new session and records it in the history. */
+  function issue(profile: string, s: SessionView, label: string) {
+    const f = forms.get(profile)!;
+    const claims = s.id_token_claims as Obj;
+    const jti = Math.random().toString(36).slice(2, 12);
+    const id = makeJwt({ alg: 'RS256', kid: 'demo-rsa-1', typ: 'JWT' }, { ...claims, nonce: 'n-0qK3v', at_hash: 'x4Z9sQf1cY2bK0pW7rLm3A', sid: 'sess-41c2' });
+    const access = isLocal(f.issuer)
+      ? makeJwt(
+          { alg: 'RS256', kid: 'demo-rsa-1', typ: 'at+jwt' },
+          { iss: f.issuer, sub: s.subject, aud: 'demo-api', client_id: f.client_id, scope: s.scopes.join(' '), roles: s.roles, exp: s.expires_at, iat: s.obtained_at, jti },
+        )
+      : `mock.${jti}.${'x'.repeat(1420)}`;
+    const refresh = `rt-${jti}-${'r'.repeat(50)}`;
+    tokens.set(profile, { id, access, refresh });
+    revokedAccess.delete(profile);
+    const h = histories.get(profile) ?? { entries: [] as HistoryEntryView[], snapshots: new Map<number, Obj>() };
+    histories.set(profile, h);
+    const snapshot: Obj = { ...claims, scope: s.scopes.join(' '), 'access_token.exp': s.expires_at };
+    const last = h.entries[h.entries.length - 1];
+    const entry: HistoryEntryView = {
+      id: ++historyId,
+      at: now(),
+      label,
+      expires_at: s.expires_at,
+      scopes: [...s.scopes],
+      changes: last ? diffSnapshots(h.snapshots.get(last.id)!, snapshot).length : 0,
+    };
+    h.entries.push(entry);
+    h.snapshots.set(entry.id, snapshot);
+    if (h.entries.length > 50) h.snapshots.delete(h.entries.shift()!.id);
+  }
+
+  /** Adds an exchange to the HTTP log and sends it as an event, as Rust does. */
+  function record(
+    endpoint: string,
+    method: string,
+    url: string,
+    status: number | null,
+    exchange: { requestHeaders?: HeaderView[]; requestBody?: string | null; responseHeaders?: HeaderView[]; responseBody?: string | null; error?: string } = {},
+  ) {
+    const summary: HttpLogSummary = {
+      id: ++logId,
+      at_ms: Date.now(),
+      endpoint,
+      method,
+      url,
+      status,
+      error: exchange.error ?? null,
+      duration_ms: Math.round((8 + Math.random() * 60) * 10) / 10,
+    };
+    const body = exchange.responseBody ?? null;
+    log.push({
+      summary,
+      request_headers: exchange.requestHeaders ?? [{ name: 'accept', value: 'application/json' }, { name: 'user-agent', value: 'tessera/0.1.0' }],
+      request_body: exchange.requestBody ?? null,
+      response_headers: exchange.responseHeaders ?? (status === null ? [] : [{ name: 'content-type', value: 'application/json' }]),
+      response_body: body && body.length > 16384 ? body.slice(0, 16384) : body,
+      response_truncated: !!body && body.length > 16384,
+    });
+    if (log.length > 200) log.shift();
+    emit('http-log', summary);
+  }
+
+  /** The exchanges of a sign-in or refresh, tokens redacted. */
+  function recordTokenExchanges(issuer: string, grant: 'authorization_code' | 'refresh_token') {
+    const form = (h: HeaderView[]) => [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }, ...h];
+    if (grant === 'authorization_code') {
+      record('discovery document', 'GET', `${issuer}/.well-known/openid-configuration`, 200, { responseBody: JSON.stringify(discoveryDocument(issuer), null, 2) });
+      record('JWKS endpoint', 'GET', `${issuer}/jwks`, 200, { responseBody: JSON.stringify({ keys: KEYS.map(({ kid, kty, alg, use }) => ({ kid, kty, alg, use, n: '0vx7agoebGcQSuu…', e: 'AQAB' })) }, null, 2) });
+    }
+    record('token endpoint', 'POST', `${issuer}/token`, 200, {
+      requestHeaders: form([{ name: 'accept', value: 'application/json' }]),
+      requestBody:
+        grant === 'authorization_code'
+          ? 'grant_type=authorization_code&code=[redacted]&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&client_id=tessera&code_verifier=[redacted]'
+          : 'grant_type=refresh_token&refresh_token=[redacted]&client_id=tessera',
+      responseBody: JSON.stringify({ access_token: '[redacted]', token_type: 'Bearer', expires_in: 300, refresh_token: '[redacted]', id_token: '[redacted]', scope: 'openid profile email offline_access roles groups' }, null, 2),
+      responseHeaders: [{ name: 'content-type', value: 'application/json' }, { name: 'cache-control', value: 'no-store' }],
+    });
+    record('userinfo endpoint', 'GET', `${issuer}/userinfo`, 200, {
+      requestHeaders: [{ name: 'authorization', value: 'Bearer [redacted]' }, { name: 'accept', value: 'application/json' }],
+      responseBody: JSON.stringify({ sub: 'demo-user-0001', name: 'Dana Q. Demo', email: 'demo@example.com' }, null, 2),
+    });
+  }
 
   const emit = <K extends keyof Events>(event: K, payload: Events[K]) =>
     listeners.get(event)?.forEach((l) => l({ event, id: 0, payload }));
@@ -185,7 +347,12 @@ export function createBackend(options: BackendOptions = {}) {
 
   for (const p of options.profiles ?? []) {
     forms.set(p.name, form(p.name, p.issuer, p.client_id));
-    if (p.signed_in) sessions.set(p.name, demoSession(p.name, p.issuer));
+    if (p.signed_in) {
+      const s = demoSession(p.name, p.issuer);
+      sessions.set(p.name, s);
+      issue(p.name, s, 'Session at start');
+      recordTokenExchanges(p.issuer, 'authorization_code');
+    }
   }
   if (active === null && forms.size) active = [...forms.keys()][0];
 
@@ -283,6 +450,8 @@ export function createBackend(options: BackendOptions = {}) {
             emit('sign-in', { profile, phase: { type: 'exchanging' } });
             const s = demoSession(profile, f.issuer);
             sessions.set(profile, s);
+            issue(profile, s, 'Signed in');
+            recordTokenExchanges(f.issuer, 'authorization_code');
             emit('sign-in', { profile, phase: { type: 'signed_in', user: s.email ?? s.display_name } });
             changed();
             resolve(s);
@@ -298,8 +467,10 @@ export function createBackend(options: BackendOptions = {}) {
     refresh_session: ({ profile }) => {
       const s = sessions.get(profile);
       if (!s) throw { code: 'not_signed_in', message: `${profile} is not signed in` } satisfies IpcError;
-      const fresh = { ...demoSession(profile, s.issuer), expires_at: now() + 300, refresh_at: now() + 240 };
+      const fresh = { ...demoSession(profile, s.issuer), expires_at: now() + 300, refresh_at: now() + 240, signed_in_at: s.signed_in_at };
       sessions.set(profile, fresh);
+      issue(profile, fresh, 'Refreshed (refresh token rotated)');
+      recordTokenExchanges(s.issuer, 'refresh_token');
       changed();
       return fresh;
     },
@@ -309,6 +480,261 @@ export function createBackend(options: BackendOptions = {}) {
     },
     copy_access_token: ({ profile }) => {
       if (!sessions.has(profile)) throw { code: 'not_signed_in', message: `${profile} is not signed in` } satisfies IpcError;
+      return null;
+    },
+
+    inspect_session: ({ profile }) => {
+      const f = known(profile);
+      const s = sessionOf(profile);
+      const t = tokens.get(profile)!;
+      const at = now();
+      const keys = keysError ? [] : KEYS;
+      const against = `profile ${profile}'s JWKS (${f.issuer}/jwks)`;
+      const unchecked = (jwt: JwtView, noun: string): JwtView => {
+        const v = verifyWith(jwt, keys, at, { issuer: f.issuer, noun });
+        const detail = `${noun} signature not checked: the provider's keys could not be fetched`;
+        const signature = { ...v.signature!, verified: false, key: null, detail };
+        const checks = v.checks.map((c) => (c.id === 'signature' ? check('signature', 'Signature', false, detail) : c));
+        return { ...v, signature, checks, valid: false };
+      };
+      const idJwt = decodeJwt(t.id);
+      let id = keysError ? unchecked(idJwt, 'ID token') : verifyWith(idJwt, keys, at, { issuer: f.issuer, audience: f.client_id, noun: 'ID token' });
+      const checks = [...id.checks];
+      const afterAudience = checks.findIndex((c) => c.id === 'audience') + 1 || checks.length;
+      checks.splice(
+        afterAudience,
+        0,
+        check('azp', 'Authorized party', true, 'single audience; azp not needed'),
+        check('subject', 'Subject', true, `sub is ${s.subject}`),
+      );
+      checks.push(
+        check('nonce', 'Nonce', true, "present; it matched this sign-in's nonce when the token arrived (the nonce is not kept afterwards)"),
+        check('at_hash', 'Access token hash', true, 'matches the access token', 'x4Z9sQf1cY2bK0pW7rLm3A', 'x4Z9sQf1cY2bK0pW7rLm3A'),
+      );
+      id = { ...id, checks, valid: checks.every((c) => c.passed), checked_against: against };
+      const views: TokenView[] = [
+        {
+          kind: 'id',
+          format: { type: 'jwt', jwt: id },
+          expires_at: (id.payload as Obj).exp as number,
+          issued_at: (id.payload as Obj).iat as number,
+          fingerprint: fingerprint(t.id),
+          introspectable: false,
+          revocable: false,
+        },
+      ];
+      const accessJwt = t.access.startsWith('eyJ') ? decodeJwt(t.access) : null;
+      const access = accessJwt && (keysError ? unchecked(accessJwt, 'access token') : verifyWith(accessJwt, keys, at, { issuer: f.issuer, noun: 'access token' }));
+      views.push({
+        kind: 'access',
+        format: access ? { type: 'jwt', jwt: { ...access, checked_against: against } } : { type: 'opaque', length: t.access.length },
+        expires_at: s.expires_at,
+        issued_at: s.obtained_at,
+        fingerprint: fingerprint(t.access),
+        introspectable: true,
+        revocable: true,
+      });
+      if (s.has_refresh_token)
+        views.push({
+          kind: 'refresh',
+          format: { type: 'opaque', length: t.refresh.length },
+          expires_at: null,
+          issued_at: s.obtained_at,
+          fingerprint: fingerprint(t.refresh),
+          introspectable: true,
+          revocable: true,
+        });
+      return {
+        profile,
+        issuer: s.issuer,
+        client_id: f.client_id,
+        token_type: s.token_type,
+        scopes: s.scopes,
+        obtained_at: s.obtained_at,
+        signed_in_at: s.signed_in_at,
+        refresh_at: s.refresh_at,
+        tokens: views,
+        keys_error: keysError,
+      };
+    },
+    reveal_token: ({ profile, kind }) => {
+      sessionOf(profile);
+      return tokens.get(profile)![kind];
+    },
+    copy_token: ({ profile }) => {
+      sessionOf(profile);
+      return null;
+    },
+    introspect_token: ({ profile, kind }) => {
+      const s = sessionOf(profile);
+      const f = known(profile);
+      if (kind === 'id') throw { code: null, message: 'ID tokens are not introspected; the inspector validates them itself' } satisfies IpcError;
+      const active = !(kind === 'access' && revokedAccess.has(profile));
+      const raw: Obj = active
+        ? {
+            active: true,
+            scope: s.scopes.join(' '),
+            client_id: f.client_id,
+            username: 'demo',
+            token_type: kind === 'access' ? 'Bearer' : 'refresh_token',
+            sub: s.subject,
+            ...(kind === 'access' ? { exp: s.expires_at, iat: s.obtained_at } : { iat: s.obtained_at }),
+          }
+        : { active: false };
+      record('introspection endpoint', 'POST', `${f.issuer}/introspect`, 200, {
+        requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
+        requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
+        responseBody: JSON.stringify(raw, null, 2),
+      });
+      return { kind, active, fields: explainAll(raw), raw };
+    },
+    revoke_token: ({ profile, kind }) => {
+      sessionOf(profile);
+      const f = known(profile);
+      if (kind === 'id') throw { code: null, message: 'ID tokens cannot be revoked' } satisfies IpcError;
+      record('revocation endpoint', 'POST', `${f.issuer}/revoke`, 200, {
+        requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
+        requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
+        responseBody: '',
+      });
+      if (kind === 'access') revokedAccess.add(profile);
+      else {
+        sessions.delete(profile);
+        tokens.delete(profile);
+      }
+      return changed();
+    },
+    session_history: ({ profile }) => structuredClone(histories.get(known(profile).name)?.entries ?? []),
+    history_diff: ({ profile, from, to }) => {
+      const h = histories.get(profile);
+      const a = h?.snapshots.get(from);
+      const b = h?.snapshots.get(to);
+      if (!a || !b) throw { code: null, message: 'those history entries are no longer kept; pick two from the list' } satisfies IpcError;
+      return diffSnapshots(a, b);
+    },
+    decode_jwt: ({ token }) => decodeJwt(token),
+    verify_jwt: ({ token, keys }) => {
+      const jwt = decodeJwt(token);
+      const at = now();
+      if (keys.type === 'profile') {
+        const f = known(keys.name);
+        return {
+          ...verifyWith(jwt, KEYS, at, { issuer: f.issuer, audience: keys.expect_client_audience ? f.client_id : undefined, noun: 'JWT' }),
+          checked_against: `profile ${keys.name}'s JWKS (${f.issuer}/jwks)`,
+        };
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(keys.text);
+      } catch {
+        throw { code: null, message: 'the pasted keys are not valid JSON (line 1, column 1); paste a JWK or a JWKS ({"keys": [...]})' } satisfies IpcError;
+      }
+      const list = (parsed as { keys?: unknown[] }).keys ?? [parsed];
+      const usable = list
+        .filter((k): k is Record<string, string> => !!k && typeof k === 'object')
+        .map((k) => ({ kid: k.kid ?? '', alg: k.alg ?? '', describe: [k.kty, k.crv].filter(Boolean).join(' ') }));
+      if (!usable.length) throw { code: null, message: 'the pasted JWKS holds no keys' } satisfies IpcError;
+      return { ...verifyWith(jwt, usable, at, { noun: 'JWT' }), checked_against: `the pasted ${list.length === 1 ? 'key' : `${list.length} keys`}` };
+    },
+    provider_view: ({ profile }) => {
+      const f = known(profile);
+      return {
+        report: providerReport(f.issuer),
+        jwks_uri: `${f.issuer}/jwks`,
+        keys: keysError ? [] : KEYS.map(({ kid, kty, alg, use, size }) => ({ kid, kty, alg, use, size })),
+        skipped_keys: keysError ? 0 : 1,
+        keys_error: keysError,
+      };
+    },
+    http_log: () => log.map((e) => e.summary),
+    http_log_entry: ({ id }) => {
+      const e = log.find((x) => x.summary.id === id);
+      if (!e) throw { code: null, message: 'that exchange is no longer in the log (it keeps the last 200)' } satisfies IpcError;
+      return structuredClone(e);
+    },
+    http_log_clear: () => {
+      log.length = 0;
+      return null;
+    },
+
+    api_send: ({ profile, request, refreshFirst }) => {
+      let s = sessionOf(profile);
+      const method = request.method.trim().toUpperCase();
+      const url = requestUrl(request);
+      curlCommand(request, { profile }); // the same checks of method and body
+      if (url.hostname.includes('unreachable')) {
+        record('API', method, url.toString(), null, { error: 'connection refused' });
+        throw { code: 'network', message: `could not reach ${url.origin}: connection refused` } satisfies IpcError;
+      }
+      if (refreshFirst) {
+        handlers.refresh_session({ profile });
+        s = sessionOf(profile);
+      }
+      const r = demoApi(method, url, s.id_token_claims as Obj, !revokedAccess.has(profile));
+      const id = ++responseId;
+      responses.add(id);
+      const limit = 64 * 1024;
+      const size = new TextEncoder().encode(r.body).length;
+      record('API', method, url.toString(), r.status, {
+        requestHeaders: [
+          { name: 'authorization', value: 'Bearer [redacted]' },
+          ...request.headers.filter((h) => h.enabled && h.name.trim()).map((h) => ({ name: h.name.trim().toLowerCase(), value: h.value })),
+        ],
+        requestBody: request.body_kind === 'none' ? null : request.body || null,
+        responseHeaders: r.headers,
+        responseBody: r.body,
+      });
+      return {
+        id,
+        status: r.status,
+        status_text: r.statusText,
+        duration_ms: 12 + Math.random() * 40,
+        size,
+        headers: r.headers,
+        body: method === 'HEAD' ? '' : r.body.length > limit ? r.body.slice(0, limit) : r.body,
+        is_json: r.isJson,
+        truncated: method !== 'HEAD' && r.body.length > limit,
+        url: url.toString(),
+        refreshed: refreshFirst,
+        challenge: r.challenge,
+        retry_after_refresh: r.status === 401 && r.challenge?.error === 'invalid_token' && !refreshFirst,
+      };
+    },
+    api_save_response: ({ id }) => {
+      if (!responses.has(id)) throw { code: null, message: 'that response is no longer kept; send the request again' } satisfies IpcError;
+      return `/home/dana/Downloads/tessera-response-${id}.json`;
+    },
+    saved_requests: ({ profile }) => structuredClone(saved.get(known(profile).name) ?? []),
+    saved_request_put: ({ profile, saved: request }) => {
+      known(profile);
+      if (!request.name.trim()) throw { code: null, message: 'give the request a name to save it' } satisfies IpcError;
+      const credential = credentialIn(request.request);
+      if (credential)
+        throw {
+          code: null,
+          message: `saved requests never store credentials: remove the ${credential} (Tessera adds the access token when it sends the request)`,
+        } satisfies IpcError;
+      const list = (saved.get(profile) ?? []).filter((r) => r.name !== request.name.trim());
+      list.push({ name: request.name.trim(), request: structuredClone(request.request) });
+      list.sort((a, b) => a.name.localeCompare(b.name));
+      saved.set(profile, list);
+      return structuredClone(list);
+    },
+    saved_request_delete: ({ profile, name }) => {
+      const list = saved.get(profile) ?? [];
+      if (!list.some((r) => r.name === name)) throw { code: null, message: `no saved request named "${name}"` } satisfies IpcError;
+      saved.set(
+        profile,
+        list.filter((r) => r.name !== name),
+      );
+      return structuredClone(saved.get(profile)!);
+    },
+    curl_preview: ({ profile, request }) => curlCommand(request, { profile }),
+    copy_curl: ({ profile, request, inline }) => {
+      if (inline) {
+        sessionOf(profile);
+        curlCommand(request, { inline: tokens.get(profile)!.access });
+      } else curlCommand(request, { profile });
       return null;
     },
   };
@@ -325,9 +751,18 @@ export function createBackend(options: BackendOptions = {}) {
     scriptSignIn(script: SignInScript) {
       signInScript = script;
     },
+    /** Makes fetching the provider's keys fail with `message` (null: works again). */
+    failKeys(message: string | null) {
+      keysError = message;
+    },
+    /** The token strings of a profile's session, to check that they never reach the page. */
+    tokensOf(profile: string) {
+      return tokens.get(profile) ?? null;
+    },
     /** Ends a profile's session as the tray or an expiry would, and says so. */
     dropSession(profile: string) {
       sessions.delete(profile);
+      tokens.delete(profile);
       changed();
     },
     async invoke(command: string, args: unknown = {}): Promise<unknown> {

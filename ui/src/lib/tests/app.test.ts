@@ -150,3 +150,42 @@ describe('which profile is signing in', () => {
     expect(store.signingIn()).toBeNull();
   });
 });
+
+describe('the HTTP log', () => {
+  it('merges what Rust kept with the entries that arrive as events', async () => {
+    const before = (await h.backend.invoke('http_log')) as { id: number }[];
+    expect(before.length, 'the sign-in at start was logged').toBeGreaterThan(0);
+    expect(store.app.httpLog, 'nothing until the tab opens or an event arrives').toEqual([]);
+    await h.backend.invoke('introspect_token', { profile: 'local', kind: 'access' });
+    expect(store.app.httpLog.map((e) => e.endpoint), 'the event arrived').toEqual(['introspection endpoint']);
+    await store.loadHttpLog();
+    expect(store.app.httpLog.map((e) => e.id)).toEqual([...before.map((e) => e.id), store.app.httpLog.at(-1)!.id]);
+  });
+  it('is cleared in Rust and in the window', async () => {
+    await store.loadHttpLog();
+    await store.clearHttpLog();
+    expect(store.app.httpLog).toEqual([]);
+    expect(await h.backend.invoke('http_log')).toEqual([]);
+  });
+});
+
+describe('revoking a token', () => {
+  it('of the access kind keeps the session and says the next use refreshes', async () => {
+    expect(await store.revoke('access')).toBe(true);
+    expect(h.backend.calls).toContainEqual({ command: 'revoke_token', args: { profile: 'local', kind: 'access' } });
+    expect(store.app.session?.profile).toBe('local');
+    expect(toasts()).toContain('info: Access token revoked; the next use refreshes it');
+  });
+  it('of the refresh kind signs the profile out', async () => {
+    expect(await store.revoke('refresh')).toBe(true);
+    expect(store.app.session).toBeNull();
+    expect(store.app.overview?.profiles.find((p) => p.name === 'local')?.signed_in).toBe(false);
+    expect(toasts()).toContain('info: Refresh token revoked; local is signed out');
+  });
+  it('that fails leaves everything and shows why', async () => {
+    h.backend.fail('revoke_token', { code: 'network', message: 'the provider could not be reached' });
+    expect(await store.revoke('refresh')).toBe(false);
+    expect(store.app.session?.profile).toBe('local');
+    expect(toasts()).toContain('error: the provider could not be reached');
+  });
+});
