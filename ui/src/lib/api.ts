@@ -73,3 +73,13 @@ export function debounce<A extends unknown[]>(f: (...args: A) => void, ms: numbe
   run.cancel = () => clearTimeout(timer);
   return run;
 }
+
+/** A name to offer for saving a request: its path ("api-me"), else its host. */
+export function suggestName(url: string): string {
+  try {
+    const u = new URL(url.trim());
+    return u.pathname.split('/').filter(Boolean).join('-') || u.host || 'request';
+  } catch {
+    return 'request';
+  }
+}

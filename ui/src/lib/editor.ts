@@ -1,5 +1,6 @@
 // Opening and saving the profile editor.
 import { app, loadSession, toast } from './app.svelte';
+import { dropDraft } from './drafts.svelte';
 import { emptyForm } from './form';
 import * as ipc from './ipc';
 import type { IpcError, ProfileForm } from './types';
@@ -48,6 +49,7 @@ export async function remove(name: string) {
   try {
     app.overview = await ipc.profileRemove(name);
     app.signIn = null;
+    dropDraft(name);
     toast(`Removed ${name}`);
     await loadSession();
   } catch (e) {

@@ -9,6 +9,12 @@
 //   ?editor / ?edit   the profile editor, adding / editing
 //   ?sign-out         the sign-out dialog
 //   ?raw              the raw JSON of the session
+//   ?tab=<id>         a tab of the signed-in view (inspector, api, provider, http-log)
+//   ?keys-error       the provider's keys cannot be fetched (inspector, provider)
+//   ?introspect       … and the access token is introspected
+//   ?reveal           … and the access token revealed
+//   ?api=<path>       the API tab sends GET <issuer><path> (/api/me, /api/admin, /api/expired, /api/big)
+//   ?log-row          the HTTP log opens its newest exchange
 import { createBackend } from './backend';
 import type { ErrorCode } from '../lib/types';
 
@@ -26,7 +32,9 @@ export const backend = createBackend({
 });
 backend.scriptSignIn({ type: 'succeed', afterMs: 6000 });
 
-const click = (testid: string) => (document.querySelector(`[data-testid="${testid}"]`) as HTMLElement | null)?.click();
+const find = (testid: string) => document.querySelector(`[data-testid="${testid}"]`) as HTMLElement | null;
+const click = (testid: string) => find(testid)?.click();
+if (has('keys-error')) backend.failKeys('could not fetch http://127.0.0.1:9090/jwks: connection refused');
 const later = (ms: number, f: () => void) => setTimeout(f, ms);
 
 const ERRORS: Partial<Record<ErrorCode, string>> = {
@@ -59,4 +67,18 @@ later(400, () => {
   if (has('edit')) click('edit-profile');
   if (has('sign-out')) click('sign-out');
   if (has('raw')) click('raw-toggle');
+  const tab = query.get('tab');
+  if (tab) click(`tab-${tab}`);
+  later(300, () => {
+    if (has('introspect')) click('introspect-access');
+    if (has('reveal')) click('reveal-access');
+    if (has('log-row')) (document.querySelector('[data-testid="http-log-row"]') as HTMLElement | null)?.click();
+    const path = query.get('api');
+    const url = find('api-url') as HTMLInputElement | null;
+    if (path && url) {
+      url.value = `http://127.0.0.1:9090${path}`;
+      url.dispatchEvent(new Event('input', { bubbles: true }));
+      later(50, () => click('api-send'));
+    }
+  });
 });

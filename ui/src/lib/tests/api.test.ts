@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { addRow, bodyUsual, debounce, defaultUrl, emptyRow, loadSaved, newRequest, removeRow, rowCount, tidy } from '../api';
+import { addRow, bodyUsual, debounce, defaultUrl, emptyRow, loadSaved, newRequest, removeRow, rowCount, suggestName, tidy } from '../api';
 
 describe('the default URL', () => {
   it('is the demo API of a local provider', () => {
@@ -48,6 +48,14 @@ describe('saved requests', () => {
     const r = loadSaved(saved);
     r.headers.push(emptyRow());
     expect(saved.request.headers).toEqual([]);
+  });
+});
+
+describe('names for saving', () => {
+  it('come from the path, else the host', () => {
+    expect(suggestName('http://127.0.0.1:9090/api/me?x=1')).toBe('api-me');
+    expect(suggestName('https://api.example.com/')).toBe('api.example.com');
+    expect(suggestName('not a url'), 'anything else').toBe('request');
   });
 });
 
