@@ -490,15 +490,15 @@ export function createBackend(options: BackendOptions = {}) {
       const at = now();
       const keys = keysError ? [] : KEYS;
       const against = `profile ${profile}'s JWKS (${f.issuer}/jwks)`;
-      const unchecked = (jwt: JwtView, noun: string): JwtView => {
-        const v = verifyWith(jwt, keys, at, { issuer: f.issuer, noun });
+      const unchecked = (jwt: JwtView, noun: string, audience?: string): JwtView => {
+        const v = verifyWith(jwt, keys, at, { issuer: f.issuer, audience, noun });
         const detail = `${noun} signature not checked: the provider's keys could not be fetched`;
         const signature = { ...v.signature!, verified: false, key: null, detail };
         const checks = v.checks.map((c) => (c.id === 'signature' ? check('signature', 'Signature', false, detail) : c));
         return { ...v, signature, checks, valid: false };
       };
       const idJwt = decodeJwt(t.id);
-      let id = keysError ? unchecked(idJwt, 'ID token') : verifyWith(idJwt, keys, at, { issuer: f.issuer, audience: f.client_id, noun: 'ID token' });
+      let id = keysError ? unchecked(idJwt, 'ID token', f.client_id) : verifyWith(idJwt, keys, at, { issuer: f.issuer, audience: f.client_id, noun: 'ID token' });
       const checks = [...id.checks];
       const afterAudience = checks.findIndex((c) => c.id === 'audience') + 1 || checks.length;
       checks.splice(
