@@ -52,8 +52,12 @@ export function tidy(r: ApiRequestForm): ApiRequestForm {
   return { ...r, query: keep(r.query), headers: keep(r.headers), form: keep(r.form) };
 }
 
-/** A copy of a saved request for the editor, so editing does not change the list. */
-export const loadSaved = (s: SavedRequest): ApiRequestForm => structuredClone(s.request);
+/**
+ * A copy of a saved request for the editor, so editing does not change the
+ * list. A JSON copy: the list is reactive state (a Proxy), which
+ * `structuredClone` refuses.
+ */
+export const loadSaved = (s: SavedRequest): ApiRequestForm => JSON.parse(JSON.stringify(s.request));
 
 /** "2 of 3": the enabled rows with a name, for a section's heading. */
 export function rowCount(rows: KeyValue[]): number {

@@ -49,6 +49,10 @@ describe('saved requests', () => {
     r.headers.push(emptyRow());
     expect(saved.request.headers).toEqual([]);
   });
+  it('load from reactive state too (a Proxy)', () => {
+    const saved = new Proxy({ name: 'me', request: newRequest('http://127.0.0.1:9090') }, {});
+    expect(loadSaved(saved).url).toBe('http://127.0.0.1:9090/api/me');
+  });
 });
 
 describe('names for saving', () => {
