@@ -110,6 +110,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
             .filter(|a| a == "true")
             .map(|_| ())
     });
+    app.scroll_to(&app.wait("token-access", UI_WAIT));
     app.screenshot(&artifact("inspector.png"));
 
     // API panel: /api/me answers with the claims, /api/admin refuses.
@@ -119,6 +120,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         me.contains("demo@example.com"),
         "the claims are shown: {me}"
     );
+    app.scroll_to(&app.wait("api-response", UI_WAIT));
     app.screenshot(&artifact("api.png"));
     let admin = send(&app, &format!("{}/api/admin", provider.issuer), "403");
     assert!(
@@ -130,6 +132,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         challenge.contains("insufficient_scope"),
         "the parsed challenge: {challenge}"
     );
+    app.scroll_to(&app.wait("api-response", UI_WAIT));
     app.screenshot(&artifact("api-403.png"));
 
     // Copy as curl, then run what was copied in a shell.
@@ -201,6 +204,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         keys.contains("RSA") || keys.contains("EC"),
         "the JWKS keys are listed: {keys}"
     );
+    app.scroll_to(&app.wait("provider-keys", UI_WAIT));
     app.screenshot(&artifact("provider.png"));
     quit(app);
 }

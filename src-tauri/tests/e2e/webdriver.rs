@@ -265,6 +265,19 @@ impl Session {
         self.find("body").map(|b| self.text(&b)).unwrap_or_default()
     }
 
+    /// Scrolls `e` to the top of the window, so a screenshot shows it and
+    /// what follows it.
+    pub fn scroll_to(&self, e: &Element) {
+        self.ok(
+            "POST",
+            "/execute/sync",
+            Some(json!({
+                "script": "arguments[0].scrollIntoView({block: 'start'})",
+                "args": [{ ELEMENT: e.0 }],
+            })),
+        );
+    }
+
     /// Saves a PNG of the window.
     pub fn screenshot(&self, path: &Path) {
         use base64::Engine as _;

@@ -58,6 +58,22 @@ export function signingIn(): string | null {
 }
 export const activeSummary = () => app.overview?.profiles.find((p) => p.name === active()) ?? null;
 
+/**
+ * The profile's picture, fetched once however many callers ask at the same
+ * time: a sign-in and the overview event it causes both want it.
+ */
+let pictureInFlight: { profile: string; picture: Promise<string | null> } | null = null;
+function fetchPicture(profile: string): Promise<string | null> {
+  if (pictureInFlight?.profile === profile) return pictureInFlight.picture;
+  const picture = ipc.sessionPicture(profile).catch(() => null);
+  const entry = { profile, picture };
+  pictureInFlight = entry;
+  void picture.finally(() => {
+    if (pictureInFlight === entry) pictureInFlight = null;
+  });
+  return picture;
+}
+
 /** The session and picture of the active profile, fetched again. */
 export async function loadSession() {
   const name = active();
@@ -72,7 +88,7 @@ export async function loadSession() {
     const pictureChanged = view?.subject !== app.session?.subject || view?.profile !== app.session?.profile;
     app.session = view;
     if (!view?.has_picture) app.picture = null;
-    else if (pictureChanged || !app.picture) app.picture = await ipc.sessionPicture(name).catch(() => null);
+    else if (pictureChanged || !app.picture) app.picture = await fetchPicture(name);
   } catch (e) {
     app.session = null;
     toast((e as IpcError).message, 'error');
@@ -162,7 +178,7 @@ export async function signIn() {
   app.starting = name;
   try {
     app.session = await ipc.signIn(name);
-    app.picture = app.session.has_picture ? await ipc.sessionPicture(name).catch(() => null) : null;
+    app.picture = app.session.has_picture ? await fetchPicture(name) : null;
   } catch (e) {
     // The `sign-in` event carries the same error; keep it in case it raced.
     app.signIn = { profile: name, phase: { type: 'failed', error: e as IpcError } };
