@@ -113,6 +113,55 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.scroll_to(&app.wait("token-access", UI_WAIT));
     app.screenshot(&artifact("inspector.png"));
 
+    // Refresh now: the history gains an entry, and the newest two are
+    // compared claim by claim.
+    app.click("inspector-refresh");
+    let changes = app.wait_until("the history's diff after a refresh", UI_WAIT, || {
+        if app.find_all("[data-testid=\"history-entry\"]").len() < 2 {
+            return None;
+        }
+        let rows = app.find_all("[data-testid=\"history-diff\"] tr[data-change]");
+        (!rows.is_empty()).then(|| {
+            rows.iter()
+                .map(|r| {
+                    (
+                        app.attribute(r, "data-change").unwrap_or_default(),
+                        app.text(r),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    assert!(
+        changes
+            .iter()
+            .any(|(kind, text)| kind == "changed" && text.contains("exp")),
+        "a refresh moves the expiry, and the diff says so: {changes:?}"
+    );
+
+    // Paste a JWT: a malformed one gets a precise error, the refreshed ID
+    // token verifies against the profile's provider keys.
+    app.type_into("decode-input", "eyJhbGciOiJSUzI1NiJ9.e30");
+    let error = app.text(&app.wait("decode-error", UI_WAIT));
+    assert!(
+        error.contains("3 dot-separated parts") && error.contains("this has 2"),
+        "the error says which part is missing: {error}"
+    );
+    let id_token = home.ok(&["token", "--id-token", "--profile", "tools"]);
+    app.type_into("decode-input", id_token.trim());
+    app.wait_gone("decode-error", UI_WAIT);
+    app.click("verify-profile");
+    app.click("verify-run");
+    let pasted = app.wait_until("the pasted token's report", UI_WAIT, || {
+        app.find("[data-testid=\"report-pasted-summary\"]")
+            .map(|e| app.text(&e))
+            .filter(|t| t.contains("passed") || t.contains("failed"))
+    });
+    assert!(
+        pasted.contains("passed") && !pasted.contains("failed"),
+        "the current ID token verifies against the provider's keys: {pasted}"
+    );
+
     // API panel: /api/me answers with the claims, /api/admin refuses.
     app.click("tab-api");
     let me = send(&app, &format!("{}/api/me", provider.issuer), "200");
@@ -190,8 +239,13 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         !app.body_text().contains(token.trim()),
         "the access token never appears in the log"
     );
-    app.click_element(&rows[rows.len() - 1]);
-    std::thread::sleep(Duration::from_millis(500));
+    // The newest exchange is the API call, which carried the bearer token.
+    app.click_element(&rows[0]);
+    let detail = app.text(&app.wait("http-log-detail", UI_WAIT));
+    assert!(
+        detail.contains("/api/me") && detail.contains("Bearer [redacted]"),
+        "the opened API call shows its Authorization header redacted: {detail}"
+    );
     assert!(
         !app.body_text().contains(token.trim()),
         "nor in an opened exchange"
