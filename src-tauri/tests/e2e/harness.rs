@@ -84,7 +84,12 @@ impl Driver {
         let log = home.dir.join("driver.log");
         let mut child = command
             .envs(home.envs.iter().map(|(k, v)| (k, v)))
-            .env("TESSERA_LOG", "info")
+            // Tessera's own debug logs, so a test can check that even
+            // they name no token.
+            .env(
+                "TESSERA_LOG",
+                "info,tessera_engine=debug,tessera_desktop=debug",
+            )
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("driver log"))
             .spawn()

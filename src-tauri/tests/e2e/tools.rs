@@ -4,7 +4,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
-use crate::support::{binary, Home, Provider, APP};
+use crate::support::{binary, stored_refresh_token, Home, Provider, APP};
 use crate::webdriver::Session;
 
 /// Sends the API panel's request to `url` and waits for a status starting
@@ -260,5 +260,25 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     );
     app.scroll_to(&app.wait("provider-keys", UI_WAIT));
     app.screenshot(&artifact("provider.png"));
+
+    let refresh_token = stored_refresh_token("tools").expect("the session keeps a refresh token");
     quit(app);
+
+    // The app's own log (its stderr, at debug level) names every exchange
+    // and no secret.
+    let log = std::fs::read_to_string(home.dir.join("driver.log")).unwrap_or_default();
+    assert!(
+        log.contains("token endpoint") && log.contains("/api/me"),
+        "the app logged its exchanges at debug level: {log}"
+    );
+    for (what, secret) in [
+        ("access token", token.trim()),
+        ("ID token", id_token.trim()),
+        ("refresh token", refresh_token.as_str()),
+    ] {
+        assert!(
+            !log.contains(secret),
+            "the {what} never appears in the app's log"
+        );
+    }
 }
