@@ -427,8 +427,9 @@ async function main() {
     const unauthorized = (description) => sendJson(res, 401, { error: 'invalid_token', reason: description },
       { 'www-authenticate': challenge('invalid_token', description) });
 
-    if (pathname !== '/api/me' && pathname !== '/api/admin') return sendJson(res, 404, { error: 'not_found' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+    const methods = { '/api/me': ['GET', 'HEAD'], '/api/admin': ['GET', 'HEAD'], '/api/forget': ['POST'] }[pathname];
+    if (!methods) return sendJson(res, 404, { error: 'not_found' });
+    if (!methods.includes(req.method)) return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: methods.join(', ') });
     const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(req.headers.authorization ?? '');
     if (!match) {
       // RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
@@ -444,6 +445,15 @@ async function main() {
     const all = await account.claims('userinfo', token.scope);
     const granted = new Set(String(token.scope ?? '').split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
     const claims = Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));
+    if (pathname === '/api/forget') {
+      // The API drops this one access token, as a resource server may before
+      // its exp (a key rotation, a cache flush). Unlike revocation at the
+      // provider, which ends the whole grant, the refresh token still works:
+      // the next call gets 401 invalid_token, and a refresh recovers.
+      await token.destroy();
+      res.writeHead(204);
+      return res.end();
+    }
     if (pathname === '/api/me') {
       return sendJson(res, 200, { sub: token.accountId, client_id: token.clientId, scope: token.scope, iat: token.iat, exp: token.exp, claims });
     }
@@ -465,7 +475,7 @@ async function main() {
 <p class="hint">Demo user: <b>demo</b> / password: <b>demo</b></p><p>Clients:</p><ul>${clients}</ul>
 <p>Redirect URIs: <code>http://127.0.0.1/callback</code> (any port), <code>dev.tessera.app:/callback</code></p>
 <p>Discovery: <a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a></p>
-<p>Demo API: <code>GET /api/me</code>, <code>GET /api/admin</code> (403 for the demo user)</p>`);
+<p>Demo API: <code>GET /api/me</code>, <code>GET /api/admin</code> (403 for the demo user), <code>POST /api/forget</code> (the API drops the token it is sent)</p>`);
   }
 
   server.on('request', async (req, res) => {

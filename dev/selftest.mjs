@@ -208,6 +208,21 @@ check('revocation: the refresh token no longer refreshes', afterRev.status === 4
 const meRev = await getJson(`${issuer}/api/me`, { headers: { authorization: `Bearer ${tb.body.access_token}` } });
 check('revocation: the grant\'s access token is refused by the demo API', meRev.status === 401, meRev.status);
 
+// --- the demo API drops one access token; the grant lives on ------------------
+const f = await authorize();
+const tf = await exchange(f);
+const forget = await fetch(`${issuer}/api/forget`, { method: 'POST', headers: { authorization: `Bearer ${tf.body.access_token}` } });
+check('api/forget: 204', forget.status === 204, forget.status);
+const meForgot = await getJson(`${issuer}/api/me`, { headers: { authorization: `Bearer ${tf.body.access_token}` } });
+check('api/forget: the dropped access token gets 401 invalid_token', meForgot.status === 401
+  && meForgot.headers.get('www-authenticate')?.includes('error="invalid_token"'), meForgot.status);
+const rf = await post(meta.token_endpoint, { grant_type: 'refresh_token', refresh_token: tf.body.refresh_token, client_id: 'tessera' });
+if (rf.body?.refresh_token) secrets.push(rf.body.refresh_token, rf.body.access_token);
+check('api/forget: the refresh token still refreshes, and the new access token works', rf.status === 200
+  && (await getJson(`${issuer}/api/me`, { headers: { authorization: `Bearer ${rf.body.access_token}` } })).status === 200, JSON.stringify(rf.body));
+const forgetGet = await getJson(`${issuer}/api/forget`, { headers: { authorization: `Bearer ${rf.body.access_token}` } });
+check('api/forget: only POST (405)', forgetGet.status === 405, forgetGet.status);
+
 // --- denial and the browser's knobs ------------------------------------------
 const d = await authorize({ env: { BROWSER_CONSENT: 'deny' } });
 check('consent denied: error=access_denied with state and iss', d.params.get('error') === 'access_denied' && d.params.get('state') === d.state && d.params.get('iss') === issuer && !d.params.has('code'), [...d.params].map(([k]) => k).join(','));
