@@ -184,6 +184,42 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.scroll_to(&app.wait("api-response", UI_WAIT));
     app.screenshot(&artifact("api-403.png"));
 
+    // The API drops the access token before its exp (its /api/forget does
+    // what a resource server's key rotation would): the next call gets 401
+    // invalid_token, and the panel offers one retry after a refresh.
+    let dropped = home.ok(&["token", "--profile", "tools"]);
+    let out = Command::new("curl")
+        .args(["-sS", "--fail", "-X", "POST", "-H"])
+        .arg(format!("Authorization: Bearer {}", dropped.trim()))
+        .arg(format!("{}/api/forget", provider.issuer))
+        .output()
+        .expect("curl runs");
+    assert!(
+        out.status.success(),
+        "the demo API dropped the access token: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    send(&app, &format!("{}/api/me", provider.issuer), "401");
+    let challenge = app.text(&app.wait("api-challenge", UI_WAIT));
+    assert!(
+        challenge.contains("invalid_token"),
+        "the 401's challenge is parsed: {challenge}"
+    );
+    app.click("api-retry");
+    app.wait_until("HTTP 200 after Refresh and retry", UI_WAIT, || {
+        app.find("[data-testid=\"api-status\"]")
+            .map(|e| app.text(&e))
+            .filter(|t| t.starts_with("200"))
+            .map(|_| ())
+    });
+    app.wait("api-refreshed", UI_WAIT);
+    let fresh = home.ok(&["token", "--profile", "tools"]);
+    assert_ne!(
+        fresh.trim(),
+        dropped.trim(),
+        "the retry saved a new access token"
+    );
+
     // Copy as curl, then run what was copied in a shell.
     send(&app, &format!("{}/api/me", provider.issuer), "200");
     let preview = app.wait_until("the curl command for /api/me", UI_WAIT, || {
