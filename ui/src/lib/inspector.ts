@@ -31,7 +31,7 @@ export function signatureText(s: SignatureView): string {
 export function revokeConsequence(kind: TokenKind): string {
   return kind === 'refresh'
     ? 'Revoking the refresh token signs this profile out: Tessera forgets the session, and you sign in again to get new tokens.'
-    : 'Revoking the access token ends it at the provider; the session stays, and its next use refreshes it first.';
+    : 'Revoking the access token ends it at the provider; the session stays, and its next use refreshes it first. Some providers also revoke the refresh token issued with it (RFC 7009 allows this): then that refresh fails and you sign in again.';
 }
 
 export const changeLabel: Record<ChangeKind, string> = {

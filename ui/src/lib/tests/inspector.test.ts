@@ -39,6 +39,7 @@ describe('token cards', () => {
   it('warn that revoking the refresh token signs out, and the access token only refreshes', () => {
     expect(revokeConsequence('refresh')).toMatch(/signs this profile out/);
     expect(revokeConsequence('access')).toMatch(/next use refreshes/);
+    expect(revokeConsequence('access'), 'warns that the provider may end the grant too').toMatch(/also revoke the refresh token/);
   });
 });
 
