@@ -236,3 +236,69 @@ fn introspect_reports_the_refresh_token_too() {
     let gone = failed(&ws.tessera(&["introspect", "--profile", "introspect-refresh"]));
     assert!(gone.contains("not signed in"), "{gone}");
 }
+
+#[test]
+fn call_refreshes_and_retries_once_when_the_api_answers_401_invalid_token() {
+    let p = LocalProvider::shared();
+    let ws = Workspace::new("call-retry");
+    login(&ws, p, "call-retry");
+    let before = ok(&ws.tessera(&["token", "--profile", "call-retry"]));
+    // The demo API drops the token it is sent (the grant lives on), through
+    // `tessera call` itself: a 204 exits 0.
+    let forget = ws.tessera(&[
+        "call",
+        "--profile",
+        "call-retry",
+        "POST",
+        &format!("{}/api/forget", p.issuer),
+    ]);
+    ok(&forget);
+
+    let out = ws.tessera(&[
+        "call",
+        "--profile",
+        "call-retry",
+        "GET",
+        &format!("{}/api/me", p.issuer),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&ok(&out)).expect("JSON");
+    assert_eq!(
+        v["status"], 200,
+        "after the 401, one refresh and one retry succeed: {v}"
+    );
+    let after = ok(&ws.tessera(&["token", "--profile", "call-retry"]));
+    assert_ne!(
+        before.trim(),
+        after.trim(),
+        "the refreshed access token was saved for the next command"
+    );
+
+    // A user's own Authorization header is sent as given: no refresh, no
+    // retry, and the 401's challenge is named.
+    let own = ws.tessera(&[
+        "call",
+        "--profile",
+        "call-retry",
+        "GET",
+        &format!("{}/api/me", p.issuer),
+        "-H",
+        "Authorization: Bearer not-a-real-token",
+    ]);
+    assert_eq!(own.status.code(), Some(22), "a 401 exits 22");
+    let line = stderr(&own);
+    assert!(
+        line.contains("401") && line.contains("invalid_token"),
+        "the challenge is named: {line}"
+    );
+    assert!(
+        !line.contains("not-a-real-token"),
+        "the sent credential is not echoed: {line}"
+    );
+    assert_eq!(
+        ok(&ws.tessera(&["token", "--profile", "call-retry"])).trim(),
+        after.trim(),
+        "a 401 for the user's own header does not refresh the session"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "call-retry"]));
+}
