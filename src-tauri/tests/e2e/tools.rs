@@ -4,7 +4,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
-use crate::support::{binary, stored_refresh_token, Home, Provider, APP};
+use crate::support::{binary, keyring_has, stored_refresh_token, Home, Provider, APP};
 use crate::webdriver::Session;
 
 /// Sends the API panel's request to `url` and waits for a status starting
@@ -298,6 +298,28 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.screenshot(&artifact("provider.png"));
 
     let refresh_token = stored_refresh_token("tools").expect("the session keeps a refresh token");
+
+    // Revoking the refresh token, after a confirmation, signs the profile out
+    // here and at the provider.
+    app.click("tab-inspector");
+    app.click("revoke-refresh");
+    app.click("revoke-dialog-ok");
+    app.wait("sign-in", UI_WAIT);
+    assert!(
+        !keyring_has("session:tools"),
+        "the session left the keyring"
+    );
+    let out = Command::new("curl")
+        .args(["-sS", "--fail", "-d", "client_id=tessera", "-d"])
+        .arg(format!("token={refresh_token}"))
+        .arg(format!("{}/token/introspection", provider.issuer))
+        .output()
+        .expect("curl runs");
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        answer.contains("\"active\":false"),
+        "the provider no longer honours the refresh token: {answer}"
+    );
     quit(app);
 
     // The app's own log (its stderr, at debug level) names every exchange
