@@ -13,13 +13,24 @@ use tessera_engine::Engine;
 pub const HTTP_ERROR_EXIT: u8 = 22;
 
 /// What `tessera call` was asked.
+#[derive(clap::Args)]
 pub struct CallArgs {
+    #[arg(long, env = "TESSERA_PROFILE")]
     pub profile: Option<String>,
+    /// GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.
     pub method: String,
     pub url: String,
+    /// A header, 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
     pub headers: Vec<String>,
+    /// The body: text, @file, or @- for stdin. JSON is sent as JSON.
+    #[arg(short = 'd', long = "data", value_name = "BODY")]
     pub data: Option<String>,
+    /// Print a JSON object with status, headers, body and timing.
+    #[arg(long)]
     pub json: bool,
+    /// Seconds to wait for the API.
+    #[arg(long, default_value_t = 30)]
     pub timeout: u64,
 }
 

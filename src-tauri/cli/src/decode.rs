@@ -10,12 +10,23 @@ use tessera_engine::inspect::{decode_pasted, JwtInspection, KeySource};
 use tessera_engine::Engine;
 
 /// What `tessera decode` was asked.
+#[derive(clap::Args)]
 pub struct DecodeArgs {
+    /// The token, or - to read it from stdin.
     pub token: String,
+    /// Print a JSON object (header, payload, signature, checks).
+    #[arg(long)]
     pub json: bool,
+    /// Verify the signature, issuer and times against a profile's provider.
+    #[arg(long)]
     pub verify: bool,
+    #[arg(long, env = "TESSERA_PROFILE")]
     pub profile: Option<String>,
+    /// Verify against the JWK or JWKS in this file instead of a profile.
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
     pub jwks: Option<std::path::PathBuf>,
+    /// Also expect the profile's client id as audience (an ID token).
+    #[arg(long, requires = "verify")]
     pub id_token: bool,
 }
 

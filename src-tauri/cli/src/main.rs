@@ -81,44 +81,9 @@ enum Command {
         token: WhichToken,
     },
     /// Decode a JWT (header and claims, offline); --verify adds the validation report.
-    Decode {
-        /// The token, or - to read it from stdin.
-        token: String,
-        /// Print a JSON object (header, payload, signature, checks).
-        #[arg(long)]
-        json: bool,
-        /// Verify the signature, issuer and times against a profile's provider.
-        #[arg(long)]
-        verify: bool,
-        #[arg(long, env = "TESSERA_PROFILE")]
-        profile: Option<String>,
-        /// Verify against the JWK or JWKS in this file instead of a profile.
-        #[arg(long, value_name = "FILE", conflicts_with = "profile")]
-        jwks: Option<std::path::PathBuf>,
-        /// Also expect the profile's client id as audience (an ID token).
-        #[arg(long, requires = "verify")]
-        id_token: bool,
-    },
+    Decode(decode::DecodeArgs),
     /// Call an API with the access token (refreshed when needed); non-2xx exits 22.
-    Call {
-        #[arg(long, env = "TESSERA_PROFILE")]
-        profile: Option<String>,
-        /// GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.
-        method: String,
-        url: String,
-        /// A header, 'Name: value' (repeatable).
-        #[arg(short = 'H', long = "header", value_name = "HEADER")]
-        headers: Vec<String>,
-        /// The body: text, @file, or @- for stdin. JSON is sent as JSON.
-        #[arg(short = 'd', long = "data", value_name = "BODY")]
-        data: Option<String>,
-        /// Print a JSON object with status, headers, body and timing.
-        #[arg(long)]
-        json: bool,
-        /// Seconds to wait for the API.
-        #[arg(long, default_value_t = 30)]
-        timeout: u64,
-    },
+    Call(call::CallArgs),
     /// Manage saved profiles.
     #[command(subcommand)]
     Profiles(ProfilesCommand),
@@ -278,45 +243,13 @@ fn fail(e: impl std::fmt::Display) -> String {
 async fn run(command: Command) -> Result<Outcome, String> {
     let engine = Engine::system().map_err(fail)?;
     match command {
-        Command::Decode {
-            token,
-            json,
-            verify,
-            profile,
-            jwks,
-            id_token,
-        } => {
-            let args = decode::DecodeArgs {
-                token,
-                json,
-                verify,
-                profile,
-                jwks,
-                id_token,
-            };
+        Command::Decode(args) => {
             return Ok(match decode::run(&engine, args).await? {
                 true => Outcome::Done,
                 false => Outcome::Failed(1),
             });
         }
-        Command::Call {
-            profile,
-            method,
-            url,
-            headers,
-            data,
-            json,
-            timeout,
-        } => {
-            let args = call::CallArgs {
-                profile,
-                method,
-                url,
-                headers,
-                data,
-                json,
-                timeout,
-            };
+        Command::Call(args) => {
             return Ok(match call::run(&engine, args).await? {
                 true => Outcome::Done,
                 false => Outcome::Failed(call::HTTP_ERROR_EXIT),
