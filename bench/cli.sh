@@ -16,17 +16,7 @@ if [ "${TESSERA_IN_KEYRING_SESSION:-}" != 1 ]; then
   exec .ci/with-keyring "$0" "$@"
 fi
 runs=${1:-40}
-cargo build --release --locked -p tessera-cli -q
-bin=$PWD/target/release/tessera
-
-work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-node dev/provider.mjs --port "$port" --ephemeral > "$work/provider.log" 2>&1 &
-provider=$!
-trap 'kill $provider 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q "issuer: " "$work/provider.log" && break; sleep 0.1; done
-issuer=$(sed -n 's/.*issuer: //p' "$work/provider.log" | head -1)
-export TESSERA_CONFIG_DIR="$work/config" TESSERA_BROWSER="node $PWD/dev/browser.mjs"
+. bench/local-provider.sh
 
 # One sign-in with a fresh cache, then repeat sign-ins, each timed and logged.
 login() {
