@@ -1,5 +1,5 @@
 // Display helpers for the claims table.
-import type { ClaimSource, ClaimView, JsonValue } from './types';
+import type { ClaimKind, ClaimSource, ClaimView, JsonValue } from './types';
 import { localTime, relative } from './time';
 
 export const sourceLabel: Record<ClaimSource, string> = {
@@ -10,8 +10,12 @@ export const sourceLabel: Record<ClaimSource, string> = {
 
 /** The claim's value as one line of text (lists and times are shown otherwise). */
 export function display(claim: ClaimView, now: number, locale?: string): string {
-  const v = claim.value;
-  if (claim.kind === 'time' && typeof v === 'number') return `${localTime(v, locale)} (${relative(v, now)})`;
+  return displayValue(claim.value, claim.kind, now, locale);
+}
+
+/** A value of the given kind as one line of text: times as local and relative, the rest as text or JSON. */
+export function displayValue(v: JsonValue, kind: ClaimKind, now: number, locale?: string): string {
+  if (kind === 'time' && typeof v === 'number') return `${localTime(v, locale)} (${relative(v, now)})`;
   if (typeof v === 'string') return v;
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';

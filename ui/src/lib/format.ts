@@ -1,6 +1,6 @@
 // Display helpers shared by the inspector, API and HTTP log tabs.
 import type { ClaimKind, JsonValue } from './types';
-import { localTime, relative } from './time';
+import { displayValue, listItems } from './claims';
 
 /** "12.3 ms": a duration in milliseconds with one decimal. */
 export function formatMs(ms: number): string {
@@ -36,11 +36,6 @@ export const pretty = (v: JsonValue): string => JSON.stringify(v, null, 2);
  */
 export function formatValue(value: JsonValue, kind: ClaimKind, now: number, locale?: string): string {
   if (value === null) return '—';
-  if (kind === 'time' && typeof value === 'number') return `${localTime(value, locale)} (${relative(value, now)})`;
-  if (Array.isArray(value) && !value.length) return '(empty)';
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return String(value);
-  return JSON.stringify(value);
+  if (Array.isArray(value)) return value.length ? listItems(value).join(', ') : '(empty)';
+  return displayValue(value, kind, now, locale);
 }

@@ -25,5 +25,5 @@ export function filterLog(log: HttpLogSummary[], query: string): HttpLogSummary[
   });
 }
 
-/** "200", or "failed" when no response came. */
+/** "200", or "no response" when none came. */
 export const statusText = (e: HttpLogSummary): string => (e.status === null ? 'no response' : String(e.status));
