@@ -442,9 +442,6 @@ async function main() {
     const account = findAccount(token.accountId);
     if (!account) return unauthorized('the access token belongs to an unknown account');
 
-    const all = await account.claims('userinfo', token.scope);
-    const granted = new Set(String(token.scope ?? '').split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
-    const claims = Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));
     if (pathname === '/api/forget') {
       // The API drops this one access token, as a resource server may before
       // its exp (a key rotation, a cache flush). Unlike revocation at the
@@ -454,6 +451,9 @@ async function main() {
       res.writeHead(204);
       return res.end();
     }
+    const all = await account.claims('userinfo', token.scope);
+    const granted = new Set(String(token.scope ?? '').split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
+    const claims = Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));
     if (pathname === '/api/me') {
       return sendJson(res, 200, { sub: token.accountId, client_id: token.clientId, scope: token.scope, iat: token.iat, exp: token.exp, claims });
     }
