@@ -7,17 +7,22 @@ use crate::harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
 use crate::support::{binary, keyring_has, stored_refresh_token, Home, Provider, APP};
 use crate::webdriver::Session;
 
-/// Sends the API panel's request to `url` and waits for a status starting
-/// with `status`; returns the shown body.
-fn send(app: &Session, url: &str, status: &str) -> String {
-    app.type_into("api-url", url);
-    app.click("api-send");
-    app.wait_until(&format!("HTTP {status} from {url}"), UI_WAIT, || {
+/// Waits until the API panel shows a status starting with `status`.
+fn wait_status(app: &Session, what: &str, status: &str) {
+    app.wait_until(what, UI_WAIT, || {
         app.find("[data-testid=\"api-status\"]")
             .map(|e| app.text(&e))
             .filter(|t| t.starts_with(status))
             .map(|_| ())
     });
+}
+
+/// Sends the API panel's request to `url` and waits for a status starting
+/// with `status`; returns the shown body.
+fn send(app: &Session, url: &str, status: &str) -> String {
+    app.type_into("api-url", url);
+    app.click("api-send");
+    wait_status(app, &format!("HTTP {status} from {url}"), status);
     app.text(&app.wait("api-body", UI_WAIT))
 }
 
@@ -206,12 +211,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         "the 401's challenge is parsed: {challenge}"
     );
     app.click("api-retry");
-    app.wait_until("HTTP 200 after Refresh and retry", UI_WAIT, || {
-        app.find("[data-testid=\"api-status\"]")
-            .map(|e| app.text(&e))
-            .filter(|t| t.starts_with("200"))
-            .map(|_| ())
-    });
+    wait_status(&app, "HTTP 200 after Refresh and retry", "200");
     app.wait("api-refreshed", UI_WAIT);
     let fresh = home.ok(&["token", "--profile", "tools"]);
     assert_ne!(
