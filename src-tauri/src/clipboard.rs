@@ -5,7 +5,6 @@ use tauri::AppHandle;
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::error::IpcError;
-use crate::events;
 use crate::state::Shell;
 
 pub async fn copy_access_token(
@@ -13,17 +12,14 @@ pub async fn copy_access_token(
     shell: &Shell,
     profile: &str,
 ) -> Result<(), IpcError> {
-    let before = shell
-        .engine
-        .stored_session(profile)
-        .await?
-        .map(|s| s.obtained_at);
+    // A refresh on the way is published by the engine like any other.
     let session = shell.engine.access_token(Some(profile)).await?;
+    write(app, session.access_token.expose())
+}
+
+/// Writes text to the clipboard, from Rust: nothing crosses into the webview.
+pub fn write(app: &AppHandle, text: &str) -> Result<(), IpcError> {
     app.clipboard()
-        .write_text(session.access_token.expose().to_string())
-        .map_err(|e| IpcError::plain(format!("could not write to the clipboard: {e}")))?;
-    if before != Some(session.obtained_at) {
-        events::state_changed(app).await;
-    }
-    Ok(())
+        .write_text(text.to_string())
+        .map_err(|e| IpcError::plain(format!("could not write to the clipboard: {e}")))
 }

@@ -1,19 +1,13 @@
-//! Errors as the window sees them: `{code, message}`.
+//! Errors as the window sees them: `{code, message, …facts}`.
 //!
-//! The message is the engine's one line (it already says what failed and
-//! what to do), reworded only where the engine's advice names the command
-//! line. A code is set only where the UI branches on it.
+//! Engine errors are host-neutral: their message says what failed and what
+//! to do, and their kind and facts say what the window may branch on or
+//! show. So one conversion serves every engine error: the kind becomes a
+//! code where the UI branches, and facts such as the redirect URI to register
+//! travel as typed fields. The UI never parses a message.
 
 use serde::Serialize;
-use tessera_engine::api::ApiError;
-use tessera_engine::callback::CallbackError;
-use tessera_engine::discovery::DiscoveryError;
-use tessera_engine::http::HttpError;
-use tessera_engine::inspect::VerifyError;
-use tessera_engine::loopback::ListenError;
-use tessera_engine::profile::ProfileError;
-use tessera_engine::store::StoreError;
-use tessera_engine::{LoginError, SessionError};
+use tessera_engine::{EngineError, ErrorKind};
 
 /// What the UI branches on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,7 +16,7 @@ use tessera_engine::{LoginError, SessionError};
 pub enum ErrorCode {
     /// The user cancelled the sign-in.
     Cancelled,
-    /// Another operation is in progress.
+    /// Another Tessera process (or window action) is updating this profile.
     Busy,
     /// No session.
     NotSignedIn,
@@ -46,8 +40,34 @@ pub enum ErrorCode {
     KeyringLocked,
     /// No keyring.
     KeyringUnavailable,
-    /// The profile is invalid.
+    /// The profile is missing or invalid.
     InvalidProfile,
+    /// A new profile's name is taken.
+    ProfileExists,
+}
+
+impl ErrorCode {
+    /// The code for an engine error kind, where the UI branches on it.
+    pub fn for_kind(kind: ErrorKind) -> Option<Self> {
+        use ErrorCode::*;
+        Some(match kind {
+            ErrorKind::Busy => Busy,
+            ErrorKind::NotSignedIn => NotSignedIn,
+            ErrorKind::SessionExpired => SessionExpired,
+            ErrorKind::RedirectUriRejected => RedirectUriRejected,
+            ErrorKind::ClientRejected => ClientRejected,
+            ErrorKind::StateMismatch => StateMismatch,
+            ErrorKind::ValidationFailed => ValidationFailed,
+            ErrorKind::TimedOut => TimedOut,
+            ErrorKind::Network => Network,
+            ErrorKind::DiscoveryFailed => DiscoveryFailed,
+            ErrorKind::KeyringLocked => KeyringLocked,
+            ErrorKind::KeyringUnavailable => KeyringUnavailable,
+            ErrorKind::InvalidProfile | ErrorKind::NoSuchProfile => InvalidProfile,
+            ErrorKind::ProfileExists => ProfileExists,
+            _ => return None,
+        })
+    }
 }
 
 /// An error crossing IPC.
@@ -58,28 +78,35 @@ pub struct IpcError {
     pub code: Option<ErrorCode>,
     /// One line: what failed and what to do.
     pub message: String,
+    /// The redirect URI the provider refused: the exact one to register.
+    pub redirect_uri: Option<String>,
+    /// The client id the provider refused.
+    pub client_id: Option<String>,
+    /// The profile the error is about, when there is one.
+    pub profile: Option<String>,
+    /// The provider or API endpoint that failed, e.g. "token endpoint".
+    pub endpoint: Option<String>,
 }
 
 impl IpcError {
-    /// An error with a code.
-    pub fn coded(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code: Some(code),
-            message: message.into(),
-        }
-    }
-
-    /// An error without a code.
+    /// An error of the shell's own, without a code.
     pub fn plain(message: impl ToString) -> Self {
         Self {
             code: None,
             message: message.to_string(),
+            redirect_uri: None,
+            client_id: None,
+            profile: None,
+            endpoint: None,
         }
     }
 
     /// The sign-in was cancelled.
     pub fn cancelled() -> Self {
-        Self::coded(ErrorCode::Cancelled, "sign-in cancelled")
+        Self {
+            code: Some(ErrorCode::Cancelled),
+            ..Self::plain("sign-in cancelled")
+        }
     }
 }
 
@@ -89,133 +116,16 @@ impl std::fmt::Display for IpcError {
     }
 }
 
-fn with(code: Option<ErrorCode>, e: &impl ToString) -> IpcError {
-    IpcError {
-        code,
-        message: e.to_string(),
-    }
-}
-
-fn http_code(e: &HttpError) -> Option<ErrorCode> {
-    match e {
-        HttpError::Timeout { .. } | HttpError::Connect { .. } => Some(ErrorCode::Network),
-        _ => None,
-    }
-}
-
-impl From<HttpError> for IpcError {
-    fn from(e: HttpError) -> Self {
-        with(http_code(&e), &e)
-    }
-}
-
-impl From<StoreError> for IpcError {
-    fn from(e: StoreError) -> Self {
-        let code = match e {
-            StoreError::Locked => Some(ErrorCode::KeyringLocked),
-            StoreError::Unavailable(_) => Some(ErrorCode::KeyringUnavailable),
-            _ => None,
-        };
-        with(code, &e)
-    }
-}
-
-impl From<ProfileError> for IpcError {
-    fn from(e: ProfileError) -> Self {
-        match &e {
-            ProfileError::NotFound(name) => IpcError::coded(
-                ErrorCode::InvalidProfile,
-                format!("there is no profile named \"{name}\"; add it first"),
-            ),
-            ProfileError::Invalid { .. } | ProfileError::InvalidName(_) => {
-                with(Some(ErrorCode::InvalidProfile), &e)
-            }
-            _ => with(None, &e),
-        }
-    }
-}
-
-impl From<DiscoveryError> for IpcError {
-    fn from(e: DiscoveryError) -> Self {
-        match e {
-            DiscoveryError::Http(h) if http_code(&h).is_some() => h.into(),
-            other => with(Some(ErrorCode::DiscoveryFailed), &other),
-        }
-    }
-}
-
-impl From<LoginError> for IpcError {
-    fn from(e: LoginError) -> Self {
-        use ErrorCode::*;
-        match e {
-            LoginError::Profile(p) => p.into(),
-            LoginError::Discovery(d) => d.into(),
-            LoginError::Http(h) => h.into(),
-            LoginError::Store(s) => s.into(),
-            LoginError::Listen(l @ ListenError::TimedOut { .. }) => with(Some(TimedOut), &l),
-            LoginError::Callback(c @ CallbackError::StateMismatch) => with(Some(StateMismatch), &c),
-            LoginError::Callback(
-                c @ (CallbackError::IssMismatch { .. } | CallbackError::IssMissing),
-            ) => with(Some(ValidationFailed), &c),
-            e @ (LoginError::Rejected { .. }
-            | LoginError::MalformedIdToken(_)
-            | LoginError::NoIdToken) => with(Some(ValidationFailed), &e),
-            e @ LoginError::RedirectUriRejected { .. } => with(Some(RedirectUriRejected), &e),
-            e @ LoginError::ClientRejected { .. } => with(Some(ClientRejected), &e),
-            LoginError::CustomSchemeNeedsApp(uri) => IpcError::coded(
-                InvalidProfile,
-                format!("this build cannot receive redirects to {uri}; use a loopback redirect"),
-            ),
-            other => with(None, &other),
-        }
-    }
-}
-
-impl From<SessionError> for IpcError {
-    fn from(e: SessionError) -> Self {
-        use ErrorCode::*;
-        match e {
-            SessionError::NotSignedIn(p) => IpcError::coded(
-                NotSignedIn,
-                format!("profile \"{p}\" is not signed in; sign in first"),
-            ),
-            SessionError::Expired(p) => IpcError::coded(
-                SessionExpired,
-                format!("the session of \"{p}\" has expired and has no refresh token; sign in again"),
-            ),
-            SessionError::RefreshRejected { profile, detail } => IpcError::coded(
-                SessionExpired,
-                format!("the provider refused to refresh the session of \"{profile}\" ({detail}); sign in again"),
-            ),
-            SessionError::ProfileChanged(p) => IpcError::coded(
-                SessionExpired,
-                format!("profile \"{p}\" now names another issuer or client than its session; sign in again"),
-            ),
-            e @ SessionError::Rejected { .. } => with(Some(ValidationFailed), &e),
-            SessionError::Profile(p) => p.into(),
-            SessionError::Discovery(d) => d.into(),
-            SessionError::Http(h) => h.into(),
-            SessionError::Store(s) => s.into(),
-            other => with(None, &other),
-        }
-    }
-}
-
-impl From<ApiError> for IpcError {
-    fn from(e: ApiError) -> Self {
-        match e {
-            ApiError::Session(s) => (*s).into(),
-            ApiError::Http(h) => h.into(),
-            other => with(None, &other),
-        }
-    }
-}
-
-impl From<VerifyError> for IpcError {
-    fn from(e: VerifyError) -> Self {
-        match e {
-            VerifyError::Session(s) => s.into(),
-            other => with(None, &other),
+impl<E: EngineError> From<E> for IpcError {
+    fn from(e: E) -> Self {
+        let facts = e.facts();
+        Self {
+            code: ErrorCode::for_kind(e.kind()),
+            message: e.to_string(),
+            redirect_uri: facts.redirect_uri,
+            client_id: facts.client_id,
+            profile: facts.profile,
+            endpoint: facts.endpoint,
         }
     }
 }
@@ -223,15 +133,43 @@ impl From<VerifyError> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tessera_engine::store::StoreError;
+    use tessera_engine::{LoginError, RefreshError};
 
     #[test]
-    fn session_errors_drop_the_command_line_advice() {
-        let e: IpcError = SessionError::NotSignedIn("work".into()).into();
+    fn a_refused_redirect_uri_travels_as_a_field_not_inside_the_message() {
+        let e: IpcError = LoginError::RedirectUriRejected {
+            redirect_uri: "http://127.0.0.1:5000/callback".into(),
+            client_id: "tessera".into(),
+            reason: "invalid_redirect_uri".into(),
+        }
+        .into();
+        assert_eq!(
+            e.code,
+            Some(ErrorCode::RedirectUriRejected),
+            "the UI branches on it"
+        );
+        assert_eq!(
+            e.redirect_uri.as_deref(),
+            Some("http://127.0.0.1:5000/callback"),
+            "the banner copies this field; it never parses the message"
+        );
+        assert_eq!(
+            e.client_id.as_deref(),
+            Some("tessera"),
+            "and names the client"
+        );
+    }
+
+    #[test]
+    fn session_errors_say_sign_in_again_without_naming_the_command_line() {
+        let e: IpcError = RefreshError::NotSignedIn("work".into()).into();
         assert_eq!(
             e.code,
             Some(ErrorCode::NotSignedIn),
             "the UI branches on it"
         );
+        assert_eq!(e.profile.as_deref(), Some("work"), "the profile is a field");
         assert!(
             !e.message.contains("tessera login"),
             "the window should not send users to the terminal: {}",
@@ -240,29 +178,27 @@ mod tests {
     }
 
     #[test]
-    fn a_locked_keyring_is_coded_for_the_ui() {
+    fn a_locked_keyring_and_a_busy_profile_are_coded_for_the_ui() {
         let e: IpcError = LoginError::Store(StoreError::Locked).into();
         assert_eq!(e.code, Some(ErrorCode::KeyringLocked), "{}", e.message);
+        let busy: IpcError =
+            RefreshError::Lock(tessera_engine::lock::LockError::Busy("work".into())).into();
+        assert_eq!(
+            busy.code,
+            Some(ErrorCode::Busy),
+            "Busy is produced: {}",
+            busy.message
+        );
     }
 
     #[test]
-    fn a_refused_client_keeps_the_engines_advice() {
-        let e: IpcError = LoginError::ClientRejected {
-            client_id: "nope".into(),
-            reason: "invalid_client".into(),
-        }
-        .into();
-        assert_eq!(e.code, Some(ErrorCode::ClientRejected), "coded");
-        assert!(e.message.contains("client id nope"), "{}", e.message);
-    }
-
-    #[test]
-    fn errors_serialise_as_code_and_message() {
+    fn errors_serialise_with_their_code_message_and_facts() {
         let json = serde_json::to_value(IpcError::cancelled()).expect("serialises");
         assert_eq!(
             json,
-            serde_json::json!({"code": "cancelled", "message": "sign-in cancelled"}),
-            "the UI reads exactly these two fields"
+            serde_json::json!({"code": "cancelled", "message": "sign-in cancelled",
+                "redirect_uri": null, "client_id": null, "profile": null, "endpoint": null}),
+            "the UI reads exactly these fields"
         );
     }
 }

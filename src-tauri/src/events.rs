@@ -1,5 +1,6 @@
 //! Events the shell sends the window. Names live here only; payloads are
-//! DTOs, so the UI's typed listeners (ui/src/lib/ipc.ts) match them.
+//! DTOs, so the UI's typed listeners (ui/src/lib/ipc.ts) match them. The
+//! `overview` event is sent by [`crate::sync`] only.
 
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -18,21 +19,6 @@ pub fn forward_http_log(app: &AppHandle) {
     app.state::<Shell>().http_log.subscribe(move |entry| {
         let _ = handle.emit(HTTP_LOG, HttpLogSummary::from(entry));
     });
-}
-
-/// Sends the current overview to the window and rebuilds the tray menu.
-/// Failures are logged: a broken keyring must not take the app down.
-pub async fn state_changed(app: &AppHandle) {
-    let shell = app.state::<Shell>();
-    match shell.overview().await {
-        Ok(overview) => {
-            if let Err(e) = app.emit(OVERVIEW, &overview) {
-                tracing::warn!("could not send the overview: {e}");
-            }
-            crate::tray::update(app, &overview, shell.signing_in());
-        }
-        Err(e) => tracing::warn!("could not read profiles: {e}"),
-    }
 }
 
 pub fn sign_in(app: &AppHandle, event: &SignInEvent) {

@@ -10,6 +10,7 @@
 //! | [`tray`] | the tray icon and menu |
 //! | [`refresher`] | auto-refresh ahead of expiry |
 //! | [`deep_link`] | custom-scheme redirects from the OS |
+//! | [`sync`] | the one subscription: state changes redraw the window and the tray |
 //! | [`events`], [`window`], [`notify`], [`state`] | plumbing |
 
 pub mod clipboard;
@@ -23,6 +24,7 @@ pub mod refresher;
 pub mod signin;
 pub mod signout;
 pub mod state;
+pub mod sync;
 pub mod tray;
 pub mod window;
 
@@ -109,8 +111,10 @@ pub fn run() {
                 }
                 // The first state fills in the tray menu, so it waits for it.
                 let _ = installed.await;
+                let shell = handle.state::<Shell>();
+                sync::subscribe(&shell);
                 refresher::spawn(handle.clone());
-                events::state_changed(&handle).await;
+                sync::run(&shell, &sync::WindowAndTray(handle.clone())).await;
             });
             Ok(())
         })

@@ -1,17 +1,19 @@
 //! Auto-refresh ahead of expiry, for every signed-in profile, while the app
-//! runs. It also notices changes made outside the app (the `tessera`
-//! command line shares the profiles and the keyring) and keeps the tray's
-//! "minutes left" current.
+//! runs. Each tick it also polls for changes made outside the app (the
+//! `tessera` command line shares the profiles and the keyring), which the
+//! engine then publishes like the app's own, and marks the state changed so
+//! the tray's "minutes left" stays current.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
+use tessera_engine::session::watch::SessionWatch;
 
-use crate::dto::{Overview, RefreshFailed};
+use crate::dto::RefreshFailed;
 use crate::error::IpcError;
 use crate::state::Shell;
-use crate::{events, notify, tray};
+use crate::{events, notify};
 
 const TICK: Duration = Duration::from_secs(15);
 /// After a failed refresh, wait this long before trying again.
@@ -19,69 +21,74 @@ const BACKOFF_SECS: i64 = 300;
 
 pub fn spawn(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
-        let mut last: Option<Overview> = None;
-        let mut retry_after: HashMap<String, i64> = HashMap::new();
+        let shell = app.state::<Shell>();
+        let watch = SessionWatch::new(&shell.engine);
+        let mut backoff = Backoff::default();
         loop {
+            for failure in tick(&shell, &watch, &mut backoff).await {
+                notify::show(
+                    &app,
+                    &format!("Tessera could not refresh {}", failure.profile),
+                    &failure.error.message,
+                );
+                events::refresh_failed(&app, &failure);
+            }
             tokio::time::sleep(TICK).await;
-            tick(&app, &mut last, &mut retry_after).await;
         }
     });
 }
 
-async fn tick(
-    app: &AppHandle,
-    last: &mut Option<Overview>,
-    retry_after: &mut HashMap<String, i64>,
-) {
-    let shell = app.state::<Shell>();
+/// Per profile, no refresh before this time (after a failure).
+#[derive(Default)]
+pub struct Backoff(HashMap<String, i64>);
+
+/// One tick: notice outside changes, refresh what is due, and mark the state
+/// changed (time passed). Returns the refreshes that failed.
+pub async fn tick(
+    shell: &Shell,
+    watch: &SessionWatch,
+    backoff: &mut Backoff,
+) -> Vec<RefreshFailed> {
+    if let Err(e) = watch.poll(&shell.engine).await {
+        tracing::warn!("could not check for outside changes: {e}");
+    }
     let now = shell.engine.now();
-    let Ok(overview) = shell.overview().await else {
-        return;
-    };
+    let mut failures = Vec::new();
     let signing_in = shell.signing_in();
-    for profile in overview.profiles.iter().filter(|p| p.signed_in) {
-        if signing_in.as_deref() == Some(profile.name.as_str())
-            || retry_after.get(&profile.name).is_some_and(|t| *t > now)
+    let names = match shell.engine.profiles() {
+        Ok(file) => file.profiles.into_keys().collect::<Vec<_>>(),
+        Err(e) => {
+            tracing::warn!("could not read profiles: {e}");
+            Vec::new()
+        }
+    };
+    for name in names {
+        if signing_in.as_deref() == Some(name.as_str())
+            || backoff.0.get(&name).is_some_and(|t| *t > now)
         {
             continue;
         }
-        let due = match shell.engine.stored_session(&profile.name).await {
+        let due = match shell.engine.stored_session(&name).await {
             Ok(Some(session)) => session.refresh_at().is_some_and(|at| at <= now),
             _ => false,
         };
         if !due {
             continue;
         }
-        match shell.engine.refresh(Some(&profile.name)).await {
+        match shell.engine.refresh(Some(&name)).await {
             Ok(outcome) => {
-                retry_after.remove(&profile.name);
-                shell.observe(&profile.name, &outcome.session);
+                backoff.0.remove(&name);
+                shell.observe(&name, &outcome.session);
             }
             Err(e) => {
-                let error = IpcError::from(e);
-                retry_after.insert(profile.name.clone(), now + BACKOFF_SECS);
-                notify::show(
-                    app,
-                    &format!("Tessera could not refresh {}", profile.name),
-                    &error.message,
-                );
-                events::refresh_failed(
-                    app,
-                    &RefreshFailed {
-                        profile: profile.name.clone(),
-                        error,
-                    },
-                );
+                backoff.0.insert(name.clone(), now + BACKOFF_SECS);
+                failures.push(RefreshFailed {
+                    profile: name,
+                    error: IpcError::from(e),
+                });
             }
         }
     }
-    let Ok(current) = shell.overview().await else {
-        return;
-    };
-    if last.as_ref() != Some(&current) {
-        events::state_changed(app).await;
-    } else {
-        tray::update(app, &current, signing_in);
-    }
-    *last = Some(current);
+    shell.mark_changed();
+    failures
 }

@@ -27,13 +27,6 @@ pub enum Origin {
     Tray,
 }
 
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
 /// Signs in to `profile` and returns the new session as shown.
 pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<SessionView, IpcError> {
     let shell = app.state::<Shell>();
@@ -47,26 +40,26 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
         Redirect::Loopback { .. } => (None, None),
     };
     let engine = shell.engine.clone();
+    let now = shell.engine.now();
     let progress_app = app.clone();
     let progress_profile = profile.clone();
     let task = tokio::spawn(async move {
-        // The profile's own command, else TESSERA_BROWSER, else the system browser.
-        let env = std::env::var("TESSERA_BROWSER").ok();
-        let launcher = browser::launcher(settings.browser.as_deref().or(env.as_deref()))
-            .map_err(|e| IpcError::plain(e.to_string()))?;
+        // TESSERA_BROWSER, else the profile's own command, else the system
+        // browser: the engine's one order (the window gives no command).
+        let launcher = browser::choose(None, settings.browser.as_deref())?;
         let progress = move |step: LoginProgress| {
             let phase = match step {
                 LoginProgress::BrowserOpened {
                     url,
                     redirect_uri,
                     wait,
-                } => waiting(url, redirect_uri, wait, None),
+                } => waiting(now, url, redirect_uri, wait, None),
                 LoginProgress::BrowserFailed {
                     url,
                     redirect_uri,
                     wait,
                     reason,
-                } => waiting(url, redirect_uri, wait, Some(reason)),
+                } => waiting(now, url, redirect_uri, wait, Some(reason)),
                 LoginProgress::Exchanging => SignInPhase::Exchanging,
                 _ => return,
             };
@@ -92,7 +85,6 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
             .map_err(IpcError::from)
     });
     let id = shell.begin_sign_in(&profile, task.abort_handle(), scheme_tx);
-    events::state_changed(&app).await;
 
     let result = match task.await {
         Ok(Ok(outcome)) => {
@@ -120,7 +112,6 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
             phase,
         },
     );
-    events::state_changed(&app).await;
     if origin == Origin::Tray {
         match &result {
             Ok(view) => notify::show(
@@ -139,6 +130,7 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
 }
 
 fn waiting(
+    now: i64,
     url: String,
     redirect_uri: String,
     wait: Duration,
@@ -147,7 +139,23 @@ fn waiting(
     SignInPhase::Waiting {
         url,
         redirect_uri,
-        deadline: unix_now() + wait.as_secs() as i64,
+        deadline: now + wait.as_secs() as i64,
         browser_error,
+    }
+}
+
+/// Cancels the sign-in in flight, if any, and tells the window. Its state,
+/// nonce and verifier die with its task.
+pub fn cancel(app: &AppHandle, shell: &Shell) {
+    if let Some(profile) = shell.cancel_sign_in() {
+        events::sign_in(
+            app,
+            &SignInEvent {
+                profile,
+                phase: SignInPhase::Failed {
+                    error: IpcError::cancelled(),
+                },
+            },
+        );
     }
 }

@@ -1,6 +1,11 @@
 //! The shell's state: the engine, the active profile and the one sign-in in
 //! flight. Everything else (profiles, sessions) lives in the engine's files
 //! and the keyring, shared with the command line.
+//!
+//! What the window and the tray show is derived from it by one task
+//! ([`crate::sync`]): every change (an engine event, the active profile, a
+//! sign-in starting or ending) only marks the state as changed here, and
+//! that task computes the overview once and shows it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -11,7 +16,7 @@ use tessera_engine::http::HttpResponse;
 use tessera_engine::http_log::HttpLog;
 use tessera_engine::session::Session;
 use tessera_engine::Engine;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::AbortHandle;
 
 use crate::dto::Overview;
@@ -24,6 +29,23 @@ pub struct PendingSignIn {
     abort: AbortHandle,
     /// Where custom-scheme URLs for this sign-in go.
     pub scheme_urls: Option<mpsc::Sender<String>>,
+}
+
+/// A change counter and the wake-up of the task that redraws.
+#[derive(Default)]
+pub struct Changes {
+    generation: AtomicU64,
+    notify: Notify,
+}
+
+impl Changes {
+    /// Marks a change; returns its generation.
+    pub fn mark(&self) -> u64 {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        // A stored permit when nobody waits: changes coalesce into one redraw.
+        self.notify.notify_one();
+        generation
+    }
 }
 
 /// How many API responses are kept whole for "Save body".
@@ -42,6 +64,10 @@ pub struct Shell {
     sign_in: Mutex<Option<PendingSignIn>>,
     next_id: AtomicU64,
     quitting: AtomicBool,
+    /// Bumped by every change; the sync task wakes on it.
+    changes: Arc<Changes>,
+    /// The last overview shown, with the generation it reflects.
+    shown: watch::Sender<(u64, Option<Overview>)>,
 }
 
 impl Shell {
@@ -61,6 +87,49 @@ impl Shell {
             sign_in: Mutex::new(None),
             next_id: AtomicU64::new(1),
             quitting: AtomicBool::new(false),
+            changes: Arc::new(Changes::default()),
+            shown: watch::channel((0, None)).0,
+        }
+    }
+
+    /// Marks the state as changed, so the window and the tray are redrawn;
+    /// returns the change's generation.
+    pub fn mark_changed(&self) -> u64 {
+        self.changes.mark()
+    }
+
+    /// The change counter, for subscribers that outlive a borrow of the shell.
+    pub fn changes(&self) -> Arc<Changes> {
+        Arc::clone(&self.changes)
+    }
+
+    /// The current generation (the sync task shows at least this one next).
+    pub fn generation(&self) -> u64 {
+        self.changes.generation.load(Ordering::SeqCst)
+    }
+
+    /// Waits until something changed since the last call.
+    pub async fn changed(&self) {
+        self.changes.notify.notified().await;
+    }
+
+    /// Records what the sync task has shown.
+    pub fn record_shown(&self, generation: u64, overview: Overview) {
+        self.shown.send_replace((generation, Some(overview)));
+    }
+
+    /// The overview shown once every change up to `generation` is drawn:
+    /// commands return it instead of computing it a second time.
+    pub async fn overview_after(&self, generation: u64) -> Result<Overview, IpcError> {
+        let mut shown = self.shown.subscribe();
+        let waited = shown
+            .wait_for(|(g, o)| *g >= generation && o.is_some())
+            .await
+            .map(|v| v.1.clone());
+        match waited {
+            Ok(Some(overview)) => Ok(overview),
+            // The sync task is gone (the app is closing): compute it here.
+            _ => self.overview().await,
         }
     }
 
@@ -69,9 +138,19 @@ impl Shell {
         self.active.lock().ok().and_then(|a| a.clone())
     }
 
-    pub fn set_active(&self, name: Option<String>) {
-        if let Ok(mut a) = self.active.lock() {
-            *a = name;
+    /// Makes `name` the active profile; a change is redrawn.
+    pub fn set_active(&self, name: Option<String>) -> u64 {
+        let changed = match self.active.lock() {
+            Ok(mut a) if *a != name => {
+                *a = name;
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            self.mark_changed()
+        } else {
+            self.generation()
         }
     }
 
@@ -85,7 +164,9 @@ impl Shell {
             .is_some_and(|a| statuses.iter().any(|s| &s.profile.name == a))
         {
             active = statuses.first().map(|s| s.profile.name.clone());
-            self.set_active(active.clone());
+            if let Ok(mut a) = self.active.lock() {
+                a.clone_from(&active);
+            }
         }
         Ok(Overview::new(statuses, active))
     }
@@ -109,6 +190,7 @@ impl Shell {
                 old.abort.abort();
             }
         }
+        self.mark_changed();
         id
     }
 
@@ -119,12 +201,14 @@ impl Shell {
                 *slot = None;
             }
         }
+        self.mark_changed();
     }
 
     /// Cancels the sign-in in flight; returns its profile.
     pub fn cancel_sign_in(&self) -> Option<String> {
         let pending = self.sign_in.lock().ok()?.take()?;
         pending.abort.abort();
+        self.mark_changed();
         Some(pending.profile)
     }
 

@@ -9,8 +9,7 @@ use serde_json::{json, Map, Value};
 use tessera_engine::api::{ApiBody, ApiRequest, CallOptions, NameValue};
 use tessera_engine::Engine;
 
-/// The exit code for a response that is not 2xx, as `curl --fail` uses.
-pub const HTTP_ERROR_EXIT: u8 = 22;
+use crate::failure::Failure;
 
 /// What `tessera call` was asked.
 #[derive(clap::Args)]
@@ -34,17 +33,17 @@ pub struct CallArgs {
     pub timeout: u64,
 }
 
-fn parse_header(h: &str) -> Result<NameValue, String> {
+fn parse_header(h: &str) -> Result<NameValue, Failure> {
     let (name, value) = h.split_once(':').ok_or_else(|| {
-        format!(
+        Failure::usage(format!(
             "header \"{}\" needs the form 'Name: value'",
             h.chars().take(40).collect::<String>()
-        )
+        ))
     })?;
     Ok(NameValue::new(name.trim(), value.trim()))
 }
 
-fn read_body(data: &str) -> Result<String, String> {
+fn read_body(data: &str) -> Result<String, Failure> {
     let Some(path) = data.strip_prefix('@') else {
         return Ok(data.to_string());
     };
@@ -52,16 +51,17 @@ fn read_body(data: &str) -> Result<String, String> {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read the body from stdin: {e}"))?;
+            .map_err(|e| Failure::other(format!("cannot read the body from stdin: {e}")))?;
         return Ok(text);
     }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read the body file {path}: {e}"))
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::other(format!("cannot read the body file {path}: {e}")))
 }
 
 /// Builds the request: a `-d` body is JSON when it parses as JSON, otherwise
 /// form-encoded text as curl sends it, unless a Content-Type header says
 /// otherwise.
-pub fn build_request(args: &CallArgs) -> Result<ApiRequest, String> {
+pub fn build_request(args: &CallArgs) -> Result<ApiRequest, Failure> {
     let mut request = ApiRequest::new(&args.method, &args.url);
     for h in &args.headers {
         request.headers.push(parse_header(h)?);
@@ -89,7 +89,7 @@ pub fn build_request(args: &CallArgs) -> Result<ApiRequest, String> {
 }
 
 /// Runs the call; returns whether the status was 2xx.
-pub async fn run(engine: &Engine, args: CallArgs) -> Result<bool, String> {
+pub async fn run(engine: &Engine, args: CallArgs) -> Result<bool, Failure> {
     let request = build_request(&args)?;
     let options = CallOptions {
         refresh_first: false,
@@ -98,8 +98,7 @@ pub async fn run(engine: &Engine, args: CallArgs) -> Result<bool, String> {
     };
     let outcome = engine
         .call_api(args.profile.as_deref(), &request, options)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     let r = &outcome.response;
     let ok = (200..300).contains(&r.status);
     if args.json {
@@ -109,7 +108,7 @@ pub async fn run(engine: &Engine, args: CallArgs) -> Result<bool, String> {
         }
         let body = serde_json::from_slice::<Value>(&r.body)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&r.body).into_owned()));
-        crate::print_json(&json!({
+        crate::output::print_json(&json!({
             "status": r.status,
             "status_text": r.status_text(),
             "url": outcome.url,

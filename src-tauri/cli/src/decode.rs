@@ -9,6 +9,8 @@ use tessera_engine::clock::format_utc;
 use tessera_engine::inspect::{decode_pasted, JwtInspection, KeySource};
 use tessera_engine::Engine;
 
+use crate::failure::Failure;
+
 /// What `tessera decode` was asked.
 #[derive(clap::Args)]
 pub struct DecodeArgs {
@@ -31,47 +33,40 @@ pub struct DecodeArgs {
 }
 
 /// Reads the token: the argument, or stdin for `-`.
-fn read_token(arg: &str) -> Result<String, String> {
+fn read_token(arg: &str) -> Result<String, Failure> {
     if arg != "-" {
         return Ok(arg.to_string());
     }
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read the token from stdin: {e}"))?;
+        .map_err(|e| Failure::other(format!("cannot read the token from stdin: {e}")))?;
     Ok(text.trim().to_string())
 }
 
 /// Runs the command; `Ok(false)` means it decoded but failed verification.
-pub async fn run(engine: &Engine, args: DecodeArgs) -> Result<bool, String> {
+pub async fn run(engine: &Engine, args: DecodeArgs) -> Result<bool, Failure> {
     let token = read_token(&args.token)?;
     let inspection = if args.verify || args.jwks.is_some() {
         let source = match &args.jwks {
-            Some(path) => KeySource::Pasted(
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?,
-            ),
+            Some(path) => KeySource::Pasted(std::fs::read_to_string(path).map_err(|e| {
+                Failure::other(format!("cannot read the key file {}: {e}", path.display()))
+            })?),
             None => {
-                let name = engine
-                    .profiles()
-                    .map_err(|e| e.to_string())?
-                    .resolve_name(args.profile.as_deref());
+                let name = engine.profiles()?.resolve_name(args.profile.as_deref());
                 KeySource::Profile {
                     name,
                     audience: args.id_token,
                 }
             }
         };
-        engine
-            .verify_pasted(&token, &source)
-            .await
-            .map_err(|e| e.to_string())?
+        engine.verify_pasted(&token, &source).await?
     } else {
-        decode_pasted(&token).map_err(|e| e.to_string())?
+        decode_pasted(&token)?
     };
     let valid = inspection.report.as_ref().is_none_or(|r| r.passed());
     if args.json {
-        crate::print_json(&as_json(&inspection));
+        crate::output::print_json(&as_json(&inspection));
     } else {
         print_human(&inspection, engine.now());
     }

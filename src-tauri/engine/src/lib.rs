@@ -2,53 +2,40 @@
 //! validates what comes back, and keeps the session in the OS keyring.
 //!
 //! It has no UI and no Tauri. The `tessera` command line and the desktop app
-//! are thin hosts over it. Every I/O sits behind a narrow seam, so the logic
-//! can be tested with fakes and with the real parts:
+//! are thin hosts over it. The code is grouped by layer, each folder one
+//! layer, and a layer imports only from the layers before it:
 //!
-//! | seam | trait | production | tests |
-//! |---|---|---|---|
-//! | HTTP | [`http::HttpClient`] | [`http::ReqwestClient`] | scripted fakes |
-//! | secrets | [`store::SecretStore`] | [`store::KeyringStore`] | [`store::MemoryStore`] |
-//! | browser | [`browser::BrowserLauncher`] | system or `--browser` command | a browser double |
-//! | time | [`clock::Clock`] | [`clock::SystemClock`] | [`clock::FixedClock`] |
+//! | layer | folder | what |
+//! |---|---|---|
+//! | foundation | [`secret`], [`error`] | the secret type that refuses to print; the error kinds hosts branch on |
+//! | seams | [`seams`] | every I/O behind a narrow interface: HTTP, keyring, browser, clock, lock, cache, loopback listener, files, change events |
+//! | wiring | [`engine`] | the [`Engine`]: the seams put together; each layer above adds its operations to it |
+//! | protocol | [`protocol`] | OpenID Connect and OAuth as data: requests, responses, validation |
+//! | profile | [`profile`] | what a provider and a client are: the profile file and presets |
+//! | session | [`session`] | the use cases: sign in, refresh, sign out, profile operations, the keyring session |
+//! | views and calls | [`inspect`], [`api`] | the token inspector and API calls over a session |
 //!
-//! Hosts that show traffic (the desktop app) add an [`http_log::HttpLog`]
-//! with [`Engine::with_http_log`]: every exchange is then recorded, redacted,
-//! whatever transport is in use.
+//! Hosts keep short paths: the modules they use most are re-exported here
+//! (`tessera_engine::http`, `tessera_engine::session`, …).
 #![warn(missing_docs)]
 
 pub mod api;
-pub mod authorize;
-pub mod browser;
-pub mod cache;
-pub mod callback;
-pub mod claims;
-pub mod clock;
-pub mod discovery;
 pub mod engine;
-pub mod history;
-pub mod http;
-pub mod http_log;
+pub mod error;
 pub mod inspect;
-pub mod jwks;
-pub mod jwt;
-pub mod lock;
-pub mod login;
-pub mod logout;
-pub mod loopback;
-pub mod presets;
 pub mod profile;
-pub mod profiles;
-pub mod refresh;
-pub mod saved_requests;
+pub mod protocol;
+pub mod seams;
 pub mod secret;
 pub mod session;
-pub mod store;
-pub mod token;
-pub mod validate;
-pub mod verify;
 
-pub use engine::{Engine, SessionError};
-pub use login::{LoginError, LoginOutcome, LoginProgress, LoginRequest};
-pub use logout::{LogoutOptions, LogoutOutcome};
-pub use refresh::RefreshOutcome;
+pub use engine::Engine;
+pub use error::{EngineError, ErrorFacts, ErrorKind};
+pub use inspect::{claims, history};
+pub use profile::presets;
+pub use protocol::{authorize, callback, discovery, jwks, jwt, token, validate, verify};
+pub use seams::{browser, cache, clock, events, http, http_log, lock, loopback, paths, store};
+pub use session::login::{LoginError, LoginOutcome, LoginProgress, LoginRequest};
+pub use session::logout::{LogoutError, LogoutOptions, LogoutOutcome};
+pub use session::refresh::{RefreshError, RefreshOutcome};
+pub use session::{login, logout, profiles, refresh};

@@ -2,17 +2,14 @@
 //! response for saving, saved requests and "Copy as curl".
 
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 use tessera_engine::api::{curl_command, ApiRequest, CallOptions, CurlToken};
 
 use crate::dto::api::{ApiRequestForm, ApiResponseView, SavedRequest};
 use crate::error::IpcError;
-use crate::events;
 use crate::state::Shell;
 
 #[tauri::command]
 pub async fn api_send(
-    app: AppHandle,
     shell: State<'_, Shell>,
     profile: String,
     request: ApiRequestForm,
@@ -29,9 +26,6 @@ pub async fn api_send(
         .await?;
     let id = shell.keep_response(outcome.response.clone());
     let view = ApiResponseView::new(id, &outcome);
-    if outcome.refreshed {
-        events::state_changed(&app).await;
-    }
     Ok(view)
 }
 
@@ -126,14 +120,9 @@ pub async fn copy_curl(
     request: ApiRequestForm,
     inline: bool,
 ) -> Result<(), IpcError> {
-    let request = ApiRequest::from(&request);
-    let command = if inline {
-        let session = shell.engine.access_token(Some(&profile)).await?;
-        curl_command(&request, CurlToken::Inline(&session.access_token))?
-    } else {
-        curl_command(&request, CurlToken::Substitution { profile: &profile })?
-    };
-    app.clipboard()
-        .write_text(command)
-        .map_err(|e| IpcError::plain(format!("could not write to the clipboard: {e}")))
+    let command = shell
+        .engine
+        .curl_for(&profile, &ApiRequest::from(&request), inline)
+        .await?;
+    crate::clipboard::write(&app, &command)
 }

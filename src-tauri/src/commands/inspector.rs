@@ -2,7 +2,6 @@
 //! the provider view and the HTTP log.
 
 use tauri::{AppHandle, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 use tessera_engine::inspect::{self, KeySource as EngineKeySource, RevokeOutcome};
 
 use crate::dto::inspector::{
@@ -11,7 +10,6 @@ use crate::dto::inspector::{
 };
 use crate::dto::Overview;
 use crate::error::IpcError;
-use crate::events;
 use crate::state::Shell;
 
 #[tauri::command]
@@ -46,9 +44,7 @@ pub async fn copy_token(
     kind: TokenKind,
 ) -> Result<(), IpcError> {
     let token = shell.engine.reveal_token(&profile, kind.into()).await?;
-    app.clipboard()
-        .write_text(token.expose().to_string())
-        .map_err(|e| IpcError::plain(format!("could not write to the clipboard: {e}")))
+    crate::clipboard::write(&app, token.expose())
 }
 
 #[tauri::command]
@@ -65,7 +61,6 @@ pub async fn introspect_token(
 /// token signs the profile out.
 #[tauri::command]
 pub async fn revoke_token(
-    app: AppHandle,
     shell: State<'_, Shell>,
     profile: String,
     kind: TokenKind,
@@ -74,8 +69,7 @@ pub async fn revoke_token(
     if outcome == RevokeOutcome::SignedOut {
         tracing::info!("refresh token revoked; the session of {profile} was deleted");
     }
-    events::state_changed(&app).await;
-    shell.overview().await
+    shell.overview_after(shell.generation()).await
 }
 
 #[tauri::command]
@@ -148,7 +142,7 @@ pub async fn provider_view(
             u32::try_from(*skipped).unwrap_or(u32::MAX),
             None,
         ),
-        Err(e) => (Vec::new(), 0, Some(e.clone())),
+        Err(e) => (Vec::new(), 0, Some(e.to_string())),
     };
     Ok(ProviderView {
         report: p.report.into(),

@@ -1,11 +1,10 @@
 //! The sidebar and the profile editor.
 
-use tauri::{AppHandle, State};
+use tauri::State;
 use tessera_engine::presets;
 
 use crate::dto::{Overview, Preset, ProfileForm, ProviderReport};
 use crate::error::IpcError;
-use crate::events;
 use crate::state::Shell;
 
 #[tauri::command]
@@ -15,14 +14,12 @@ pub async fn overview(shell: State<'_, Shell>) -> Result<Overview, IpcError> {
 
 #[tauri::command]
 pub async fn set_active_profile(
-    app: AppHandle,
     shell: State<'_, Shell>,
     name: String,
 ) -> Result<Overview, IpcError> {
     shell.engine.profile(Some(&name))?;
-    shell.set_active(Some(name));
-    events::state_changed(&app).await;
-    shell.overview().await
+    let generation = shell.set_active(Some(name));
+    shell.overview_after(generation).await
 }
 
 #[tauri::command]
@@ -41,41 +38,27 @@ pub fn profile_get(shell: State<'_, Shell>, name: String) -> Result<ProfileForm,
 /// the form does not show are kept).
 #[tauri::command]
 pub async fn profile_save(
-    app: AppHandle,
     shell: State<'_, Shell>,
     form: ProfileForm,
     replacing: Option<String>,
 ) -> Result<Overview, IpcError> {
-    let existing = match &replacing {
-        Some(name) => Some(shell.engine.profile(Some(name))?),
+    let saved = match &replacing {
+        Some(name) => {
+            let existing = shell.engine.profile(Some(name))?;
+            let (profile, secret) = form.into_profile(Some(existing));
+            shell.engine.save_profile(profile, secret).await?
+        }
         None => {
-            if shell
-                .engine
-                .profiles()?
-                .profiles
-                .contains_key(form.name.trim())
-            {
-                return Err(IpcError::coded(
-                    crate::error::ErrorCode::InvalidProfile,
-                    format!(
-                        "a profile named \"{}\" already exists; choose another name",
-                        form.name.trim()
-                    ),
-                ));
-            }
-            None
+            let (profile, secret) = form.into_profile(None);
+            shell.engine.create_profile(profile, secret).await?
         }
     };
-    let (profile, secret) = form.into_profile(existing);
-    let saved = shell.engine.save_profile(profile, secret).await?;
     shell.set_active(Some(saved.name));
-    events::state_changed(&app).await;
-    shell.overview().await
+    shell.overview_after(shell.generation()).await
 }
 
 #[tauri::command]
 pub async fn profile_duplicate(
-    app: AppHandle,
     shell: State<'_, Shell>,
     name: String,
     new_name: String,
@@ -85,20 +68,14 @@ pub async fn profile_duplicate(
         .duplicate_profile(&name, new_name.trim())
         .await?;
     shell.set_active(Some(copy.name));
-    events::state_changed(&app).await;
-    shell.overview().await
+    shell.overview_after(shell.generation()).await
 }
 
 /// Removes a profile with its session and client secret (no revocation).
 #[tauri::command]
-pub async fn profile_remove(
-    app: AppHandle,
-    shell: State<'_, Shell>,
-    name: String,
-) -> Result<Overview, IpcError> {
+pub async fn profile_remove(shell: State<'_, Shell>, name: String) -> Result<Overview, IpcError> {
     shell.engine.remove_profile(&name).await?;
-    events::state_changed(&app).await;
-    shell.overview().await
+    shell.overview_after(shell.generation()).await
 }
 
 #[tauri::command]

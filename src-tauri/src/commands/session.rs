@@ -2,9 +2,8 @@
 
 use tauri::{AppHandle, State};
 
-use crate::dto::{Overview, SessionView, SignInEvent, SignInPhase, SignOutMode};
+use crate::dto::{Overview, SessionView, SignOutMode};
 use crate::error::IpcError;
-use crate::events;
 use crate::signin::{self, Origin};
 use crate::state::Shell;
 
@@ -14,20 +13,8 @@ pub async fn sign_in(app: AppHandle, profile: String) -> Result<SessionView, Ipc
 }
 
 #[tauri::command]
-pub async fn cancel_sign_in(app: AppHandle, shell: State<'_, Shell>) -> Result<(), IpcError> {
-    if let Some(profile) = shell.cancel_sign_in() {
-        events::sign_in(
-            &app,
-            &SignInEvent {
-                profile,
-                phase: SignInPhase::Failed {
-                    error: IpcError::cancelled(),
-                },
-            },
-        );
-        events::state_changed(&app).await;
-    }
-    Ok(())
+pub fn cancel_sign_in(app: AppHandle, shell: State<'_, Shell>) {
+    signin::cancel(&app, &shell);
 }
 
 #[tauri::command]
@@ -52,25 +39,22 @@ pub async fn session_picture(
 
 #[tauri::command]
 pub async fn refresh_session(
-    app: AppHandle,
     shell: State<'_, Shell>,
     profile: String,
 ) -> Result<SessionView, IpcError> {
     let outcome = shell.engine.refresh(Some(&profile)).await?;
     shell.observe(&profile, &outcome.session);
-    events::state_changed(&app).await;
     Ok(SessionView::new(&profile, &outcome.session))
 }
 
 #[tauri::command]
 pub async fn sign_out(
-    app: AppHandle,
     shell: State<'_, Shell>,
     profile: String,
     mode: SignOutMode,
 ) -> Result<Overview, IpcError> {
-    crate::signout::run(&app, &shell, &profile, mode).await?;
-    shell.overview().await
+    crate::signout::run(&shell, &profile, mode).await?;
+    shell.overview_after(shell.generation()).await
 }
 
 /// Copies a fresh access token to the clipboard from Rust: the token never

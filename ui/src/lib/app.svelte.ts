@@ -1,6 +1,7 @@
 // The window's state, shared by the components, and the actions that change
 // it. Everything the user sees comes from Rust through ipc.ts.
-import * as ipc from './ipc';
+import { ipc, onHttpLog, onOverview, onRefreshFailed, onSignIn, toIpcError } from './ipc';
+import { attempt } from './latest';
 import { redirectDisplay } from './form';
 import { appendLog, mergeLog } from './httplog';
 import type { TabId } from './tabs';
@@ -82,17 +83,18 @@ export async function loadSession() {
     app.picture = null;
     return;
   }
-  try {
-    const view = await ipc.session(name);
-    if (active() !== name) return;
-    const pictureChanged = view?.subject !== app.session?.subject || view?.profile !== app.session?.profile;
-    app.session = view;
-    if (!view?.has_picture) app.picture = null;
-    else if (pictureChanged || !app.picture) app.picture = await fetchPicture(name);
-  } catch (e) {
+  const got = await attempt(ipc.session(name));
+  if (!got.ok) {
     app.session = null;
-    toast((e as IpcError).message, 'error');
+    toast(got.error.message, 'error');
+    return;
   }
+  if (active() !== name) return;
+  const view = got.value;
+  const pictureChanged = view?.subject !== app.session?.subject || view?.profile !== app.session?.profile;
+  app.session = view;
+  if (!view?.has_picture) app.picture = null;
+  else if (pictureChanged || !app.picture) app.picture = await fetchPicture(name);
 }
 
 /** Whether an overview from Rust may change what the window shows of the active profile's session. */
@@ -110,25 +112,25 @@ export async function init(): Promise<() => void> {
   const stop = () => stops.forEach((f) => f());
   try {
     stops.push(
-      await ipc.onOverview((o) => {
+      await onOverview((o) => {
         const reload = sessionMayHaveChanged(app.overview, o);
         app.overview = o;
         if (reload) void loadSession();
       }),
-      await ipc.onSignIn((e) => {
+      await onSignIn((e) => {
         app.signIn = { profile: e.profile, phase: e.phase };
         if (e.phase.type === 'waiting') app.redirectUris[e.profile] = e.phase.redirect_uri;
         if (app.starting === e.profile) app.starting = null;
         if (e.phase.type === 'signed_in') void loadSession();
       }),
-      await ipc.onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error')),
-      await ipc.onHttpLog((e) => (app.httpLog = appendLog(app.httpLog, e))),
+      await onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error')),
+      await onHttpLog((e) => (app.httpLog = appendLog(app.httpLog, e))),
     );
     app.presets = await ipc.presets();
     app.overview = await ipc.overview();
     await loadSession();
   } catch (e) {
-    app.loadError = ipc.toIpcError(e);
+    app.loadError = toIpcError(e);
   }
   return stop;
 }
@@ -136,12 +138,9 @@ export async function init(): Promise<() => void> {
 export async function select(name: string) {
   if (name === active()) return;
   app.editor = null;
-  try {
-    app.overview = await ipc.setActiveProfile(name);
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-    return;
-  }
+  const switched = await attempt(ipc.setActiveProfile(name));
+  if (!switched.ok) return toast(switched.error.message, 'error');
+  app.overview = switched.value;
   app.session = null;
   app.picture = null;
   await loadSession();
@@ -176,72 +175,65 @@ export async function signIn() {
   if (!name) return;
   app.signIn = null;
   app.starting = name;
-  try {
-    app.session = await ipc.signIn(name);
-    app.picture = app.session.has_picture ? await fetchPicture(name) : null;
-  } catch (e) {
+  const signedIn = await attempt(ipc.signIn(name));
+  if (signedIn.ok) {
+    app.session = signedIn.value;
+    app.picture = signedIn.value.has_picture ? await fetchPicture(name) : null;
+  } else {
     // The `sign-in` event carries the same error; keep it in case it raced.
-    app.signIn = { profile: name, phase: { type: 'failed', error: e as IpcError } };
-  } finally {
-    app.starting = null;
+    app.signIn = { profile: name, phase: { type: 'failed', error: signedIn.error } };
   }
+  app.starting = null;
 }
 
-export const cancelSignIn = () => ipc.cancelSignIn().catch((e: IpcError) => toast(e.message, 'error'));
+export async function cancelSignIn() {
+  const cancelled = await attempt(ipc.cancelSignIn());
+  if (!cancelled.ok) toast(cancelled.error.message, 'error');
+}
 
 export async function signOut(mode: SignOutMode) {
   const name = active();
   if (!name) return;
-  try {
-    app.overview = await ipc.signOut(name, mode);
-    app.session = null;
-    app.picture = null;
-    app.signIn = null;
-    toast(mode === 'revoke' ? 'Tokens revoked and forgotten' : mode === 'end_session' ? 'Signed out; the provider page opened in your browser' : 'Signed out on this device');
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-    await loadSession();
+  const signedOut = await attempt(ipc.signOut(name, mode));
+  if (!signedOut.ok) {
+    toast(signedOut.error.message, 'error');
+    return loadSession();
   }
+  app.overview = signedOut.value;
+  app.session = null;
+  app.picture = null;
+  app.signIn = null;
+  toast(mode === 'revoke' ? 'Tokens revoked and forgotten' : mode === 'end_session' ? 'Signed out; the provider page opened in your browser' : 'Signed out on this device');
 }
 
 export async function refresh() {
   const name = active();
   if (!name) return;
-  try {
-    app.session = await ipc.refreshSession(name);
-    toast('Session refreshed');
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-  }
+  const refreshed = await attempt(ipc.refreshSession(name));
+  if (!refreshed.ok) return toast(refreshed.error.message, 'error');
+  app.session = refreshed.value;
+  toast('Session refreshed');
 }
 
 export async function copyToken() {
   const name = active();
   if (!name) return;
-  try {
-    await ipc.copyAccessToken(name);
-    toast('Access token copied');
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-  }
+  const copied = await attempt(ipc.copyAccessToken(name));
+  if (copied.ok) toast('Access token copied');
+  else toast(copied.error.message, 'error');
 }
 
 /** The HTTP log as Rust keeps it, merged with the entries that arrived as events. */
 export async function loadHttpLog() {
-  try {
-    app.httpLog = mergeLog(await ipc.httpLog(), app.httpLog);
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-  }
+  const log = await attempt(ipc.httpLog());
+  if (log.ok) app.httpLog = mergeLog(log.value, app.httpLog);
+  else toast(log.error.message, 'error');
 }
 
 export async function clearHttpLog() {
-  try {
-    await ipc.httpLogClear();
-    app.httpLog = [];
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-  }
+  const cleared = await attempt(ipc.httpLogClear());
+  if (cleared.ok) app.httpLog = [];
+  else toast(cleared.error.message, 'error');
 }
 
 /**
@@ -252,13 +244,13 @@ export async function clearHttpLog() {
 export async function revoke(kind: TokenKind): Promise<boolean> {
   const name = active();
   if (!name) return false;
-  try {
-    app.overview = await ipc.revokeToken(name, kind);
-    toast(kind === 'refresh' ? `Refresh token revoked; ${name} is signed out` : 'Access token revoked; the next use refreshes it');
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
+  const revoked = await attempt(ipc.revokeToken(name, kind));
+  if (!revoked.ok) {
+    toast(revoked.error.message, 'error');
     return false;
   }
+  app.overview = revoked.value;
+  toast(kind === 'refresh' ? `Refresh token revoked; ${name} is signed out` : 'Access token revoked; the next use refreshes it');
   await loadSession();
   return true;
 }

@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export type ErrorCode = "cancelled" | "busy" | "not_signed_in" | "session_expired" | "redirect_uri_rejected" | "client_rejected" | "state_mismatch" | "validation_failed" | "timed_out" | "network" | "discovery_failed" | "keyring_locked" | "keyring_unavailable" | "invalid_profile";
+export type ErrorCode = "cancelled" | "busy" | "not_signed_in" | "session_expired" | "redirect_uri_rejected" | "client_rejected" | "state_mismatch" | "validation_failed" | "timed_out" | "network" | "discovery_failed" | "keyring_locked" | "keyring_unavailable" | "invalid_profile" | "profile_exists";
 
 export type IpcError = { 
 /**
@@ -13,7 +13,23 @@ code: ErrorCode | null,
 /**
  * One line: what failed and what to do.
  */
-message: string, };
+message: string, 
+/**
+ * The redirect URI the provider refused: the exact one to register.
+ */
+redirect_uri: string | null, 
+/**
+ * The client id the provider refused.
+ */
+client_id: string | null, 
+/**
+ * The profile the error is about, when there is one.
+ */
+profile: string | null, 
+/**
+ * The provider or API endpoint that failed, e.g. "token endpoint".
+ */
+endpoint: string | null, };
 
 export type ProfileSummary = { name: string, issuer: string, client_id: string, signed_in: boolean, user: string | null, expires_at: number | null, };
 

@@ -2,7 +2,8 @@
 import { app, loadSession, toast } from './app.svelte';
 import { dropDraft } from './drafts.svelte';
 import { emptyForm } from './form';
-import * as ipc from './ipc';
+import { ipc } from './ipc';
+import { attempt } from './latest';
 import type { IpcError, ProfileForm } from './types';
 
 export function openAdd() {
@@ -10,51 +11,43 @@ export function openAdd() {
 }
 
 export async function openEdit(name: string) {
-  try {
-    app.editor = { mode: 'edit', form: await ipc.profileGet(name), replacing: name };
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-  }
+  const form = await attempt(ipc.profileGet(name));
+  if (form.ok) app.editor = { mode: 'edit', form: form.value, replacing: name };
+  else toast(form.error.message, 'error');
 }
 
 export const closeEditor = () => (app.editor = null);
 
-/** Saves the editor's form; returns the error message to show in the editor, if any. */
-export async function saveEditor(form: ProfileForm): Promise<string | null> {
+/** Saves the editor's form; returns the error to show in the editor, if any. */
+export async function saveEditor(form: ProfileForm): Promise<IpcError | null> {
   const editor = app.editor;
   if (!editor) return null;
-  try {
-    app.overview = await ipc.profileSave(form, editor.replacing);
-    app.editor = null;
-    app.signIn = null;
-    toast(editor.mode === 'edit' ? `Saved ${form.name}` : `Added ${form.name}`);
-    await loadSession();
-    return null;
-  } catch (e) {
-    return (e as IpcError).message;
-  }
+  const saved = await attempt(ipc.profileSave(form, editor.replacing));
+  if (!saved.ok) return saved.error;
+  app.overview = saved.value;
+  app.editor = null;
+  app.signIn = null;
+  toast(editor.mode === 'edit' ? `Saved ${form.name}` : `Added ${form.name}`);
+  await loadSession();
+  return null;
 }
 
 export async function duplicate(name: string, newName: string) {
-  try {
-    app.overview = await ipc.profileDuplicate(name, newName);
-    toast(`Duplicated as ${newName}`);
-    await loadSession();
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-  }
+  const duplicated = await attempt(ipc.profileDuplicate(name, newName));
+  if (!duplicated.ok) return toast(duplicated.error.message, 'error');
+  app.overview = duplicated.value;
+  toast(`Duplicated as ${newName}`);
+  await loadSession();
 }
 
 export async function remove(name: string) {
-  try {
-    app.overview = await ipc.profileRemove(name);
-    app.signIn = null;
-    dropDraft(name);
-    toast(`Removed ${name}`);
-    await loadSession();
-  } catch (e) {
-    toast((e as IpcError).message, 'error');
-  }
+  const removed = await attempt(ipc.profileRemove(name));
+  if (!removed.ok) return toast(removed.error.message, 'error');
+  app.overview = removed.value;
+  app.signIn = null;
+  dropDraft(name);
+  toast(`Removed ${name}`);
+  await loadSession();
 }
 
 /** A free name for a copy: "work-copy", "work-copy-2", … */

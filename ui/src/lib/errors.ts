@@ -7,9 +7,12 @@ export type Treatment = {
   hint: string | null;
   /** The fix is in the profile: the banner offers to edit it. */
   fixInProfile?: boolean;
+  /** The error is about this field of the profile editor, which shows it there instead of in a banner. */
+  field?: 'name';
 };
 
-const TREATMENTS: Partial<Record<ErrorCode, Treatment>> = {
+// Every code Rust can send (a new one fails `npm run check` until it is given a treatment).
+const TREATMENTS: Record<ErrorCode, Treatment> = {
   cancelled: { title: 'Sign-in cancelled', tone: 'quiet', hint: null },
   redirect_uri_rejected: {
     title: 'The provider refused the redirect URI',
@@ -41,12 +44,15 @@ const TREATMENTS: Partial<Record<ErrorCode, Treatment>> = {
     hint: 'Check the issuer: it must be exactly what the provider calls itself.',
     fixInProfile: true,
   },
-  busy: { title: 'Another sign-in is under way', tone: 'warning', hint: 'Finish or cancel it, then try again.' },
+  // Another sign-in in this app, or another Tessera process (the app or the
+  // `tessera` command) updating this profile's session.
+  busy: { title: 'Another sign-in or refresh is under way', tone: 'warning', hint: 'Let it finish, or cancel it, then try again.' },
   keyring_locked: { title: 'The keyring is locked', tone: 'error', hint: 'Unlock your keyring and try again.' },
   keyring_unavailable: { title: 'No keyring', tone: 'error', hint: 'Tessera keeps tokens only in the OS keyring; start one.' },
   session_expired: { title: 'The session is over', tone: 'warning', hint: 'Sign in again.' },
   not_signed_in: { title: 'Not signed in', tone: 'warning', hint: null },
   invalid_profile: { title: 'The profile needs fixing', tone: 'error', hint: null, fixInProfile: true },
+  profile_exists: { title: 'That profile name is taken', tone: 'error', hint: 'Choose another name.', field: 'name' },
 };
 
 export function treatment(error: IpcError): Treatment {
@@ -55,9 +61,3 @@ export function treatment(error: IpcError): Treatment {
 
 /** The ARIA role of a banner in this tone: errors interrupt, a quiet note does not. */
 export const bannerRole = (t: Treatment): 'alert' | 'status' => (t.tone === 'quiet' ? 'status' : 'alert');
-
-/** The redirect URI named in a redirect_uri_rejected message, for copying. */
-export function redirectUriIn(message: string): string | null {
-  const m = /redirect URI (\S+?) \(/.exec(message);
-  return m ? m[1] : null;
-}

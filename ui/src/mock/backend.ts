@@ -2,7 +2,8 @@
 // (layout work without the desktop app). The app itself never imports this:
 // it always talks to Rust through src/lib/ipc.ts. The production build has no
 // trace of it (vite.config.ts aliases it in only in mock mode).
-import type { Commands, Events } from '../lib/ipc';
+import type { Commands } from '../lib/commands';
+import type { Events } from '../lib/ipc';
 import type {
   ClaimView,
   HeaderView,
@@ -23,7 +24,7 @@ import type {
   TokenKind,
   TokenView,
 } from '../lib/types';
-import { check, credentialIn, curlCommand, decodeJwt, demoApi, diffSnapshots, explainAll, fingerprint, KEYS, makeJwt, requestUrl, verifyWith } from './tools';
+import { check, credentialIn, ipcError, curlCommand, decodeJwt, demoApi, diffSnapshots, explainAll, fingerprint, KEYS, makeJwt, requestUrl, verifyWith } from './tools';
 
 type Args<K extends keyof Commands> = Commands[K][0];
 type Result<K extends keyof Commands> = Commands[K][1];
@@ -226,7 +227,7 @@ export function createBackend(options: BackendOptions = {}) {
   let responseId = 0;
   let keysError: string | null = null;
 
-  const notSignedIn = (profile: string): IpcError => ({ code: 'not_signed_in', message: `${profile} is not signed in` });
+  const notSignedIn = (profile: string): IpcError => ipcError('not_signed_in', `${profile} is not signed in`, { profile });
   const sessionOf = (profile: string) => {
     const s = sessions.get(profile);
     if (!s) throw notSignedIn(profile);
@@ -378,7 +379,7 @@ export function createBackend(options: BackendOptions = {}) {
   }
 
   const known = (name: string) => {
-    if (!forms.has(name)) throw { code: 'invalid_profile', message: `no profile named "${name}"` } satisfies IpcError;
+    if (!forms.has(name)) throw ipcError('invalid_profile', `no profile named "${name}"`, { profile: name });
     return forms.get(name)!;
   };
 
@@ -393,12 +394,13 @@ export function createBackend(options: BackendOptions = {}) {
     profile_get: ({ name }) => structuredClone(known(name)),
     profile_save: ({ form: f, replacing }) => {
       if (!replacing && forms.has(f.name))
-        throw { code: 'invalid_profile', message: `a profile named "${f.name}" already exists; choose another name` } satisfies IpcError;
+        throw ipcError('profile_exists', `a profile named "${f.name}" already exists; choose another name`, { profile: f.name });
       forms.set(f.name, { ...f, client_secret: null, has_client_secret: !!f.client_secret || (f.has_client_secret && !f.clear_client_secret) });
       active = f.name;
       return changed();
     },
     profile_duplicate: ({ name, newName }) => {
+      if (forms.has(newName)) throw ipcError('profile_exists', `a profile named "${newName}" already exists; choose another name`, { profile: newName });
       forms.set(newName, { ...structuredClone(known(name)), name: newName });
       active = newName;
       return changed();
@@ -459,14 +461,14 @@ export function createBackend(options: BackendOptions = {}) {
       });
     },
     cancel_sign_in: () => {
-      pending?.reject({ code: 'cancelled', message: 'sign-in cancelled' });
+      pending?.reject(ipcError('cancelled', 'sign-in cancelled', { profile: pending.profile }));
       return null;
     },
     session: ({ profile }) => sessions.get(known(profile).name) ?? null,
     session_picture: ({ profile }) => (sessions.get(profile)?.has_picture ? PICTURE : null),
     refresh_session: ({ profile }) => {
       const s = sessions.get(profile);
-      if (!s) throw { code: 'not_signed_in', message: `${profile} is not signed in` } satisfies IpcError;
+      if (!s) throw notSignedIn(profile);
       const fresh = { ...demoSession(profile, s.issuer), expires_at: now() + 300, refresh_at: now() + 240, signed_in_at: s.signed_in_at };
       sessions.set(profile, fresh);
       issue(profile, fresh, 'Refreshed (refresh token rotated)');
@@ -479,7 +481,7 @@ export function createBackend(options: BackendOptions = {}) {
       return changed();
     },
     copy_access_token: ({ profile }) => {
-      if (!sessions.has(profile)) throw { code: 'not_signed_in', message: `${profile} is not signed in` } satisfies IpcError;
+      if (!sessions.has(profile)) throw notSignedIn(profile);
       return null;
     },
 
@@ -568,7 +570,7 @@ export function createBackend(options: BackendOptions = {}) {
     introspect_token: ({ profile, kind }) => {
       const s = sessionOf(profile);
       const f = known(profile);
-      if (kind === 'id') throw { code: null, message: 'ID tokens are not introspected; the inspector validates them itself' } satisfies IpcError;
+      if (kind === 'id') throw ipcError(null, 'ID tokens are not introspected; the inspector validates them itself');
       const active = !(kind === 'access' && revokedAccess.has(profile));
       const raw: Obj = active
         ? {
@@ -591,7 +593,7 @@ export function createBackend(options: BackendOptions = {}) {
     revoke_token: ({ profile, kind }) => {
       sessionOf(profile);
       const f = known(profile);
-      if (kind === 'id') throw { code: null, message: 'ID tokens cannot be revoked' } satisfies IpcError;
+      if (kind === 'id') throw ipcError(null, 'ID tokens cannot be revoked');
       record('revocation endpoint', 'POST', `${f.issuer}/revoke`, 200, {
         requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
         requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
@@ -609,7 +611,7 @@ export function createBackend(options: BackendOptions = {}) {
       const h = histories.get(profile);
       const a = h?.snapshots.get(from);
       const b = h?.snapshots.get(to);
-      if (!a || !b) throw { code: null, message: 'those history entries are no longer kept; pick two from the list' } satisfies IpcError;
+      if (!a || !b) throw ipcError(null, 'those history entries are no longer kept; pick two from the list');
       return diffSnapshots(a, b);
     },
     decode_jwt: ({ token }) => decodeJwt(token),
@@ -627,13 +629,13 @@ export function createBackend(options: BackendOptions = {}) {
       try {
         parsed = JSON.parse(keys.text);
       } catch {
-        throw { code: null, message: 'the pasted keys are not valid JSON (line 1, column 1); paste a JWK or a JWKS ({"keys": [...]})' } satisfies IpcError;
+        throw ipcError(null, 'the pasted keys are not valid JSON (line 1, column 1); paste a JWK or a JWKS ({"keys": [...]})');
       }
       const list = (parsed as { keys?: unknown[] }).keys ?? [parsed];
       const usable = list
         .filter((k): k is Record<string, string> => !!k && typeof k === 'object')
         .map((k) => ({ kid: k.kid ?? '', alg: k.alg ?? '', describe: [k.kty, k.crv].filter(Boolean).join(' ') }));
-      if (!usable.length) throw { code: null, message: 'the pasted JWKS holds no keys' } satisfies IpcError;
+      if (!usable.length) throw ipcError(null, 'the pasted JWKS holds no keys');
       return { ...verifyWith(jwt, usable, at, { noun: 'JWT' }), checked_against: `the pasted ${list.length === 1 ? 'key' : `${list.length} keys`}` };
     },
     provider_view: ({ profile }) => {
@@ -649,7 +651,7 @@ export function createBackend(options: BackendOptions = {}) {
     http_log: () => log.map((e) => e.summary),
     http_log_entry: ({ id }) => {
       const e = log.find((x) => x.summary.id === id);
-      if (!e) throw { code: null, message: 'that exchange is no longer in the log (it keeps the last 200)' } satisfies IpcError;
+      if (!e) throw ipcError(null, 'that exchange is no longer in the log (it keeps the last 200)');
       return structuredClone(e);
     },
     http_log_clear: () => {
@@ -664,7 +666,7 @@ export function createBackend(options: BackendOptions = {}) {
       curlCommand(request, { profile }); // the same checks of method and body
       if (url.hostname.includes('unreachable')) {
         record('API', method, url.toString(), null, { error: 'connection refused' });
-        throw { code: 'network', message: `could not reach ${url.origin}: connection refused` } satisfies IpcError;
+        throw ipcError('network', `could not reach ${url.origin}: connection refused`);
       }
       if (refreshFirst) {
         handlers.refresh_session({ profile });
@@ -701,19 +703,16 @@ export function createBackend(options: BackendOptions = {}) {
       };
     },
     api_save_response: ({ id }) => {
-      if (!responses.has(id)) throw { code: null, message: 'that response is no longer kept; send the request again' } satisfies IpcError;
+      if (!responses.has(id)) throw ipcError(null, 'that response is no longer kept; send the request again');
       return `/home/dana/Downloads/tessera-response-${id}.json`;
     },
     saved_requests: ({ profile }) => structuredClone(saved.get(known(profile).name) ?? []),
     saved_request_put: ({ profile, saved: request }) => {
       known(profile);
-      if (!request.name.trim()) throw { code: null, message: 'give the request a name to save it' } satisfies IpcError;
+      if (!request.name.trim()) throw ipcError(null, 'give the request a name to save it');
       const credential = credentialIn(request.request);
       if (credential)
-        throw {
-          code: null,
-          message: `saved requests never store credentials: remove the ${credential} (Tessera adds the access token when it sends the request)`,
-        } satisfies IpcError;
+        throw ipcError(null, `saved requests never store credentials: remove the ${credential} (Tessera adds the access token when it sends the request)`);
       const list = (saved.get(profile) ?? []).filter((r) => r.name !== request.name.trim());
       list.push({ name: request.name.trim(), request: structuredClone(request.request) });
       list.sort((a, b) => a.name.localeCompare(b.name));
@@ -722,7 +721,7 @@ export function createBackend(options: BackendOptions = {}) {
     },
     saved_request_delete: ({ profile, name }) => {
       const list = saved.get(profile) ?? [];
-      if (!list.some((r) => r.name === name)) throw { code: null, message: `no saved request named "${name}"` } satisfies IpcError;
+      if (!list.some((r) => r.name === name)) throw ipcError(null, `no saved request named "${name}"`);
       saved.set(
         profile,
         list.filter((r) => r.name !== name),

@@ -16,7 +16,8 @@
 //   ?api=<path>       the API tab sends GET <issuer><path> (/api/me, /api/admin, /api/expired, /api/big)
 //   ?log-row          the HTTP log opens its newest exchange
 import { createBackend } from './backend';
-import type { ErrorCode } from '../lib/types';
+import { ipcError } from './tools';
+import type { ErrorCode, IpcError } from '../lib/types';
 
 const query = new URLSearchParams(location.search);
 const has = (key: string) => query.has(key);
@@ -37,12 +38,19 @@ const click = (testid: string) => find(testid)?.click();
 if (has('keys-error')) backend.failKeys('could not fetch http://127.0.0.1:9090/jwks: connection refused');
 const later = (ms: number, f: () => void) => setTimeout(f, ms);
 
-const ERRORS: Partial<Record<ErrorCode, string>> = {
-  redirect_uri_rejected:
+const ERRORS: Partial<Record<ErrorCode, IpcError>> = {
+  redirect_uri_rejected: ipcError(
+    'redirect_uri_rejected',
     "the provider refused the redirect URI http://127.0.0.1:43123/callback (invalid_redirect_uri); register exactly this URI for client tessera, or change the profile's redirect",
-  client_rejected: 'the provider does not know client no-such-client (unauthorized_client); check the client id and whether it may use the authorization code flow',
-  timed_out: 'timed out waiting for the browser to return to http://127.0.0.1:43123/callback; finish signing in within the time limit',
-  cancelled: 'sign-in cancelled',
+    { redirect_uri: 'http://127.0.0.1:43123/callback', client_id: 'tessera', profile: 'local', endpoint: 'authorization endpoint' },
+  ),
+  client_rejected: ipcError(
+    'client_rejected',
+    'the provider does not know client no-such-client (unauthorized_client); check the client id and whether it may use the authorization code flow',
+    { client_id: 'no-such-client', profile: 'local', endpoint: 'authorization endpoint' },
+  ),
+  timed_out: ipcError('timed_out', 'timed out waiting for the browser to return to http://127.0.0.1:43123/callback; finish signing in within the time limit', { profile: 'local' }),
+  cancelled: ipcError('cancelled', 'sign-in cancelled', { profile: 'local' }),
 };
 
 later(400, () => {
@@ -62,7 +70,7 @@ later(400, () => {
     } else void backend.invoke('sign_in', { profile: 'local' });
   }
   const code = query.get('error') as ErrorCode | null;
-  if (code) backend.emit('sign-in', { profile: 'local', phase: { type: 'failed', error: { code, message: ERRORS[code] ?? `a ${code} error` } } });
+  if (code) backend.emit('sign-in', { profile: 'local', phase: { type: 'failed', error: ERRORS[code] ?? ipcError(code, `a ${code} error`, { profile: 'local' }) } });
   if (has('editor')) click('add-profile');
   if (has('edit')) click('edit-profile');
   if (has('sign-out')) click('sign-out');

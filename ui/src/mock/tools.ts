@@ -9,6 +9,7 @@ import type {
   ClaimChangeView,
   ClaimKind,
   ClaimView,
+  ErrorCode,
   IpcError,
   JsonValue,
   JwtView,
@@ -99,7 +100,18 @@ export function fingerprint(text: string): string {
   return ((h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')).slice(0, 12);
 }
 
-const fail = (message: string): IpcError => ({ code: null, message });
+/** An error as Rust sends it: every field present, null where it does not apply. */
+export const ipcError = (code: ErrorCode | null, message: string, fields: Partial<Omit<IpcError, 'code' | 'message'>> = {}): IpcError => ({
+  code,
+  message,
+  redirect_uri: null,
+  client_id: null,
+  profile: null,
+  endpoint: null,
+  ...fields,
+});
+
+const fail = (message: string): IpcError => ipcError(null, message);
 
 function decodePart(part: string, which: string): Obj {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) throw fail(`the ${which} is not valid base64url: Invalid symbol ${part.search(/[^A-Za-z0-9_-]/)}`);

@@ -12,7 +12,7 @@ use tessera_engine::http::{BoxFuture, HttpClient, HttpError, HttpRequest, HttpRe
 use tessera_engine::profile::{Paths, Profile, ProfileFile};
 use tessera_engine::session::{Session, SessionStore};
 use tessera_engine::store::MemoryStore;
-use tessera_engine::{Engine, SessionError};
+use tessera_engine::{Engine, RefreshError};
 
 const NOW: i64 = 1_800_000_000;
 const ISSUER: &str = "https://idp.test";
@@ -202,7 +202,7 @@ async fn a_rotated_refresh_token_is_kept_even_when_the_new_id_token_fails() {
         }),
     );
     let err = f.engine.access_token(Some("p")).await.unwrap_err();
-    assert!(matches!(err, SessionError::Rejected { .. }), "{err}");
+    assert!(matches!(err, RefreshError::Rejected { .. }), "{err}");
     assert_eq!(
         err.to_string(),
         "refreshed ID token is for a different subject"
@@ -229,7 +229,7 @@ async fn a_rejected_refresh_token_leaves_the_session_untouched() {
         json!({"error": "invalid_grant", "error_description": "grant request is invalid"}),
     );
     let err = f.engine.access_token(Some("p")).await.unwrap_err();
-    assert!(matches!(err, SessionError::RefreshRejected { .. }), "{err}");
+    assert!(matches!(err, RefreshError::RefreshRejected { .. }), "{err}");
     assert!(
         err.to_string().contains("run `tessera login --profile p`"),
         "{err}"

@@ -2,6 +2,7 @@
 // events from Rust and after their own actions.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBackend, type Backend } from '../../mock/backend';
+import { ipcError } from '../../mock/tools';
 
 const h = vi.hoisted(() => ({ backend: null as unknown as Backend }));
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (c: string, a: unknown) => h.backend.invoke(c, a) }));
@@ -43,11 +44,11 @@ describe('starting the window', () => {
   it('shows why it could not start instead of loading forever', async () => {
     stop();
     h.backend = createBackend({ profiles });
-    h.backend.fail('overview', { code: 'keyring_unavailable', message: 'no keyring' });
+    h.backend.fail('overview', ipcError('keyring_unavailable', 'no keyring'));
     vi.resetModules();
     store = await import('../app.svelte');
     stop = await store.init();
-    expect(store.app.loadError).toEqual({ code: 'keyring_unavailable', message: 'no keyring' });
+    expect(store.app.loadError).toEqual(ipcError('keyring_unavailable', 'no keyring'));
   });
 });
 
@@ -78,7 +79,7 @@ describe('live updates from Rust', () => {
     expect(store.app.session?.profile).toBe('work');
   });
   it('turn a background refresh failure into an error toast naming the profile', () => {
-    h.backend.emit('refresh-failed', { profile: 'local', error: { code: 'network', message: 'connection refused' } });
+    h.backend.emit('refresh-failed', { profile: 'local', error: ipcError('network', 'connection refused', { profile: 'local', endpoint: 'token endpoint' }) });
     expect(toasts()).toContain('error: Could not refresh local: connection refused');
   });
 });
@@ -86,10 +87,11 @@ describe('live updates from Rust', () => {
 describe('the user’s actions', () => {
   it('signing in that the provider refuses leaves the coded error for the banner', async () => {
     await store.select('work');
-    h.backend.scriptSignIn({ type: 'fail', error: { code: 'client_rejected', message: 'unknown client desk' } });
+    const refused = ipcError('client_rejected', 'unknown client desk', { client_id: 'desk', profile: 'work', endpoint: 'authorization endpoint' });
+    h.backend.scriptSignIn({ type: 'fail', error: refused });
     await store.signIn();
     expect(store.app.starting).toBeNull();
-    expect(store.app.signIn?.phase).toEqual({ type: 'failed', error: { code: 'client_rejected', message: 'unknown client desk' } });
+    expect(store.app.signIn?.phase, 'with every field Rust sent').toEqual({ type: 'failed', error: refused });
   });
   it('cancelling a sign-in ends it with the cancelled code', async () => {
     await store.select('work');
@@ -113,10 +115,29 @@ describe('the user’s actions', () => {
   });
   it('a failed refresh keeps the session and shows the reason', async () => {
     const session = store.app.session;
-    h.backend.fail('refresh_session', { code: 'network', message: 'the provider could not be reached' });
+    h.backend.fail('refresh_session', ipcError('network', 'the provider could not be reached'));
     await store.refresh();
     expect(store.app.session).toEqual(session);
     expect(toasts()).toContain('error: the provider could not be reached');
+  });
+});
+
+describe('the profile editor', () => {
+  it('hands a taken name back as a profile_exists error for the name field', async () => {
+    const editor = await import('../editor');
+    editor.openAdd();
+    const form = { ...store.app.editor!.form, name: 'work', issuer: 'https://sso.example.com/realms/dev', client_id: 'desk' };
+    const error = await editor.saveEditor(form);
+    expect(error?.code).toBe('profile_exists');
+    expect(error?.profile).toBe('work');
+    expect(store.app.editor, 'the editor stays open').not.toBeNull();
+  });
+  it('closes once saved', async () => {
+    const editor = await import('../editor');
+    editor.openAdd();
+    expect(await editor.saveEditor({ ...store.app.editor!.form, name: 'new', issuer: 'https://id.example.com', client_id: 'c' })).toBeNull();
+    expect(store.app.editor).toBeNull();
+    expect(store.app.overview?.active).toBe('new');
   });
 });
 
@@ -183,7 +204,7 @@ describe('revoking a token', () => {
     expect(toasts()).toContain('info: Refresh token revoked; local is signed out');
   });
   it('that fails leaves everything and shows why', async () => {
-    h.backend.fail('revoke_token', { code: 'network', message: 'the provider could not be reached' });
+    h.backend.fail('revoke_token', ipcError('network', 'the provider could not be reached'));
     expect(await store.revoke('refresh')).toBe(false);
     expect(store.app.session?.profile).toBe('local');
     expect(toasts()).toContain('error: the provider could not be reached');

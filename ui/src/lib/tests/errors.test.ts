@@ -4,36 +4,38 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 
 import { invoke } from '@tauri-apps/api/core';
-import { bannerRole, redirectUriIn, treatment } from '../errors';
-import * as ipc from '../ipc';
+import { ipcError } from '../../mock/tools';
+import { bannerRole, treatment } from '../errors';
+import { ipc, toIpcError } from '../ipc';
 import { copyName } from '../editor';
+import type { ErrorCode } from '../types';
+
+const coded = (code: ErrorCode | null, message = '') => ipcError(code, message);
 
 describe('error treatment', () => {
   it('keeps a cancelled sign-in quiet', () => {
-    expect(treatment({ code: 'cancelled', message: 'sign-in cancelled' }).tone).toBe('quiet');
+    expect(treatment(coded('cancelled', 'sign-in cancelled')).tone).toBe('quiet');
   });
   it('gives a refused redirect URI an error with advice', () => {
-    const t = treatment({ code: 'redirect_uri_rejected', message: 'x' });
+    const t = treatment(coded('redirect_uri_rejected', 'x'));
     expect(t.tone).toBe('error');
     expect(t.hint, 'the user is told what to register').toMatch(/Register the exact URI/);
   });
   it('announces errors at once but a cancelled sign-in only politely', () => {
-    expect(bannerRole(treatment({ code: 'cancelled', message: '' }))).toBe('status');
-    expect(bannerRole(treatment({ code: 'timed_out', message: '' }))).toBe('alert');
+    expect(bannerRole(treatment(coded('cancelled')))).toBe('status');
+    expect(bannerRole(treatment(coded('timed_out')))).toBe('alert');
   });
   it('offers to edit the profile where the fix is in the profile, not for a bad state', () => {
-    expect(treatment({ code: 'client_rejected', message: '' }).fixInProfile).toBe(true);
-    expect(treatment({ code: 'redirect_uri_rejected', message: '' }).fixInProfile).toBe(true);
-    expect(treatment({ code: 'state_mismatch', message: '' }).fixInProfile, 'trying again is the fix').toBeFalsy();
+    expect(treatment(coded('client_rejected')).fixInProfile).toBe(true);
+    expect(treatment(coded('redirect_uri_rejected')).fixInProfile).toBe(true);
+    expect(treatment(coded('state_mismatch')).fixInProfile, 'trying again is the fix').toBeFalsy();
+  });
+  it('shows a taken profile name at the name field, not in a banner', () => {
+    expect(treatment(coded('profile_exists')).field).toBe('name');
+    expect(treatment(coded('invalid_profile')).field).toBeUndefined();
   });
   it('falls back for errors without a code', () => {
-    expect(treatment({ code: null, message: 'x' }).title).toBe('Something went wrong');
-  });
-  it('finds the exact redirect URI to register in the engine message', () => {
-    const message =
-      'the provider refused the redirect URI http://127.0.0.1:43123/callback (invalid_redirect_uri); register exactly this URI for client tessera, or change the profile\'s redirect';
-    expect(redirectUriIn(message)).toBe('http://127.0.0.1:43123/callback');
-    expect(redirectUriIn('no uri here')).toBeNull();
+    expect(treatment(coded(null, 'x')).title).toBe('Something went wrong');
   });
 });
 
@@ -43,11 +45,26 @@ describe('the IPC module', () => {
     await ipc.profileDuplicate('work', 'work-copy');
     expect(invoke).toHaveBeenCalledWith('profile_duplicate', { name: 'work', newName: 'work-copy' });
   });
-  it('turns every rejection into {code, message}', async () => {
+  it('turns every rejection into an IpcError', async () => {
+    const refused = {
+      code: 'redirect_uri_rejected',
+      message: 'the provider refused the redirect URI',
+      redirect_uri: 'http://127.0.0.1:43123/callback',
+      client_id: 'tessera',
+      profile: 'work',
+      endpoint: 'authorization endpoint',
+    };
+    vi.mocked(invoke).mockRejectedValueOnce(refused);
+    await expect(ipc.signIn('work'), 'every field Rust sends is kept').rejects.toEqual(refused);
     vi.mocked(invoke).mockRejectedValueOnce({ code: 'keyring_locked', message: 'the keyring is locked' });
-    await expect(ipc.session('work')).rejects.toEqual({ code: 'keyring_locked', message: 'the keyring is locked' });
+    await expect(ipc.session('work'), 'a field Rust leaves out is null').rejects.toEqual(ipcError('keyring_locked', 'the keyring is locked'));
     vi.mocked(invoke).mockRejectedValueOnce('plain string');
-    await expect(ipc.session('work'), 'a bare string gets a null code').rejects.toEqual({ code: null, message: 'plain string' });
+    await expect(ipc.session('work'), 'a bare string gets a null code').rejects.toEqual(ipcError(null, 'plain string'));
+  });
+  it('reads no field from something that is not an error from Rust', () => {
+    expect(toIpcError({ code: 'busy', redirect_uri: 'x' })).toEqual(ipcError(null, '[object Object]'));
+    expect(toIpcError({ message: 'm', redirect_uri: 42 }), 'a field of the wrong type is null').toEqual(ipcError(null, 'm'));
+    expect(toIpcError(null)).toEqual(ipcError(null, 'null'));
   });
 });
 

@@ -1,0 +1,174 @@
+//! The command line's arguments, as clap parses them. Each subcommand's
+//! handling lives in its own module; this one only declares.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::call::CallArgs;
+use crate::decode::DecodeArgs;
+
+#[derive(Parser)]
+#[command(name = "tessera", version, about = "Sign in to OpenID Connect providers and use the tokens", long_about = None)]
+pub(crate) struct Cli {
+    /// Log HTTP calls (method, URL without query, status, timing) to stderr; never tokens.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Sign in through the browser and save the session in the OS keyring.
+    Login(Box<LoginArgs>),
+    /// Print a valid access token, refreshing it first when needed.
+    Token {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: Option<String>,
+        /// Print a JSON object with the token and its metadata.
+        #[arg(long)]
+        json: bool,
+        /// Print the session's ID token instead (e.g. for `tessera decode -`).
+        #[arg(long, conflicts_with = "json")]
+        id_token: bool,
+    },
+    /// Refresh the session now, even if the access token is still valid.
+    Refresh {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign out: delete the local session, optionally revoke and end the provider session.
+    Logout {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: Option<String>,
+        /// Revoke the refresh and access tokens at the provider (RFC 7009) first.
+        #[arg(long)]
+        revoke: bool,
+        /// Open the provider's end-session page (RP-initiated logout).
+        #[arg(long)]
+        end_session: bool,
+        /// Command that opens the end-session URL instead of the system browser.
+        #[arg(long, env = "TESSERA_BROWSER")]
+        browser: Option<String>,
+    },
+    /// Ask the provider about a token (RFC 7662) and print its answer as JSON.
+    Introspect {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: Option<String>,
+        #[arg(long, value_enum, default_value = "access")]
+        token: WhichToken,
+    },
+    /// Decode a JWT (header and claims, offline); --verify adds the validation report.
+    Decode(DecodeArgs),
+    /// Call an API with the access token (refreshed when needed); non-2xx exits 22.
+    Call(CallArgs),
+    /// Manage saved profiles.
+    #[command(subcommand)]
+    Profiles(ProfilesCommand),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum WhichToken {
+    Access,
+    Refresh,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ProfilesCommand {
+    /// List profiles.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a profile and its session status.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create or update a profile without signing in (the flags of `login`).
+    Save(Box<LoginArgs>),
+    /// Remove a profile, its session and its client secret.
+    Remove { name: String },
+}
+
+#[derive(Args)]
+pub(crate) struct LoginArgs {
+    /// Profile to use or create.
+    #[arg(long, env = "TESSERA_PROFILE")]
+    pub(crate) profile: Option<String>,
+    /// Issuer URL (discovery at <issuer>/.well-known/openid-configuration).
+    #[arg(long)]
+    pub(crate) issuer: Option<String>,
+    /// OAuth client id.
+    #[arg(long)]
+    pub(crate) client_id: Option<String>,
+    /// Client secret, for confidential clients; stored in the OS keyring. Prefer TESSERA_CLIENT_SECRET.
+    #[arg(long, env = "TESSERA_CLIENT_SECRET", hide_env_values = true)]
+    pub(crate) client_secret: Option<String>,
+    /// How to send the client secret.
+    #[arg(long, value_enum)]
+    pub(crate) client_auth: Option<ClientAuth>,
+    /// Space-separated scopes (openid is always included).
+    #[arg(long)]
+    pub(crate) scope: Option<String>,
+    /// Loopback redirect port on 127.0.0.1 (0 = any free port).
+    #[arg(long)]
+    pub(crate) redirect_port: Option<u16>,
+    /// Loopback redirect path.
+    #[arg(long)]
+    pub(crate) redirect_path: Option<String>,
+    /// A private-use URI scheme redirect such as dev.tessera.app:/callback,
+    /// received by the desktop app only (for `profiles save`).
+    #[arg(long, conflicts_with_all = ["redirect_port", "redirect_path"])]
+    pub(crate) redirect_uri: Option<String>,
+    /// Command that opens the sign-in URL (the URL is appended), instead of the system browser.
+    #[arg(long)]
+    pub(crate) browser: Option<String>,
+    /// Seconds allowed for the whole sign-in.
+    #[arg(long)]
+    pub(crate) timeout: Option<u64>,
+    /// `prompt` parameter (login, consent, select_account, none).
+    #[arg(long)]
+    pub(crate) prompt: Option<String>,
+    /// `max_age` parameter, seconds.
+    #[arg(long)]
+    pub(crate) max_age: Option<u64>,
+    /// `acr_values` parameter.
+    #[arg(long)]
+    pub(crate) acr_values: Option<String>,
+    /// `ui_locales` parameter.
+    #[arg(long)]
+    pub(crate) ui_locales: Option<String>,
+    /// `login_hint` parameter.
+    #[arg(long)]
+    pub(crate) login_hint: Option<String>,
+    /// `claims` parameter (a JSON object).
+    #[arg(long)]
+    pub(crate) claims: Option<String>,
+    /// RFC 8707 resource indicator (repeatable).
+    #[arg(long)]
+    pub(crate) resource: Vec<String>,
+    /// `audience` parameter.
+    #[arg(long)]
+    pub(crate) audience: Option<String>,
+    /// Extra CA certificate (PEM) for a development provider.
+    #[arg(long)]
+    pub(crate) ca_file: Option<std::path::PathBuf>,
+    /// Allow plain http to a non-loopback provider.
+    #[arg(long)]
+    pub(crate) allow_insecure_http: bool,
+    /// Registered post-logout redirect URI, used by `logout --end-session`.
+    #[arg(long)]
+    pub(crate) post_logout_redirect_uri: Option<String>,
+    /// Print the result as one JSON object (includes the access token).
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ClientAuth {
+    Basic,
+    Post,
+}

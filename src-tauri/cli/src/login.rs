@@ -1,0 +1,154 @@
+//! `tessera login`: the profile from the flags (created or updated), then one
+//! engine sign-in with progress on stderr.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tessera_engine::browser;
+use tessera_engine::login::{LoginProgress, LoginRequest, DEFAULT_LOGIN_TIMEOUT};
+use tessera_engine::profile::{ClientAuthMethod, Profile, ProfileError, Redirect};
+use tessera_engine::secret::SecretString;
+use tessera_engine::Engine;
+
+use crate::args::{ClientAuth, LoginArgs};
+use crate::failure::Failure;
+use crate::output::{expires_phrase, print_json};
+
+/// The profile `args` name (or the default one), created from `--issuer` and
+/// `--client-id` when it does not exist, with the flags applied.
+pub(crate) fn profile_from_args(engine: &Engine, args: &LoginArgs) -> Result<Profile, Failure> {
+    let file = engine.profiles()?;
+    let name = file.resolve_name(args.profile.as_deref());
+    let mut profile = match (file.get(&name), &args.issuer, &args.client_id) {
+        (Ok(existing), _, _) => existing.clone(),
+        (Err(_), Some(issuer), Some(client_id)) => Profile::new(&name, issuer, client_id),
+        (Err(_), _, _) => return Err(Failure::from(ProfileError::NotFound(name))),
+    };
+    apply_overrides(&mut profile, args);
+    Ok(profile)
+}
+
+pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failure> {
+    let profile = profile_from_args(engine, &args)?;
+    let launcher = browser::choose(args.browser.as_deref(), profile.browser.as_deref())?;
+    let progress = |step: LoginProgress| match step {
+        LoginProgress::BrowserOpened {
+            url, redirect_uri, ..
+        } => {
+            eprintln!("Opened the browser to sign in (waiting for {redirect_uri}).");
+            eprintln!("If it did not open, visit:\n  {url}");
+        }
+        LoginProgress::BrowserFailed { url, reason, .. } => {
+            eprintln!("{reason}");
+            eprintln!("Open this URL to sign in:\n  {url}");
+        }
+        LoginProgress::Exchanging => eprintln!("Redirect received; checking tokens…"),
+        _ => {}
+    };
+    let outcome = engine
+        .login(LoginRequest {
+            profile,
+            client_secret: args.client_secret.map(SecretString::new),
+            browser: launcher.as_ref(),
+            timeout: args
+                .timeout
+                .map(Duration::from_secs)
+                .unwrap_or(DEFAULT_LOGIN_TIMEOUT),
+            progress: &progress,
+            scheme_redirects: None,
+            preflight: false,
+        })
+        .await?;
+    let session = &outcome.session;
+    if args.json {
+        print_json(&json!({
+            "profile": outcome.profile.name,
+            "subject": session.subject,
+            "issuer": session.issuer,
+            "id_token_claims": outcome.id_token_claims,
+            "userinfo": session.userinfo,
+            "access_token": session.access_token.expose(),
+            "token_type": session.token_type,
+            "expires_at": session.expires_at,
+            "refresh_token_present": session.refresh_token.is_some(),
+            "scopes": session.scopes,
+            "checks": outcome.report.checks,
+        }));
+    } else {
+        let who = outcome
+            .id_token_claims
+            .get("email")
+            .and_then(Value::as_str)
+            .unwrap_or(&session.subject);
+        println!(
+            "Signed in to {} as {who} (profile \"{}\"); {} checks passed; the access token {}.",
+            session.issuer,
+            outcome.profile.name,
+            outcome.report.checks.len(),
+            expires_phrase(session.expires_at, engine.now()),
+        );
+    }
+    Ok(())
+}
+
+fn apply_overrides(p: &mut Profile, a: &LoginArgs) {
+    if let Some(v) = &a.issuer {
+        p.issuer = v.clone();
+    }
+    if let Some(v) = &a.client_id {
+        p.client_id = v.clone();
+    }
+    if let Some(v) = a.client_auth {
+        p.client_auth = match v {
+            ClientAuth::Basic => ClientAuthMethod::ClientSecretBasic,
+            ClientAuth::Post => ClientAuthMethod::ClientSecretPost,
+        };
+    }
+    if let Some(v) = &a.scope {
+        p.scopes = v.split_whitespace().map(str::to_owned).collect();
+    }
+    if a.redirect_port.is_some() || a.redirect_path.is_some() {
+        let (old_port, old_path) = match &p.redirect {
+            Redirect::Loopback { port, path } => (*port, path.clone()),
+            Redirect::CustomScheme { .. } => (0, "/callback".to_string()),
+        };
+        p.redirect = Redirect::Loopback {
+            port: a.redirect_port.unwrap_or(old_port),
+            path: a.redirect_path.clone().unwrap_or(old_path),
+        };
+    }
+    if let Some(uri) = &a.redirect_uri {
+        p.redirect = Redirect::CustomScheme { uri: uri.clone() };
+    }
+    if let Some(v) = &a.browser {
+        p.browser = Some(v.clone());
+    }
+    let params = &mut p.params;
+    for (field, value) in [
+        (&mut params.prompt, &a.prompt),
+        (&mut params.acr_values, &a.acr_values),
+        (&mut params.ui_locales, &a.ui_locales),
+        (&mut params.login_hint, &a.login_hint),
+        (&mut params.claims, &a.claims),
+        (&mut params.audience, &a.audience),
+    ] {
+        if value.is_some() {
+            *field = value.clone();
+        }
+    }
+    if a.max_age.is_some() {
+        params.max_age = a.max_age;
+    }
+    if !a.resource.is_empty() {
+        params.resource = a.resource.clone();
+    }
+    if let Some(v) = &a.ca_file {
+        p.ca_file = Some(v.clone());
+    }
+    if a.allow_insecure_http {
+        p.allow_insecure_http = true;
+    }
+    if let Some(v) = &a.post_logout_redirect_uri {
+        p.post_logout_redirect_uri = Some(v.clone());
+    }
+}

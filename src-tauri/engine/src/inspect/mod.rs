@@ -1,0 +1,785 @@
+//! The token inspector: what is inside each token of a session and whether
+//! it holds up, plus pasted tokens verified against a profile's keys or a
+//! pasted JWK.
+//!
+//! Nothing here returns a token's value. A token is described by its decoded
+//! parts, its validation report and a fingerprint (the start of its SHA-256),
+//! so hosts can show everything about it without handling the secret. The one
+//! way to get the value is [`Engine::reveal_token`], for an explicit user
+//! action.
+
+pub mod claims;
+pub mod history;
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::engine::Engine;
+use crate::error::{EngineError, ErrorFacts, ErrorKind};
+use crate::profile::ProfileError;
+use crate::protocol::discovery::{self, DiscoveryError, ProviderMetadata, ProviderReport};
+use crate::protocol::jwks::{JwkSet, PastedKeyError, HMAC_ALGS};
+use crate::protocol::jwt::{decode_unverified, JwtDecodeError, UnverifiedJwt};
+use crate::protocol::token::{self, TokenKind};
+use crate::protocol::validate::{validate_id_token, Expectations, NonceRule, ValidationReport};
+use crate::protocol::verify::{verify_jwt, VerifyOptions};
+use crate::seams::clock::UnixTime;
+use crate::seams::events::{SessionChange, SessionEvent};
+use crate::seams::http::Http;
+use crate::seams::http::HttpError;
+use crate::seams::lock::LockError;
+use crate::seams::store::StoreError;
+use crate::secret::SecretString;
+use crate::session::{Session, SessionStore};
+
+/// Which key verified a signature, or why none did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureStatus {
+    /// Whether the signature verified.
+    pub verified: bool,
+    /// The header's `alg`.
+    pub alg: String,
+    /// The header's `kid`.
+    pub kid: Option<String>,
+    /// The key that verified it: "kid-1 (RSA 2048)".
+    pub key: Option<String>,
+    /// The signature row's detail.
+    pub detail: String,
+}
+
+/// A decoded JWT and, when it was checked, its report.
+#[derive(Debug, Clone)]
+pub struct JwtInspection {
+    /// The whole header.
+    pub header: Map<String, Value>,
+    /// The whole payload.
+    pub claims: Map<String, Value>,
+    /// `None` when only decoded.
+    pub signature: Option<SignatureStatus>,
+    /// `None` when only decoded.
+    pub report: Option<ValidationReport>,
+    /// What it was checked against, e.g. "the JWKS of profile local".
+    pub checked_against: Option<String>,
+}
+
+impl JwtInspection {
+    /// Decoded only: nothing about it is trusted.
+    pub fn decoded(jwt: &UnverifiedJwt) -> Self {
+        Self {
+            header: jwt.header_json.clone(),
+            claims: jwt.claims.clone(),
+            signature: None,
+            report: None,
+            checked_against: None,
+        }
+    }
+
+    /// Decoded and checked.
+    pub fn checked(jwt: &UnverifiedJwt, report: ValidationReport, against: String) -> Self {
+        let signature =
+            report
+                .checks
+                .iter()
+                .find(|c| c.id == "signature")
+                .map(|c| SignatureStatus {
+                    verified: c.passed,
+                    alg: jwt.header.alg.clone(),
+                    kid: jwt.header.kid.clone(),
+                    key: report.verified_by.clone(),
+                    detail: c.detail.clone(),
+                });
+        Self {
+            signature,
+            report: Some(report),
+            checked_against: Some(against),
+            ..Self::decoded(jwt)
+        }
+    }
+}
+
+/// How a token is shaped.
+#[derive(Debug, Clone)]
+pub enum TokenFormat {
+    /// A JWS: decoded, and checked where Tessera knows what to expect.
+    Jwt(Box<JwtInspection>),
+    /// Anything else: only the provider can say what it means (introspection).
+    Opaque {
+        /// Characters.
+        length: usize,
+    },
+}
+
+/// One token of a session, without its value.
+#[derive(Debug, Clone)]
+pub struct TokenInspection {
+    /// Which token.
+    pub kind: TokenKind,
+    /// JWT or opaque.
+    pub format: TokenFormat,
+    /// When it expires: `exp` for a JWT, the token response's `expires_in`
+    /// for the access token.
+    pub expires_at: Option<UnixTime>,
+    /// When it was issued (`iat`, or when Tessera received it).
+    pub issued_at: Option<UnixTime>,
+    /// The first 12 hex digits of its SHA-256.
+    pub fingerprint: String,
+    /// The provider can introspect it.
+    pub introspectable: bool,
+    /// The provider can revoke it.
+    pub revocable: bool,
+}
+
+/// Everything about a session except the token values.
+#[derive(Debug, Clone)]
+pub struct SessionInspection {
+    /// Issuer.
+    pub issuer: String,
+    /// Client.
+    pub client_id: String,
+    /// `Bearer`, usually.
+    pub token_type: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// When the current tokens arrived.
+    pub obtained_at: UnixTime,
+    /// When the user signed in.
+    pub signed_in_at: UnixTime,
+    /// When a running host refreshes ahead of expiry.
+    pub refresh_at: Option<UnixTime>,
+    /// ID, access, refresh: the ones present.
+    pub tokens: Vec<TokenInspection>,
+    /// Why signatures went unchecked (keys unreachable), if they did.
+    pub keys_error: Option<String>,
+}
+
+/// An RFC 7662 answer about one token.
+#[derive(Debug, Clone)]
+pub struct Introspection {
+    /// Which token was asked about.
+    pub kind: TokenKind,
+    /// The provider's `active`.
+    pub active: bool,
+    /// Every member of the answer.
+    pub fields: Map<String, Value>,
+}
+
+/// What a pasted JWT is verified against.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// A profile's provider: its JWKS and issuer; with `audience`, also its
+    /// client id as `aud` (for ID tokens).
+    Profile {
+        /// Profile name.
+        name: String,
+        /// Expect the profile's client id in `aud`.
+        audience: bool,
+    },
+    /// A pasted JWK or JWKS.
+    Pasted(String),
+}
+
+/// Why a pasted token could not be verified.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Not a decodable JWT.
+    #[error(transparent)]
+    Decode(#[from] JwtDecodeError),
+    /// The pasted key is unusable.
+    #[error(transparent)]
+    Key(#[from] PastedKeyError),
+    /// The profile is missing or invalid.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The profile's provider failed.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// The HTTP client could not be set up.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// The client secret (for an HS* token) could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl EngineError for VerifyError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            VerifyError::Decode(e) => e.kind(),
+            VerifyError::Key(e) => e.kind(),
+            VerifyError::Profile(e) => e.kind(),
+            VerifyError::Discovery(e) => e.kind(),
+            VerifyError::Http(e) => e.kind(),
+            VerifyError::Store(e) => e.kind(),
+        }
+    }
+
+    fn facts(&self) -> ErrorFacts {
+        match self {
+            VerifyError::Profile(e) => e.facts(),
+            VerifyError::Discovery(e) => e.facts(),
+            VerifyError::Http(e) => e.facts(),
+            VerifyError::Store(e) => e.facts(),
+            _ => ErrorFacts::default(),
+        }
+    }
+}
+
+/// Why inspecting, revealing, introspecting or revoking a session's token failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InspectError {
+    /// No session is stored.
+    #[error("profile \"{0}\" is not signed in; sign in first")]
+    NotSignedIn(String),
+    /// The session lacks the token asked for.
+    #[error("the session of profile \"{profile}\" has no {token}")]
+    NoToken {
+        /// The profile.
+        profile: String,
+        /// "refresh token", "ID token".
+        token: &'static str,
+    },
+    /// ID tokens are outside RFC 7009 and RFC 7662.
+    #[error("an ID token cannot be {0} (RFC 7009 and RFC 7662 cover access and refresh tokens); decode and verify it instead")]
+    IdTokenNotApplicable(&'static str),
+    /// The provider lacks the endpoint.
+    #[error("the provider of profile \"{profile}\" has no {endpoint} endpoint")]
+    NoEndpoint {
+        /// The profile.
+        profile: String,
+        /// `revocation` or `introspection`.
+        endpoint: &'static str,
+    },
+    /// The profile is missing or invalid.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The provider's metadata could not be had.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// The provider's endpoint failed.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// The keyring failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Another process holds the profile's lock.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+}
+
+impl EngineError for InspectError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            InspectError::NotSignedIn(_) => ErrorKind::NotSignedIn,
+            InspectError::NoToken { .. } | InspectError::IdTokenNotApplicable(_) => {
+                ErrorKind::InvalidInput
+            }
+            InspectError::NoEndpoint { .. } => ErrorKind::Unsupported,
+            InspectError::Profile(e) => e.kind(),
+            InspectError::Discovery(e) => e.kind(),
+            InspectError::Http(e) => e.kind(),
+            InspectError::Store(e) => e.kind(),
+            InspectError::Lock(e) => e.kind(),
+        }
+    }
+
+    fn facts(&self) -> ErrorFacts {
+        match self {
+            InspectError::NotSignedIn(p) | InspectError::NoToken { profile: p, .. } => {
+                ErrorFacts::profile(p)
+            }
+            InspectError::NoEndpoint { profile, endpoint } => ErrorFacts {
+                profile: Some(profile.clone()),
+                endpoint: Some(format!("{endpoint} endpoint")),
+                ..ErrorFacts::default()
+            },
+            InspectError::Profile(e) => e.facts(),
+            InspectError::Discovery(e) => e.facts(),
+            InspectError::Http(e) => e.facts(),
+            InspectError::Store(e) => e.facts(),
+            InspectError::Lock(e) => e.facts(),
+            InspectError::IdTokenNotApplicable(_) => ErrorFacts::default(),
+        }
+    }
+}
+
+/// The first 12 hex digits of a token's SHA-256.
+pub fn fingerprint(token: &SecretString) -> String {
+    let digest = Sha256::digest(token.expose().as_bytes());
+    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decodes a pasted JWT offline. Nothing is verified.
+pub fn decode_pasted(token: &str) -> Result<JwtInspection, JwtDecodeError> {
+    decode_unverified(token).map(|jwt| JwtInspection::decoded(&jwt))
+}
+
+impl Engine {
+    /// Inspects every token of a profile's session: decoded parts, the ID
+    /// token re-validated now against the provider's keys, a JWT access
+    /// token verified as one, and which endpoints apply to each.
+    pub async fn inspect_session(&self, profile: &str) -> Result<SessionInspection, InspectError> {
+        let profile = self.profile(Some(profile))?;
+        let name = profile.name.clone();
+        let session = self
+            .stored_session(&name)
+            .await?
+            .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
+        let http = self.http_for(profile.ca_file.as_deref())?;
+        // Inspection works offline too: without metadata, tokens are still
+        // decoded and the reason signatures went unchecked is shown.
+        let (meta, mut keys_error) =
+            match discovery::resolve(&http, &self.cache(), &profile.provider()).await {
+                Ok(m) => (Some(m), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+        let keys = match &meta {
+            Some(m) => match discovery::fetch_jwks(&http, &self.cache(), m, false).await {
+                Ok(k) => Some(k),
+                Err(e) => {
+                    keys_error = Some(e.to_string());
+                    None
+                }
+            },
+            None => None,
+        };
+        let secret = if HMAC_ALGS.iter().any(|a| session_uses_alg(&session, a)) {
+            self.credentials(&profile, None).await?.secret
+        } else {
+            None
+        };
+        let now = self.now();
+        let context = Context {
+            meta: meta.as_ref(),
+            keys: keys.as_ref(),
+            secret: secret.as_ref(),
+            profile: &name,
+            now,
+        };
+        let mut tokens = Vec::new();
+        if let Some(id) = &session.id_token {
+            tokens.push(inspect_id_token(&session, id, &context));
+        }
+        tokens.push(inspect_access_token(&session, &context));
+        if let Some(rt) = &session.refresh_token {
+            tokens.push(inspect_opaque_or_jwt(TokenKind::Refresh, rt, &context));
+        }
+        Ok(SessionInspection {
+            issuer: session.issuer.clone(),
+            client_id: session.client_id.clone(),
+            token_type: session.token_type.clone(),
+            scopes: session.scopes.clone(),
+            obtained_at: session.obtained_at,
+            signed_in_at: session.signed_in_at,
+            refresh_at: session.refresh_at(),
+            tokens,
+            keys_error,
+        })
+    }
+
+    /// One token's value, for an explicit "reveal" or "copy" by the user.
+    pub async fn reveal_token(
+        &self,
+        profile: &str,
+        kind: TokenKind,
+    ) -> Result<SecretString, InspectError> {
+        let session = self
+            .stored_session(profile)
+            .await?
+            .ok_or_else(|| InspectError::NotSignedIn(profile.to_string()))?;
+        pick(&session, kind).cloned().ok_or(InspectError::NoToken {
+            profile: profile.to_string(),
+            token: kind.noun(),
+        })
+    }
+
+    /// RFC 7662 introspection of the session's access or refresh token.
+    pub async fn introspect_token(
+        &self,
+        profile: &str,
+        kind: TokenKind,
+    ) -> Result<Introspection, InspectError> {
+        let fields = self.introspect(Some(profile), kind).await?;
+        Ok(Introspection {
+            kind,
+            active: fields.get("active").and_then(Value::as_bool) == Some(true),
+            fields,
+        })
+    }
+
+    /// RFC 7662 introspection of the session's access or refresh token.
+    pub async fn introspect(
+        &self,
+        profile: Option<&str>,
+        kind: TokenKind,
+    ) -> Result<Map<String, Value>, InspectError> {
+        let profile = self.profile(profile)?;
+        let name = profile.name.clone();
+        let session = self
+            .stored_session(&name)
+            .await?
+            .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
+        let token = match kind {
+            TokenKind::Access => session.access_token.clone(),
+            TokenKind::Refresh => {
+                session
+                    .refresh_token
+                    .clone()
+                    .ok_or_else(|| InspectError::NoToken {
+                        profile: name.clone(),
+                        token: kind.noun(),
+                    })?
+            }
+            // RFC 7662 covers access and refresh tokens; an ID token is
+            // inspected by decoding and validating it instead.
+            TokenKind::Id => return Err(InspectError::IdTokenNotApplicable("introspected")),
+        };
+        let http = self.http_for(profile.ca_file.as_deref())?;
+        let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
+        let endpoint = meta
+            .introspection_endpoint
+            .as_deref()
+            .ok_or(InspectError::NoEndpoint {
+                profile: name.clone(),
+                endpoint: "introspection",
+            })?;
+        let credentials = self.credentials(&profile, None).await?;
+        Ok(token::introspect(&http, meta.url(endpoint)?, &credentials, &token, kind).await?)
+    }
+
+    /// Revokes one token at the provider (RFC 7009). Revoking the refresh
+    /// token ends the grant, so the local session is deleted too; revoking
+    /// the access token marks it expired, so the next use refreshes.
+    pub async fn revoke_token(
+        &self,
+        profile: &str,
+        kind: TokenKind,
+    ) -> Result<RevokeOutcome, InspectError> {
+        let profile = self.profile(Some(profile))?;
+        let name = profile.name.clone();
+        let _lock = self.lock(&name).await?;
+        let mut session = self
+            .stored_session(&name)
+            .await?
+            .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
+        if kind == TokenKind::Id {
+            return Err(InspectError::IdTokenNotApplicable("revoked"));
+        }
+        let token = pick(&session, kind).cloned().ok_or(InspectError::NoToken {
+            profile: name.clone(),
+            token: kind.noun(),
+        })?;
+        let http = self.http_for(profile.ca_file.as_deref())?;
+        let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
+        let endpoint = meta
+            .revocation_endpoint
+            .as_deref()
+            .ok_or(InspectError::NoEndpoint {
+                profile: name.clone(),
+                endpoint: "revocation",
+            })?;
+        let credentials = self.credentials(&profile, None).await?;
+        token::revoke(&http, meta.url(endpoint)?, &credentials, &token, kind).await?;
+        let owned = name.clone();
+        if kind == TokenKind::Refresh {
+            self.with_store(move |store| SessionStore::new(store).delete(&owned))
+                .await?;
+            self.publish(SessionEvent {
+                profile: name,
+                change: SessionChange::SignedOut,
+                obtained_at: None,
+            });
+            return Ok(RevokeOutcome::SignedOut);
+        }
+        session.expires_at = Some(self.now());
+        let obtained_at = session.obtained_at;
+        self.with_store(move |store| SessionStore::new(store).save(&owned, &session))
+            .await?;
+        self.publish(SessionEvent {
+            profile: name,
+            change: SessionChange::Refreshed,
+            obtained_at: Some(obtained_at),
+        });
+        Ok(RevokeOutcome::AccessTokenExpired)
+    }
+
+    /// A profile's provider: the discovery document fetched now, its
+    /// capability summary, and its key set (or why the keys could not be
+    /// read).
+    pub async fn provider_keys(&self, profile: &str) -> Result<ProviderKeys, InspectError> {
+        let profile = self.profile(Some(profile))?;
+        let http = self.http_for(profile.ca_file.as_deref())?;
+        let report = match &profile.endpoints {
+            None => discovery::inspect(&http, &profile.issuer, profile.allow_insecure_http).await?,
+            Some(_) => {
+                let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
+                discovery::report_for(&meta, "manual endpoints in the profile")
+            }
+        };
+        let meta = &report.metadata;
+        // Fetched fresh: the provider view shows what the provider serves now.
+        let keys = if meta.jwks_uri.is_empty() {
+            Err(KeysUnavailable::NoJwksUri)
+        } else {
+            discovery::fetch_jwks_counting(&http, &self.cache(), meta, true)
+                .await
+                .map_err(KeysUnavailable::Fetch)
+        };
+        Ok(ProviderKeys {
+            jwks_uri: Some(meta.jwks_uri.clone()).filter(|u| !u.is_empty()),
+            report,
+            keys,
+        })
+    }
+
+    /// Verifies a pasted JWT against a profile's provider or pasted keys.
+    pub async fn verify_pasted(
+        &self,
+        token: &str,
+        against: &KeySource,
+    ) -> Result<JwtInspection, VerifyError> {
+        let jwt = decode_unverified(token)?;
+        let now = self.now();
+        match against {
+            KeySource::Pasted(text) => {
+                let keys = JwkSet::parse_pasted(text)?;
+                let report = verify_jwt(
+                    &jwt,
+                    &keys,
+                    &VerifyOptions {
+                        noun: "token",
+                        issuer: None,
+                        audience: None,
+                        now,
+                        client_secret: None,
+                    },
+                );
+                let n = keys.keys.len();
+                let against = format!(
+                    "the pasted {}",
+                    if n == 1 {
+                        "key".to_string()
+                    } else {
+                        format!("{n} keys")
+                    }
+                );
+                Ok(JwtInspection::checked(&jwt, report, against))
+            }
+            KeySource::Profile { name, audience } => {
+                let profile = self.profile(Some(name))?;
+                let http = self.http_for(profile.ca_file.as_deref())?;
+                let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
+                let secret = if HMAC_ALGS.contains(&jwt.header.alg.as_str()) {
+                    self.credentials(&profile, None).await?.secret
+                } else {
+                    None
+                };
+                let options = VerifyOptions {
+                    noun: "token",
+                    issuer: Some(&meta.issuer),
+                    audience: audience.then_some(profile.client_id.as_str()),
+                    now,
+                    client_secret: secret.as_ref(),
+                };
+                let report = self
+                    .verify_with_key_rotation(&http, &meta, &jwt, &options)
+                    .await?;
+                Ok(JwtInspection::checked(
+                    &jwt,
+                    report,
+                    format!("the JWKS and issuer of profile {}", profile.name),
+                ))
+            }
+        }
+    }
+
+    /// [`verify_jwt`], re-fetching the JWKS once on an unknown `kid`.
+    async fn verify_with_key_rotation(
+        &self,
+        http: &Http,
+        meta: &ProviderMetadata,
+        jwt: &UnverifiedJwt,
+        options: &VerifyOptions<'_>,
+    ) -> Result<ValidationReport, DiscoveryError> {
+        let keys = discovery::fetch_jwks(http, &self.cache(), meta, false).await?;
+        let report = verify_jwt(jwt, &keys, options);
+        if report.needs_fresh_keys() {
+            let fresh = discovery::fetch_jwks(http, &self.cache(), meta, true).await?;
+            return Ok(verify_jwt(jwt, &fresh, options));
+        }
+        Ok(report)
+    }
+}
+
+/// What revoking a token did to the local session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeOutcome {
+    /// The refresh token was revoked: the session was deleted.
+    SignedOut,
+    /// The access token was revoked: it is marked expired, so the next use
+    /// refreshes.
+    AccessTokenExpired,
+}
+
+/// A provider's report and keys.
+#[derive(Debug)]
+pub struct ProviderKeys {
+    /// Discovery and capabilities.
+    pub report: ProviderReport,
+    /// The `jwks_uri`.
+    pub jwks_uri: Option<String>,
+    /// The keys and how many were skipped, or why they could not be read.
+    pub keys: Result<(JwkSet, usize), KeysUnavailable>,
+}
+
+/// Why a provider's keys could not be shown.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeysUnavailable {
+    /// Discovery names no key set.
+    #[error("the provider names no jwks_uri")]
+    NoJwksUri,
+    /// Fetching or parsing the key set failed.
+    #[error(transparent)]
+    Fetch(DiscoveryError),
+}
+
+fn pick(session: &Session, kind: TokenKind) -> Option<&SecretString> {
+    match kind {
+        TokenKind::Id => session.id_token.as_ref(),
+        TokenKind::Access => Some(&session.access_token),
+        TokenKind::Refresh => session.refresh_token.as_ref(),
+    }
+}
+
+fn session_uses_alg(session: &Session, alg: &str) -> bool {
+    [session.id_token.as_ref(), Some(&session.access_token)]
+        .into_iter()
+        .flatten()
+        .filter_map(|t| decode_unverified(t.expose()).ok())
+        .any(|jwt| jwt.header.alg == alg)
+}
+
+struct Context<'a> {
+    meta: Option<&'a ProviderMetadata>,
+    keys: Option<&'a JwkSet>,
+    secret: Option<&'a SecretString>,
+    profile: &'a str,
+    now: UnixTime,
+}
+
+impl Context<'_> {
+    fn introspectable(&self) -> bool {
+        self.meta
+            .is_some_and(|m| m.introspection_endpoint.is_some())
+    }
+    fn revocable(&self) -> bool {
+        self.meta.is_some_and(|m| m.revocation_endpoint.is_some())
+    }
+    fn against(&self) -> String {
+        format!("the JWKS and issuer of profile {}", self.profile)
+    }
+}
+
+fn inspect_id_token(session: &Session, id: &SecretString, cx: &Context<'_>) -> TokenInspection {
+    let format = match decode_unverified(id.expose()) {
+        Ok(jwt) => match cx.keys {
+            Some(keys) => {
+                let report = validate_id_token(
+                    &jwt,
+                    keys,
+                    &Expectations {
+                        issuer: cx
+                            .meta
+                            .map_or(session.issuer.as_str(), |m| m.issuer.as_str()),
+                        client_id: &session.client_id,
+                        nonce: NonceRule::CheckedOnReceipt,
+                        now: cx.now,
+                        client_secret: cx.secret,
+                        access_token: Some(&session.access_token),
+                        max_age: None,
+                        original: None,
+                    },
+                );
+                TokenFormat::Jwt(Box::new(JwtInspection::checked(&jwt, report, cx.against())))
+            }
+            None => TokenFormat::Jwt(Box::new(JwtInspection::decoded(&jwt))),
+        },
+        Err(_) => TokenFormat::Opaque {
+            length: id.expose().len(),
+        },
+    };
+    let (expires_at, issued_at) = jwt_times(&format);
+    TokenInspection {
+        kind: TokenKind::Id,
+        format,
+        expires_at,
+        issued_at,
+        fingerprint: fingerprint(id),
+        introspectable: false,
+        revocable: false,
+    }
+}
+
+fn inspect_access_token(session: &Session, cx: &Context<'_>) -> TokenInspection {
+    let mut t = inspect_opaque_or_jwt(TokenKind::Access, &session.access_token, cx);
+    // The token response's expires_in is what Tessera acts on; a JWT's own
+    // exp is shown in its claims.
+    t.expires_at = session.expires_at.or(t.expires_at);
+    t.issued_at = t.issued_at.or(Some(session.obtained_at));
+    t
+}
+
+fn inspect_opaque_or_jwt(
+    kind: TokenKind,
+    token: &SecretString,
+    cx: &Context<'_>,
+) -> TokenInspection {
+    let format = match decode_unverified(token.expose()) {
+        Ok(jwt) => match cx.keys {
+            Some(keys) => {
+                let report = verify_jwt(
+                    &jwt,
+                    keys,
+                    &VerifyOptions {
+                        noun: kind.noun(),
+                        issuer: cx.meta.map(|m| m.issuer.as_str()),
+                        audience: None,
+                        now: cx.now,
+                        client_secret: cx.secret,
+                    },
+                );
+                TokenFormat::Jwt(Box::new(JwtInspection::checked(&jwt, report, cx.against())))
+            }
+            None => TokenFormat::Jwt(Box::new(JwtInspection::decoded(&jwt))),
+        },
+        Err(_) => TokenFormat::Opaque {
+            length: token.expose().chars().count(),
+        },
+    };
+    let (expires_at, issued_at) = jwt_times(&format);
+    TokenInspection {
+        kind,
+        format,
+        expires_at,
+        issued_at,
+        fingerprint: fingerprint(token),
+        introspectable: cx.introspectable(),
+        revocable: cx.revocable(),
+    }
+}
+
+fn jwt_times(format: &TokenFormat) -> (Option<UnixTime>, Option<UnixTime>) {
+    match format {
+        TokenFormat::Jwt(j) => (
+            j.claims
+                .get("exp")
+                .and_then(crate::protocol::jwt::numeric_date),
+            j.claims
+                .get("iat")
+                .and_then(crate::protocol::jwt::numeric_date),
+        ),
+        TokenFormat::Opaque { .. } => (None, None),
+    }
+}

@@ -1,0 +1,28 @@
+//! OpenID Connect and OAuth as data: requests to build, responses to parse and
+//! check. Sans-IO where the protocol allows it; where a step must fetch
+//! (discovery, the JWKS, the token endpoint), it goes through the HTTP seam
+//! and nothing else. Nothing here knows about profiles, the keyring or hosts.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`authorize`] | the authorization request: PKCE S256, state, nonce |
+//! | [`callback`] | the authorization response: state, RFC 9207 `iss`, `error` |
+//! | [`discovery`] | provider metadata, the issuer check, the JWKS fetch |
+//! | [`jwt`] | decoding a JWT without trusting it |
+//! | [`jwks`] | keys, and which key verifies which algorithm |
+//! | [`token`] | the token endpoint: code, refresh, revocation, introspection, userinfo |
+//! | [`time_checks`] | `exp`, `iat` and `nbf` with clock skew: one home for both checks below |
+//! | [`validate`] | the ID token, check by check (OIDC Core 3.1.3.7, §12.2) |
+//! | [`verify`] | any JWT against keys and an issuer (the inspector's check) |
+//! | [`challenge`] | `WWW-Authenticate` challenges (RFC 6750) |
+
+pub mod authorize;
+pub mod callback;
+pub mod challenge;
+pub mod discovery;
+pub mod jwks;
+pub mod jwt;
+pub mod time_checks;
+pub mod token;
+pub mod validate;
+pub mod verify;

@@ -1,0 +1,664 @@
+//! Interactive sign-in: the Authorization Code flow with PKCE through the
+//! system browser and a loopback redirect (RFC 8252).
+//!
+//! Steps, each of which can refuse the sign-in with a one-line reason:
+//! 1. provider metadata (discovery, cached) and an ephemeral 127.0.0.1 listener;
+//! 2. fresh state, nonce and PKCE S256; open the browser;
+//! 3. one callback: state (constant time), RFC 9207 `iss`, `error`;
+//! 4. code exchange; ID token validated check by check (JWKS re-fetched once
+//!    on an unknown `kid`); userinfo `sub` must match;
+//! 5. only then, under the profile lock: the session, the client secret and
+//!    the profile are saved. A failure anywhere before leaves the previous
+//!    session and profile exactly as they were.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use url::Url;
+
+use serde_json::{Map, Value};
+
+use crate::engine::Engine;
+use crate::error::{EngineError, ErrorFacts, ErrorKind};
+use crate::profile::{Profile, ProfileError, ProfileFile, Redirect};
+use crate::protocol::authorize;
+use crate::protocol::callback::{self, CallbackError};
+use crate::protocol::discovery::{self, DiscoveryError};
+use crate::protocol::jwt::decode_unverified;
+use crate::protocol::token::{self, TokenResponse};
+use crate::protocol::validate::{Check, Expectations, NonceRule, ValidationReport};
+use crate::seams::browser::{BrowserError, BrowserLauncher};
+use crate::seams::events::{SessionChange, SessionEvent};
+use crate::seams::http::{Deadline, HttpError};
+use crate::seams::http::{Endpoint, Http, HttpRequest};
+use crate::seams::lock::LockError;
+use crate::seams::loopback::{Callback, ListenError, LoopbackListener, Page};
+use crate::seams::store::StoreError;
+use crate::secret::SecretString;
+use crate::session::{Session, SessionStore};
+
+/// Default time limit for a whole sign-in.
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What to sign in with.
+pub struct LoginRequest<'a> {
+    /// The profile (validated and saved only if sign-in succeeds).
+    pub profile: Profile,
+    /// A new client secret to use and save; `None` uses the stored one, if any.
+    pub client_secret: Option<SecretString>,
+    /// Opens the authorization URL.
+    pub browser: &'a dyn BrowserLauncher,
+    /// Bound on the whole sign-in, including a hanging provider.
+    pub timeout: Duration,
+    /// Progress for the host to show.
+    pub progress: &'a (dyn Fn(LoginProgress) + Send + Sync),
+    /// Where a desktop host forwards URLs the OS delivered for a custom-scheme
+    /// redirect. `None` refuses custom-scheme profiles.
+    pub scheme_redirects: Option<mpsc::Receiver<String>>,
+    /// Send the authorization request once without the browser first, so a
+    /// refused client id or redirect URI fails at once with the provider's
+    /// reason instead of leaving the user to wait for a redirect that never
+    /// comes. The provider sees one extra request with public values.
+    pub preflight: bool,
+}
+
+/// Steps a host may show while the user signs in.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum LoginProgress {
+    /// The browser was asked to open this URL.
+    BrowserOpened {
+        /// The authorization URL (no secret: the verifier never leaves Tessera).
+        url: String,
+        /// Where the browser will come back.
+        redirect_uri: String,
+        /// How long Tessera waits for it.
+        wait: Duration,
+    },
+    /// The browser could not be opened; the user can open the URL by hand.
+    BrowserFailed {
+        /// The authorization URL.
+        url: String,
+        /// Where the browser will come back.
+        redirect_uri: String,
+        /// How long Tessera waits for it.
+        wait: Duration,
+        /// Why.
+        reason: String,
+    },
+    /// The redirect arrived; tokens are being fetched and checked.
+    Exchanging,
+}
+
+/// A completed sign-in.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// The profile as saved.
+    pub profile: Profile,
+    /// The new session.
+    pub session: Session,
+    /// The ID token's claims.
+    pub id_token_claims: Map<String, Value>,
+    /// Every check made.
+    pub report: ValidationReport,
+}
+
+/// Why sign-in failed. Display is the one line a user sees.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// Profile problem.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// Metadata problem.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// HTTP problem at an endpoint.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// Listener problem or timeout.
+    #[error(transparent)]
+    Listen(#[from] ListenError),
+    /// The authorization response was refused.
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
+    /// The browser could not be started.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// Keyring problem.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Lock problem.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// A check on the ID token or userinfo failed.
+    #[error("{}", .check.detail)]
+    Rejected {
+        /// The first failing check.
+        check: Check,
+        /// All checks.
+        report: ValidationReport,
+    },
+    /// The ID token is not even a JWT.
+    #[error("the ID token is malformed: {0}")]
+    MalformedIdToken(#[from] crate::protocol::jwt::JwtDecodeError),
+    /// No ID token came back.
+    #[error("the token endpoint returned no id_token; check that the scopes include openid")]
+    NoIdToken,
+    /// The provider answered the authorization request with an error page
+    /// naming the redirect URI (found by the preflight).
+    #[error("the provider refused the redirect URI {redirect_uri} ({reason}); register exactly this URI for client {client_id}, or change the profile's redirect")]
+    RedirectUriRejected {
+        /// The URI to register.
+        redirect_uri: String,
+        /// Client.
+        client_id: String,
+        /// The provider's error code or HTTP status.
+        reason: String,
+    },
+    /// The provider refused the client (found by the preflight).
+    #[error("the provider refused client id {client_id} ({reason}); check the client id in the profile and that the client is enabled for the authorization code flow")]
+    ClientRejected {
+        /// Client.
+        client_id: String,
+        /// The provider's error code or HTTP status.
+        reason: String,
+    },
+    /// The provider refused the authorization request for another reason.
+    #[error("the provider refused the authorization request ({reason}); check the profile's scopes and parameters")]
+    AuthorizationRefused {
+        /// The provider's error code or HTTP status.
+        reason: String,
+    },
+    /// The command line cannot receive a custom-scheme redirect.
+    #[error("profile redirects to {0}, a custom scheme only the Tessera desktop app receives; use a loopback redirect here")]
+    CustomSchemeNeedsApp(String),
+}
+
+impl Engine {
+    /// Signs in interactively and saves the session and profile on success.
+    pub async fn login(&self, request: LoginRequest<'_>) -> Result<LoginOutcome, LoginError> {
+        let LoginRequest {
+            mut profile,
+            client_secret,
+            browser,
+            timeout,
+            progress,
+            scheme_redirects,
+            preflight,
+        } = request;
+        profile.validate()?;
+        let deadline = Deadline::after(timeout);
+        let http = self
+            .http_for(profile.ca_file.as_deref())?
+            .with_deadline(deadline);
+        let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
+
+        let (arrival, redirect_uri) = match &profile.redirect {
+            Redirect::Loopback { port, path } => {
+                let listener = LoopbackListener::bind(*port, path).await?;
+                let uri = listener.redirect_uri().to_string();
+                (Arrival::Loopback(listener), uri)
+            }
+            Redirect::CustomScheme { uri } => match scheme_redirects {
+                Some(urls) => (Arrival::Scheme(urls), uri.clone()),
+                None => return Err(LoginError::CustomSchemeNeedsApp(uri.clone())),
+            },
+        };
+        let auth = authorize::build(
+            &meta.url(&meta.authorization_endpoint)?,
+            &profile.client_request(),
+            &redirect_uri,
+        );
+        let url = auth.url.to_string();
+        if preflight {
+            check_authorization_request(&http, &auth.url, &profile.client_id, &redirect_uri)
+                .await?;
+        }
+        let wait = deadline.remaining().unwrap_or(timeout);
+        match browser.open(&url) {
+            Ok(()) => progress(LoginProgress::BrowserOpened {
+                url: url.clone(),
+                redirect_uri: redirect_uri.clone(),
+                wait,
+            }),
+            Err(e) => progress(LoginProgress::BrowserFailed {
+                url: url.clone(),
+                redirect_uri: redirect_uri.clone(),
+                wait,
+                reason: e.to_string(),
+            }),
+        }
+
+        let waiting = std::time::Instant::now();
+        let callback = arrival.next(&redirect_uri, wait).await?;
+        // The browser's time (it talks to the provider, not to Tessera): logged
+        // so that benchmarks can tell Tessera's own time from the provider's.
+        tracing::debug!(
+            ms = waiting.elapsed().as_millis() as u64,
+            "browser returned"
+        );
+        progress(LoginProgress::Exchanging);
+        let credentials = self.credentials(&profile, client_secret.clone()).await?;
+        let result = async {
+            let mut report = ValidationReport::default();
+            let code = callback::check(
+                &callback.params,
+                &auth.state,
+                &meta.issuer,
+                meta.authorization_response_iss_parameter_supported,
+                &mut report,
+            )?;
+            let token_url = meta.token_url()?;
+            let tokens = token::exchange_code(
+                &http,
+                token_url,
+                &credentials,
+                &code,
+                &auth.code_verifier,
+                &auth.redirect_uri,
+            )
+            .await?;
+            let (claims, userinfo) = self
+                .check_tokens(
+                    &http,
+                    &meta,
+                    &profile,
+                    &tokens,
+                    &auth.nonce,
+                    credentials.secret.as_ref(),
+                    &mut report,
+                )
+                .await?;
+            let session = self.new_session(&meta.issuer, &profile, &tokens, &claims, userinfo);
+            self.save_login(&mut profile, &session, client_secret.as_ref())
+                .await?;
+            Ok::<_, LoginError>(LoginOutcome {
+                profile: profile.clone(),
+                session,
+                id_token_claims: claims,
+                report,
+            })
+        }
+        .await;
+        let page = match &result {
+            Ok(outcome) => {
+                let who = outcome
+                    .id_token_claims
+                    .get("email")
+                    .or_else(|| outcome.id_token_claims.get("preferred_username"))
+                    .and_then(Value::as_str)
+                    .unwrap_or(&outcome.session.subject);
+                Page::Success(format!(
+                    "Signed in as {who} (profile \"{}\").",
+                    outcome.profile.name
+                ))
+            }
+            Err(e) => Page::Failure(e.to_string()),
+        };
+        if let Some(held) = callback.held {
+            held.reply(page).await;
+        }
+        result
+    }
+
+    /// Validates the ID token and userinfo of a fresh token response.
+    #[allow(clippy::too_many_arguments)]
+    async fn check_tokens(
+        &self,
+        http: &crate::seams::http::Http,
+        meta: &discovery::ProviderMetadata,
+        profile: &Profile,
+        tokens: &TokenResponse,
+        nonce: &SecretString,
+        client_secret: Option<&SecretString>,
+        report: &mut ValidationReport,
+    ) -> Result<(Map<String, Value>, Option<Map<String, Value>>), LoginError> {
+        let id_token = tokens.id_token.as_ref().ok_or(LoginError::NoIdToken)?;
+        let jwt = decode_unverified(id_token.expose())?;
+        let expect = Expectations {
+            issuer: &meta.issuer,
+            client_id: &profile.client_id,
+            nonce: NonceRule::Sent(nonce),
+            now: self.now(),
+            client_secret,
+            access_token: Some(&tokens.access_token),
+            max_age: profile.params.max_age,
+            original: None,
+        };
+        let id_report = self
+            .validate_with_key_rotation(http, meta, &jwt, &expect)
+            .await?;
+        report.checks.extend(id_report.checks);
+
+        let mut userinfo = None;
+        if let Some(endpoint) = &meta.userinfo_endpoint {
+            let info = token::userinfo(http, meta.url(endpoint)?, &tokens.access_token).await?;
+            let sub = jwt.claim_str("sub").unwrap_or_default();
+            report.push(match info.get("sub").and_then(Value::as_str) {
+                Some(s) if s == sub => Check::pass(
+                    "userinfo_sub",
+                    "Userinfo subject",
+                    "userinfo sub matches the ID token",
+                ),
+                Some(s) => Check::fail(
+                    "userinfo_sub",
+                    "Userinfo subject",
+                    "userinfo sub does not match the ID token sub",
+                )
+                .with_values(sub, s),
+                None => Check::fail(
+                    "userinfo_sub",
+                    "Userinfo subject",
+                    "userinfo response has no sub",
+                ),
+            });
+            userinfo = Some(info);
+        }
+        if let Some(check) = report.first_failure().cloned() {
+            return Err(LoginError::Rejected {
+                check,
+                report: report.clone(),
+            });
+        }
+        Ok((jwt.claims, userinfo))
+    }
+
+    pub(crate) fn new_session(
+        &self,
+        issuer: &str,
+        profile: &Profile,
+        tokens: &TokenResponse,
+        claims: &Map<String, Value>,
+        userinfo: Option<Map<String, Value>>,
+    ) -> Session {
+        let now = self.now();
+        Session {
+            issuer: issuer.to_string(),
+            client_id: profile.client_id.clone(),
+            subject: claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            token_type: tokens.token_type.clone(),
+            access_token: tokens.access_token.clone(),
+            refresh_token: tokens.refresh_token.clone(),
+            id_token: tokens.id_token.clone(),
+            expires_at: expiry(now, tokens),
+            scopes: tokens.granted_scopes(&profile.scopes),
+            obtained_at: now,
+            signed_in_at: now,
+            userinfo,
+        }
+    }
+
+    /// Saves session, secret and profile, in that order, under the lock.
+    async fn save_login(
+        &self,
+        profile: &mut Profile,
+        session: &Session,
+        new_secret: Option<&SecretString>,
+    ) -> Result<(), LoginError> {
+        let _lock = self.lock(&profile.name).await?;
+        if new_secret.is_some() {
+            profile.client_secret_in_keyring = true;
+        }
+        let name = profile.name.clone();
+        let obtained_at = session.obtained_at;
+        let session = session.clone();
+        let secret = new_secret.cloned();
+        self.with_store(move |store| {
+            let sessions = SessionStore::new(store);
+            sessions.save(&name, &session)?;
+            if let Some(secret) = &secret {
+                sessions.save_client_secret(&name, secret)?;
+            }
+            Ok(())
+        })
+        .await?;
+        let mut file = ProfileFile::load(self.paths())?;
+        file.upsert(profile.clone());
+        file.save(self.paths())?;
+        self.publish(SessionEvent {
+            profile: profile.name.clone(),
+            change: SessionChange::SignedIn,
+            obtained_at: Some(obtained_at),
+        });
+        Ok(())
+    }
+}
+
+/// Access token expiry: from `expires_in`, else from a JWT access token's `exp`.
+pub(crate) fn expiry(now: i64, tokens: &TokenResponse) -> Option<i64> {
+    tokens.expires_in.map(|s| now + s).or_else(|| {
+        decode_unverified(tokens.access_token.expose())
+            .ok()
+            .and_then(|jwt| jwt.claim_time("exp"))
+    })
+}
+
+/// Where the redirect comes back.
+enum Arrival {
+    /// Tessera's own 127.0.0.1 listener.
+    Loopback(LoopbackListener),
+    /// URLs the OS handed to the desktop app for a custom scheme.
+    Scheme(mpsc::Receiver<String>),
+}
+
+/// The redirect's parameters, and the browser request still waiting for its
+/// page when it came over loopback.
+struct Arrived {
+    params: Vec<(String, String)>,
+    held: Option<Callback>,
+}
+
+impl Arrival {
+    async fn next(self, redirect_uri: &str, wait: Duration) -> Result<Arrived, ListenError> {
+        match self {
+            Arrival::Loopback(listener) => {
+                let callback = listener.next_callback(wait).await?;
+                Ok(Arrived {
+                    params: callback.params.clone(),
+                    held: Some(callback),
+                })
+            }
+            Arrival::Scheme(mut urls) => {
+                let timed_out = || ListenError::TimedOut {
+                    redirect_uri: redirect_uri.to_string(),
+                };
+                let until = tokio::time::Instant::now() + wait;
+                loop {
+                    let received = tokio::time::timeout_at(until, urls.recv())
+                        .await
+                        .map_err(|_| timed_out())?
+                        .ok_or_else(timed_out)?;
+                    if let Some(params) = scheme_redirect_params(&received, redirect_uri) {
+                        return Ok(Arrived { params, held: None });
+                    }
+                    // Another URL for Tessera's scheme: not this sign-in's redirect.
+                    tracing::debug!("ignored a custom-scheme URL that is not the redirect URI");
+                }
+            }
+        }
+    }
+}
+
+/// The query parameters of `received` when it is `redirect_uri` plus a query.
+pub fn scheme_redirect_params(received: &str, redirect_uri: &str) -> Option<Vec<(String, String)>> {
+    let (base, _) = received.split_once('?').unwrap_or((received, ""));
+    let base = base.split('#').next().unwrap_or(base);
+    if base != redirect_uri {
+        return None;
+    }
+    let url = Url::parse(received).ok()?;
+    Some(
+        url.query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+    )
+}
+
+/// Sends the authorization request without a browser. A provider that
+/// accepts it answers with a redirect to its login page (or the login page
+/// itself); one that refuses the client or the redirect URI answers 4xx with
+/// an error page, which must not become a redirect (RFC 6749 §4.1.2.1). The
+/// error code is picked out of the page: it names no secret.
+async fn check_authorization_request(
+    http: &Http,
+    url: &Url,
+    client_id: &str,
+    redirect_uri: &str,
+) -> Result<(), LoginError> {
+    let response = http
+        .send_raw(HttpRequest::get(Endpoint::Authorization, url.clone()))
+        .await?;
+    if !(400..500).contains(&response.status) {
+        return Ok(());
+    }
+    let body = String::from_utf8_lossy(&response.body).to_lowercase();
+    let code = oauth_error_code(&body);
+    let reason = code
+        .clone()
+        .unwrap_or_else(|| format!("HTTP {}", response.status));
+    let mentions = |word: &str| code.as_deref().unwrap_or(&body).contains(word);
+    Err(if mentions("redirect") {
+        LoginError::RedirectUriRejected {
+            redirect_uri: redirect_uri.to_string(),
+            client_id: client_id.to_string(),
+            reason,
+        }
+    } else if mentions("client") {
+        LoginError::ClientRejected {
+            client_id: client_id.to_string(),
+            reason,
+        }
+    } else {
+        LoginError::AuthorizationRefused { reason }
+    })
+}
+
+/// The first OAuth-style error code (`invalid_client`, `unauthorized_client`,
+/// `invalid_redirect_uri`, …) in an error page.
+fn oauth_error_code(body: &str) -> Option<String> {
+    const CODES: &[&str] = &[
+        "invalid_redirect_uri",
+        "redirect_uri_mismatch",
+        "invalid_client",
+        "unauthorized_client",
+        "invalid_request",
+        "invalid_scope",
+        "unsupported_response_type",
+        "access_denied",
+    ];
+    CODES
+        .iter()
+        .filter_map(|c| body.find(c).map(|at| (at, *c)))
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
+impl EngineError for LoginError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            LoginError::Profile(e) => e.kind(),
+            LoginError::Discovery(e) => e.kind(),
+            LoginError::Http(e) => e.kind(),
+            LoginError::Listen(e) => e.kind(),
+            LoginError::Callback(e) => e.kind(),
+            LoginError::Browser(e) => e.kind(),
+            LoginError::Store(e) => e.kind(),
+            LoginError::Lock(e) => e.kind(),
+            LoginError::Rejected { .. }
+            | LoginError::MalformedIdToken(_)
+            | LoginError::NoIdToken => ErrorKind::ValidationFailed,
+            LoginError::RedirectUriRejected { .. } => ErrorKind::RedirectUriRejected,
+            LoginError::ClientRejected { .. } => ErrorKind::ClientRejected,
+            LoginError::AuthorizationRefused { .. } => ErrorKind::Provider,
+            LoginError::CustomSchemeNeedsApp(_) => ErrorKind::InvalidProfile,
+        }
+    }
+
+    fn facts(&self) -> ErrorFacts {
+        match self {
+            LoginError::Profile(e) => e.facts(),
+            LoginError::Discovery(e) => e.facts(),
+            LoginError::Http(e) => e.facts(),
+            LoginError::Listen(e) => e.facts(),
+            LoginError::Store(e) => e.facts(),
+            LoginError::Lock(e) => e.facts(),
+            LoginError::RedirectUriRejected {
+                redirect_uri,
+                client_id,
+                ..
+            } => ErrorFacts {
+                redirect_uri: Some(redirect_uri.clone()),
+                client_id: Some(client_id.clone()),
+                ..ErrorFacts::default()
+            },
+            LoginError::ClientRejected { client_id, .. } => ErrorFacts {
+                client_id: Some(client_id.clone()),
+                ..ErrorFacts::default()
+            },
+            LoginError::CustomSchemeNeedsApp(uri) => ErrorFacts {
+                redirect_uri: Some(uri.clone()),
+                ..ErrorFacts::default()
+            },
+            _ => ErrorFacts::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scheme_url_matches_only_its_exact_redirect_uri() {
+        let params = scheme_redirect_params(
+            "dev.tessera.app:/callback?code=c&state=s",
+            "dev.tessera.app:/callback",
+        )
+        .expect("the redirect URI with a query matches");
+        assert_eq!(
+            params,
+            [
+                ("code".to_string(), "c".to_string()),
+                ("state".to_string(), "s".to_string())
+            ],
+            "all query parameters are passed on"
+        );
+        assert!(
+            scheme_redirect_params("dev.tessera.app:/other?code=c", "dev.tessera.app:/callback")
+                .is_none(),
+            "another path is not the redirect"
+        );
+        assert!(
+            scheme_redirect_params(
+                "dev.tessera.appx:/callback?code=c",
+                "dev.tessera.app:/callback"
+            )
+            .is_none(),
+            "another scheme is not the redirect"
+        );
+    }
+
+    #[test]
+    fn error_pages_are_read_for_the_first_oauth_error_code() {
+        assert_eq!(
+            oauth_error_code("<p>invalid_redirect_uri: redirect_uri did not match</p>").as_deref(),
+            Some("invalid_redirect_uri"),
+            "the code that appears first wins"
+        );
+        assert_eq!(
+            oauth_error_code("error 401: invalid_client").as_deref(),
+            Some("invalid_client"),
+            "Google-style pages"
+        );
+        assert_eq!(
+            oauth_error_code("something broke"),
+            None,
+            "no code, no guess"
+        );
+    }
+}

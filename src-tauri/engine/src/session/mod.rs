@@ -1,0 +1,25 @@
+//! The use cases over a profile's session: sign in, get a valid access token
+//! (refreshing when needed), refresh, sign out, and the profile operations
+//! that carry a session and a client secret with them. Each use case has one
+//! error enum and a decision table in its module doc.
+//!
+//! | module | use case |
+//! |---|---|
+//! | [`login`] | the authorization code flow, end to end ([`login::LoginError`]) |
+//! | [`refresh`] | a valid access token, and refreshing now ([`refresh::RefreshError`]) |
+//! | [`logout`] | signing out: locally, revoking, ending the provider session ([`logout::LogoutError`]) |
+//! | [`profiles`] | listing, saving, duplicating and removing profiles ([`profiles::ProfileOpError`]) |
+//! | [`store`] | the session record and how it is kept in the keyring |
+//! | [`watch`] | noticing other processes' changes, published as this process's are |
+//! | [`credentials`], [`id_token`] | what several use cases share: the client's credentials, ID-token validation with key rotation |
+
+pub mod credentials;
+pub mod id_token;
+pub mod login;
+pub mod logout;
+pub mod profiles;
+pub mod refresh;
+pub mod store;
+pub mod watch;
+
+pub use store::{Session, SessionStore};

@@ -1,0 +1,285 @@
+//! Profile management for hosts with an editor (the desktop app): every
+//! profile with its session status, saving a profile together with a change
+//! to its client secret, duplicating, and the signed-in user's picture.
+//!
+//! The profile file and the keyring are the same ones the command line uses,
+//! so a profile made here signs in with `tessera login --profile NAME` and the
+//! other way round.
+
+use base64::Engine as _;
+use url::Url;
+
+use crate::engine::Engine;
+use crate::error::{EngineError, ErrorFacts, ErrorKind};
+use crate::inspect::claims;
+use crate::profile::{Profile, ProfileError};
+use crate::protocol::discovery::{self, DiscoveryError, ProviderReport};
+use crate::seams::events::{SessionChange, SessionEvent};
+use crate::seams::http::HttpError;
+use crate::seams::http::{check_endpoint_url, Endpoint, Http, HttpRequest};
+use crate::seams::store::StoreError;
+use crate::secret::SecretString;
+use crate::session::{Session, SessionStore};
+
+/// A profile as listed, with its session status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileStatus {
+    /// The profile.
+    pub profile: Profile,
+    /// Whether a session is stored.
+    pub signed_in: bool,
+    /// Who is signed in: name, username, email or subject.
+    pub user: Option<String>,
+    /// Access-token expiry.
+    pub expires_at: Option<i64>,
+}
+
+/// What to do with the profile's client secret when saving it.
+#[derive(Debug, Clone)]
+pub enum SecretChange {
+    /// Leave the stored secret (or its absence) as it is.
+    Keep,
+    /// Store this secret.
+    Set(SecretString),
+    /// Forget the stored secret.
+    Clear,
+}
+
+/// A profile picture, fetched by Tessera so the desktop window can show it
+/// without loading remote content.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// `image/…`.
+    pub content_type: String,
+    /// The image.
+    pub bytes: Vec<u8>,
+}
+
+impl Picture {
+    /// As a `data:` URL.
+    pub fn data_url(&self) -> String {
+        format!(
+            "data:{};base64,{}",
+            self.content_type,
+            base64::engine::general_purpose::STANDARD.encode(&self.bytes)
+        )
+    }
+}
+
+/// The largest picture Tessera fetches.
+const MAX_PICTURE: usize = 1024 * 1024;
+
+/// The user to show for a session: name, username, email, else the subject.
+pub fn session_user(session: &Session) -> String {
+    let id_claims = session.id_token_claims().unwrap_or_default();
+    let merged = claims::merge(&id_claims, session.userinfo.as_ref());
+    claims::display_name(&merged).unwrap_or_else(|| session.subject.clone())
+}
+
+/// Why a profile operation failed. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileOpError {
+    /// A new profile's name is taken.
+    #[error("a profile named \"{0}\" already exists; choose another name")]
+    Exists(String),
+    /// The profile is missing or invalid, or the file unusable.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The keyring failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The picture's or provider's fetch failed.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+impl EngineError for ProfileOpError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ProfileOpError::Exists(_) => ErrorKind::ProfileExists,
+            ProfileOpError::Profile(e) => e.kind(),
+            ProfileOpError::Store(e) => e.kind(),
+            ProfileOpError::Http(e) => e.kind(),
+        }
+    }
+
+    fn facts(&self) -> ErrorFacts {
+        match self {
+            ProfileOpError::Exists(name) => ErrorFacts::profile(name),
+            ProfileOpError::Profile(e) => e.facts(),
+            ProfileOpError::Store(e) => e.facts(),
+            ProfileOpError::Http(e) => e.facts(),
+        }
+    }
+}
+
+impl Engine {
+    /// Every profile with its session status, by name.
+    pub async fn profile_statuses(&self) -> Result<Vec<ProfileStatus>, ProfileOpError> {
+        let file = self.profiles()?;
+        let names: Vec<String> = file.profiles.keys().cloned().collect();
+        let sessions = self
+            .with_store(move |store| {
+                let sessions = SessionStore::new(store);
+                names
+                    .iter()
+                    .map(|n| sessions.load(n))
+                    .collect::<Result<Vec<_>, StoreError>>()
+            })
+            .await?;
+        Ok(file
+            .profiles
+            .into_values()
+            .zip(sessions)
+            .map(|(profile, session)| ProfileStatus {
+                signed_in: session.is_some(),
+                user: session.as_ref().map(session_user),
+                expires_at: session.as_ref().and_then(|s| s.expires_at),
+                profile,
+            })
+            .collect())
+    }
+
+    /// Validates and saves a profile, applying a client-secret change first
+    /// so the file never claims a secret the keyring lacks.
+    pub async fn save_profile(
+        &self,
+        mut profile: Profile,
+        secret: SecretChange,
+    ) -> Result<Profile, ProfileOpError> {
+        profile.validate()?;
+        let name = profile.name.clone();
+        match secret {
+            SecretChange::Keep => {}
+            SecretChange::Set(secret) => {
+                self.with_store(move |store| {
+                    SessionStore::new(store).save_client_secret(&name, &secret)
+                })
+                .await?;
+                profile.client_secret_in_keyring = true;
+            }
+            SecretChange::Clear => {
+                self.with_store(move |store| SessionStore::new(store).delete_client_secret(&name))
+                    .await?;
+                profile.client_secret_in_keyring = false;
+            }
+        }
+        let mut file = self.profiles()?;
+        file.upsert(profile.clone());
+        file.save(self.paths())?;
+        self.publish(SessionEvent {
+            profile: profile.name.clone(),
+            change: SessionChange::ProfileSaved,
+            obtained_at: None,
+        });
+        Ok(profile)
+    }
+
+    /// Saves a new profile: its name is trimmed, and a name already taken is
+    /// refused instead of overwriting that profile.
+    pub async fn create_profile(
+        &self,
+        mut profile: Profile,
+        secret: SecretChange,
+    ) -> Result<Profile, ProfileOpError> {
+        profile.name = profile.name.trim().to_string();
+        if self.profiles()?.profiles.contains_key(&profile.name) {
+            return Err(ProfileOpError::Exists(profile.name));
+        }
+        self.save_profile(profile, secret).await
+    }
+
+    /// Copies a profile (and its client secret, not its session) to a new name.
+    pub async fn duplicate_profile(
+        &self,
+        name: &str,
+        new_name: &str,
+    ) -> Result<Profile, ProfileOpError> {
+        let file = self.profiles()?;
+        if file.profiles.contains_key(new_name) {
+            return Err(ProfileOpError::Exists(new_name.to_string()));
+        }
+        let mut copy = file.get(name)?.clone();
+        copy.name = new_name.to_string();
+        let secret = if copy.client_secret_in_keyring {
+            let from = name.to_string();
+            match self
+                .with_store(move |store| SessionStore::new(store).client_secret(&from))
+                .await?
+            {
+                Some(secret) => SecretChange::Set(secret),
+                None => SecretChange::Clear,
+            }
+        } else {
+            SecretChange::Keep
+        };
+        self.save_profile(copy, secret).await
+    }
+
+    /// Fetches the `picture` claim's image of the stored session, if any.
+    /// Only https (or http on loopback) and only `image/*` up to 1 MiB; the
+    /// fetch carries no token.
+    pub async fn picture(&self, profile: &str) -> Result<Option<Picture>, ProfileOpError> {
+        let Some(session) = self.stored_session(profile).await? else {
+            return Ok(None);
+        };
+        let id_claims = session.id_token_claims().unwrap_or_default();
+        let merged = claims::merge(&id_claims, session.userinfo.as_ref());
+        let Some(url) = claims::string(&merged, "picture") else {
+            return Ok(None);
+        };
+        let Ok(url) = Url::parse(&url) else {
+            return Ok(None);
+        };
+        let settings = self.profile(Some(profile))?;
+        check_endpoint_url(Endpoint::Picture, &url, settings.allow_insecure_http)?;
+        let http = self.http_for(settings.ca_file.as_deref())?;
+        let response = http.send(HttpRequest::get(Endpoint::Picture, url)).await?;
+        let content_type = response
+            .header("content-type")
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if !content_type.starts_with("image/") || response.body.len() > MAX_PICTURE {
+            return Ok(None);
+        }
+        Ok(Some(Picture {
+            content_type,
+            bytes: response.body,
+        }))
+    }
+
+    /// Fetches and summarises a provider's discovery document (no cache).
+    pub async fn inspect_provider(
+        &self,
+        url: &str,
+        allow_insecure_http: bool,
+    ) -> Result<ProviderReport, DiscoveryError> {
+        let http = Http::new(self.transport(None).map_err(DiscoveryError::from)?);
+        discovery::inspect(&http, url, allow_insecure_http).await
+    }
+
+    /// Removes a profile, its session and its client secret.
+    pub async fn remove_profile(&self, name: &str) -> Result<bool, ProfileOpError> {
+        let mut file = self.profiles()?;
+        let name_owned = name.to_string();
+        self.with_store(move |store| {
+            let sessions = SessionStore::new(store);
+            sessions.delete(&name_owned)?;
+            sessions.delete_client_secret(&name_owned)
+        })
+        .await?;
+        let existed = file.remove(name);
+        file.save(self.paths())?;
+        self.publish(SessionEvent {
+            profile: name.to_string(),
+            change: SessionChange::ProfileRemoved,
+            obtained_at: None,
+        });
+        Ok(existed)
+    }
+}

@@ -1,0 +1,487 @@
+//! The signed-in session and how it is kept in the keyring.
+//!
+//! A session is serialised to JSON and split into entries of at most
+//! [`CHUNK_BYTES`] bytes, because Windows Credential Manager holds at most
+//! 2,560 bytes per credential. The head entry `session:<profile>` carries a
+//! one-line header (generation, chunk count, length, SHA-256) plus the first
+//! chunk; the rest live under `session:<profile>:<generation>:<n>`.
+//!
+//! Saving writes the new generation's extra chunks first and the head last, so
+//! the head always points at a complete session: if any write fails, the
+//! previous session is still whole. Old chunks are removed afterwards.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::protocol::jwt::decode_unverified;
+use crate::seams::clock::UnixTime;
+use crate::seams::store::{SecretStore, StoreError};
+use crate::secret::SecretString;
+
+/// Bytes of session data per keyring entry (the head adds < 200 bytes).
+pub const CHUNK_BYTES: usize = 2000;
+
+/// Refresh when the access token expires within this many seconds.
+pub const REFRESH_MARGIN_SECS: i64 = 30;
+
+/// A signed-in session for one profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The issuer that issued the tokens.
+    pub issuer: String,
+    /// The client the tokens were issued to.
+    pub client_id: String,
+    /// The ID token's `sub`.
+    pub subject: String,
+    /// `Bearer`, usually.
+    pub token_type: String,
+    /// The access token.
+    pub access_token: SecretString,
+    /// The refresh token, if one was issued.
+    pub refresh_token: Option<SecretString>,
+    /// The raw ID token (validated when it was received).
+    pub id_token: Option<SecretString>,
+    /// Access token expiry, Unix seconds.
+    pub expires_at: Option<UnixTime>,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// When the tokens were obtained.
+    pub obtained_at: UnixTime,
+    /// When the user signed in (the first token of this session).
+    pub signed_in_at: UnixTime,
+    /// The userinfo response (a claims snapshot), if fetched.
+    pub userinfo: Option<Map<String, Value>>,
+}
+
+impl Session {
+    /// Whether the access token expires within [`REFRESH_MARGIN_SECS`].
+    pub fn needs_refresh(&self, now: UnixTime) -> bool {
+        match self.expires_at {
+            Some(exp) => exp - now <= REFRESH_MARGIN_SECS,
+            None => false,
+        }
+    }
+
+    /// When a host that keeps running (the desktop app) should refresh ahead
+    /// of expiry: a fifth of the token's lifetime before it ends, at least
+    /// [`REFRESH_MARGIN_SECS`] and at most five minutes before. `None` without
+    /// a refresh token or an expiry.
+    pub fn refresh_at(&self) -> Option<UnixTime> {
+        let exp = self.expires_at?;
+        self.refresh_token.as_ref()?;
+        let lifetime = (exp - self.obtained_at).max(0);
+        let lead = (lifetime / 5).clamp(REFRESH_MARGIN_SECS, 300);
+        Some((exp - lead).max(self.obtained_at))
+    }
+
+    /// The ID token's claims (validated at sign-in; decoded here only to show them).
+    pub fn id_token_claims(&self) -> Option<Map<String, Value>> {
+        let token = self.id_token.as_ref()?;
+        decode_unverified(token.expose()).ok().map(|jwt| jwt.claims)
+    }
+}
+
+/// The persisted form: the only place tokens become plain strings.
+#[derive(Serialize, Deserialize)]
+struct StoredV1 {
+    issuer: String,
+    client_id: String,
+    subject: String,
+    token_type: String,
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    id_token: Option<String>,
+    #[serde(default)]
+    expires_at: Option<i64>,
+    #[serde(default)]
+    scopes: Vec<String>,
+    obtained_at: i64,
+    #[serde(default)]
+    signed_in_at: i64,
+    #[serde(default)]
+    userinfo: Option<Map<String, Value>>,
+}
+
+impl From<&Session> for StoredV1 {
+    fn from(s: &Session) -> Self {
+        Self {
+            issuer: s.issuer.clone(),
+            client_id: s.client_id.clone(),
+            subject: s.subject.clone(),
+            token_type: s.token_type.clone(),
+            access_token: s.access_token.expose().to_string(),
+            refresh_token: s.refresh_token.as_ref().map(|t| t.expose().to_string()),
+            id_token: s.id_token.as_ref().map(|t| t.expose().to_string()),
+            expires_at: s.expires_at,
+            scopes: s.scopes.clone(),
+            obtained_at: s.obtained_at,
+            signed_in_at: s.signed_in_at,
+            userinfo: s.userinfo.clone(),
+        }
+    }
+}
+
+impl From<StoredV1> for Session {
+    fn from(s: StoredV1) -> Self {
+        Self {
+            issuer: s.issuer,
+            client_id: s.client_id,
+            subject: s.subject,
+            token_type: s.token_type,
+            access_token: s.access_token.into(),
+            refresh_token: s.refresh_token.map(Into::into),
+            id_token: s.id_token.map(Into::into),
+            expires_at: s.expires_at,
+            scopes: s.scopes,
+            obtained_at: s.obtained_at,
+            signed_in_at: if s.signed_in_at == 0 {
+                s.obtained_at
+            } else {
+                s.signed_in_at
+            },
+            userinfo: s.userinfo,
+        }
+    }
+}
+
+const MAGIC: &str = "tessera-session/1";
+
+struct Head {
+    generation: String,
+    chunks: usize,
+    len: usize,
+    sha256: String,
+}
+
+impl Head {
+    fn encode(&self) -> String {
+        format!(
+            "{MAGIC} gen={} chunks={} len={} sha256={}\n",
+            self.generation, self.chunks, self.len, self.sha256
+        )
+    }
+
+    fn parse(line: &str) -> Option<Self> {
+        let mut fields = line.split(' ');
+        if fields.next()? != MAGIC {
+            return None;
+        }
+        let mut head = Head {
+            generation: String::new(),
+            chunks: 0,
+            len: 0,
+            sha256: String::new(),
+        };
+        for field in fields {
+            let (k, v) = field.split_once('=')?;
+            match k {
+                "gen" => head.generation = v.to_string(),
+                "chunks" => head.chunks = v.parse().ok()?,
+                "len" => head.len = v.parse().ok()?,
+                "sha256" => head.sha256 = v.to_string(),
+                _ => {}
+            }
+        }
+        (head.chunks >= 1 && !head.generation.is_empty()).then_some(head)
+    }
+}
+
+fn head_key(profile: &str) -> String {
+    format!("session:{profile}")
+}
+
+fn chunk_key(profile: &str, generation: &str, n: usize) -> String {
+    format!("session:{profile}:{generation}:{n}")
+}
+
+fn secret_key(profile: &str) -> String {
+    format!("client-secret:{profile}")
+}
+
+fn new_generation() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap_or_default();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The header line of a head entry, if it has one.
+fn parse_head(raw: &[u8]) -> Option<Head> {
+    let newline = raw.iter().position(|&b| b == b'\n')?;
+    Head::parse(std::str::from_utf8(&raw[..newline]).ok()?)
+}
+
+/// Sessions and client secrets in a [`SecretStore`].
+pub struct SessionStore<'a> {
+    store: &'a dyn SecretStore,
+}
+
+impl<'a> SessionStore<'a> {
+    /// Wraps a store.
+    pub fn new(store: &'a dyn SecretStore) -> Self {
+        Self { store }
+    }
+
+    /// The profile's session, or `None` when signed out.
+    pub fn load(&self, profile: &str) -> Result<Option<Session>, StoreError> {
+        let Some(raw) = self.store.get(&head_key(profile))? else {
+            return Ok(None);
+        };
+        let corrupt = |reason: &str| StoreError::Corrupt {
+            profile: profile.to_string(),
+            reason: reason.to_string(),
+        };
+        let newline = raw
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| corrupt("no header"))?;
+        let line = std::str::from_utf8(&raw[..newline]).map_err(|_| corrupt("bad header"))?;
+        let head = Head::parse(line).ok_or_else(|| corrupt("bad header"))?;
+        let mut data = raw[newline + 1..].to_vec();
+        for n in 1..head.chunks {
+            let chunk = self
+                .store
+                .get(&chunk_key(profile, &head.generation, n))?
+                .ok_or_else(|| corrupt(&format!("chunk {n} of {} is missing", head.chunks)))?;
+            data.extend_from_slice(&chunk);
+        }
+        if data.len() != head.len || hex(&Sha256::digest(&data)) != head.sha256 {
+            return Err(corrupt("checksum mismatch"));
+        }
+        let stored: StoredV1 =
+            serde_json::from_slice(&data).map_err(|_| corrupt("unreadable session data"))?;
+        Ok(Some(stored.into()))
+    }
+
+    /// Saves a complete session, replacing the previous one only once every
+    /// new entry is written.
+    pub fn save(&self, profile: &str, session: &Session) -> Result<(), StoreError> {
+        let data = serde_json::to_vec(&StoredV1::from(session))
+            .map_err(|e| StoreError::Platform(format!("cannot encode the session: {e}")))?;
+        let previous = self.previous_head(profile);
+        let generation = new_generation();
+        let chunks: Vec<&[u8]> = data.chunks(CHUNK_BYTES).collect();
+        for (n, chunk) in chunks.iter().enumerate().skip(1) {
+            if let Err(e) = self.store.set(&chunk_key(profile, &generation, n), chunk) {
+                self.delete_chunks(profile, &generation, n);
+                return Err(e);
+            }
+        }
+        let head = Head {
+            generation: generation.clone(),
+            chunks: chunks.len().max(1),
+            len: data.len(),
+            sha256: hex(&Sha256::digest(&data)),
+        };
+        let mut head_bytes = head.encode().into_bytes();
+        head_bytes.extend_from_slice(chunks.first().copied().unwrap_or_default());
+        if let Err(e) = self.store.set(&head_key(profile), &head_bytes) {
+            self.delete_chunks(profile, &generation, chunks.len());
+            return Err(e);
+        }
+        if let Some(old) = previous {
+            if old.generation != generation {
+                self.delete_chunks(profile, &old.generation, old.chunks);
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes the session; returns whether there was one.
+    pub fn delete(&self, profile: &str) -> Result<bool, StoreError> {
+        let Some(raw) = self.store.get(&head_key(profile))? else {
+            return Ok(false);
+        };
+        self.store.delete(&head_key(profile))?;
+        if let Some(old) = parse_head(&raw) {
+            self.delete_chunks(profile, &old.generation, old.chunks);
+        }
+        Ok(true)
+    }
+
+    /// The profile's client secret.
+    pub fn client_secret(&self, profile: &str) -> Result<Option<SecretString>, StoreError> {
+        Ok(self
+            .store
+            .get(&secret_key(profile))?
+            .map(|b| SecretString::new(String::from_utf8_lossy(&b).into_owned())))
+    }
+
+    /// Stores the profile's client secret.
+    pub fn save_client_secret(
+        &self,
+        profile: &str,
+        secret: &SecretString,
+    ) -> Result<(), StoreError> {
+        self.store
+            .set(&secret_key(profile), secret.expose().as_bytes())
+    }
+
+    /// Deletes the profile's client secret.
+    pub fn delete_client_secret(&self, profile: &str) -> Result<(), StoreError> {
+        self.store.delete(&secret_key(profile))
+    }
+
+    fn previous_head(&self, profile: &str) -> Option<Head> {
+        parse_head(&self.store.get(&head_key(profile)).ok()??)
+    }
+
+    /// Best effort: a leftover chunk is harmless (nothing points at it).
+    fn delete_chunks(&self, profile: &str, generation: &str, count: usize) {
+        for n in 1..count {
+            if let Err(e) = self.store.delete(&chunk_key(profile, generation, n)) {
+                tracing::warn!(profile, error = %e, "could not delete an old session chunk");
+            }
+        }
+    }
+}
+
+impl crate::engine::Engine {
+    /// The stored session of a profile, without refreshing it.
+    pub async fn stored_session(&self, profile: &str) -> Result<Option<Session>, StoreError> {
+        let name = profile.to_string();
+        self.with_store(move |store| SessionStore::new(store).load(&name))
+            .await
+    }
+
+    /// Writes a profile's session to the keyring (whole or not at all).
+    pub(crate) async fn save_session(
+        &self,
+        profile: &str,
+        session: &Session,
+    ) -> Result<(), StoreError> {
+        let name = profile.to_string();
+        let session = session.clone();
+        self.with_store(move |store| SessionStore::new(store).save(&name, &session))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seams::store::MemoryStore;
+
+    fn session(token_len: usize) -> Session {
+        Session {
+            issuer: "https://idp.test".into(),
+            client_id: "tessera".into(),
+            subject: "user-1".into(),
+            token_type: "Bearer".into(),
+            access_token: "a".repeat(token_len).into(),
+            refresh_token: Some("refresh-1".into()),
+            id_token: None,
+            expires_at: Some(1000),
+            scopes: vec!["openid".into()],
+            obtained_at: 10,
+            signed_in_at: 10,
+            userinfo: None,
+        }
+    }
+
+    #[test]
+    fn a_small_session_round_trips_in_one_entry() {
+        let mem = MemoryStore::new();
+        let store = SessionStore::new(&mem);
+        store.save("p", &session(100)).unwrap();
+        assert_eq!(
+            mem.keys(),
+            vec!["session:p"],
+            "a small session needs only the head entry"
+        );
+        assert_eq!(store.load("p").unwrap(), Some(session(100)));
+    }
+
+    #[test]
+    fn a_session_larger_than_windows_limit_is_split_and_round_trips() {
+        let mem = MemoryStore::new();
+        let store = SessionStore::new(&mem);
+        let big = session(9000);
+        store.save("p", &big).unwrap();
+        let keys = mem.keys();
+        assert!(keys.len() >= 5, "9 kB needs several entries: {keys:?}");
+        for key in &keys {
+            let len = mem.get(key).unwrap().unwrap().len();
+            assert!(
+                len <= 2560,
+                "entry {key} holds {len} bytes, over the Windows limit"
+            );
+        }
+        assert_eq!(store.load("p").unwrap(), Some(big));
+    }
+
+    #[test]
+    fn a_failed_save_keeps_the_previous_session() {
+        let mem = MemoryStore::new();
+        let store = SessionStore::new(&mem);
+        let old = session(5000);
+        store.save("p", &old).unwrap();
+        for allowed in 0..4 {
+            mem.fail_writes_after(allowed);
+            let result = store.save("p", &session(7000));
+            assert!(result.is_err(), "the injected failure surfaces");
+            mem.fail_writes_after(usize::MAX);
+            assert_eq!(
+                store.load("p").unwrap(),
+                Some(old.clone()),
+                "after {allowed} good writes the old session is intact"
+            );
+        }
+    }
+
+    #[test]
+    fn replacing_a_large_session_with_a_small_one_removes_old_chunks() {
+        let mem = MemoryStore::new();
+        let store = SessionStore::new(&mem);
+        store.save("p", &session(9000)).unwrap();
+        store.save("p", &session(10)).unwrap();
+        assert_eq!(mem.keys(), vec!["session:p"], "no stale chunks remain");
+        assert!(store.delete("p").unwrap());
+        assert!(mem.keys().is_empty(), "delete removes everything");
+        assert_eq!(store.load("p").unwrap(), None);
+    }
+
+    #[test]
+    fn a_missing_chunk_is_reported_as_damage_not_as_a_session() {
+        let mem = MemoryStore::new();
+        let store = SessionStore::new(&mem);
+        store.save("p", &session(5000)).unwrap();
+        let victim = mem.keys().into_iter().find(|k| k.ends_with(":1")).unwrap();
+        mem.delete(&victim).unwrap();
+        let err = store.load("p").unwrap_err();
+        assert!(err.to_string().contains("damaged"), "{err}");
+    }
+
+    #[test]
+    fn a_locked_store_says_so() {
+        let mem = MemoryStore::new();
+        mem.set_locked(true);
+        let err = SessionStore::new(&mem).save("p", &session(10)).unwrap_err();
+        assert_eq!(err, StoreError::Locked);
+        assert!(err.to_string().contains("locked"));
+    }
+
+    #[test]
+    fn session_debug_output_has_no_token_values() {
+        let s = session(10);
+        let text = format!("{s:?}");
+        assert!(
+            !text.contains("aaaaaaaaaa") && !text.contains("refresh-1"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn needs_refresh_within_thirty_seconds_of_expiry() {
+        let s = session(1);
+        assert!(!s.needs_refresh(969), "31 s left: still fine");
+        assert!(s.needs_refresh(970), "30 s left: refresh");
+        assert!(s.needs_refresh(2000), "expired: refresh");
+    }
+}
