@@ -99,3 +99,49 @@ impl ErrorFacts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every `#[error("…")]` message of the engine, with where it is.
+    fn error_messages() -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = dirs.pop() {
+            let entries = std::fs::read_dir(&dir).expect("the engine's sources are readable");
+            for entry in entries {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file");
+                    let lines: Vec<&str> = text.lines().collect();
+                    for (i, line) in lines.iter().enumerate() {
+                        if line.trim_start().starts_with("#[error(") {
+                            // A long message may sit on the lines after the attribute.
+                            let message = lines[i..(i + 3).min(lines.len())].join(" ");
+                            found.push((format!("{}:{}", path.display(), i + 1), message));
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn no_engine_message_names_a_command_line_flag_or_command() {
+        let messages = error_messages();
+        assert!(
+            messages.len() > 40,
+            "the scan must find the engine's error messages, found {}",
+            messages.len()
+        );
+        for (place, message) in messages {
+            let text = message.split("\")]").next().unwrap_or(&message);
+            assert!(
+                !text.contains("tessera ") && !text.contains(" --") && !text.contains("`--"),
+                "{place}: engine messages are host-neutral; the CLI and the desktop add their own advice: {text}"
+            );
+        }
+    }
+}
