@@ -18,8 +18,6 @@ use crate::protocol::time_checks::{check_times, describe_offset, TimeClaims, CLO
 use crate::seams::clock::UnixTime;
 use crate::secret::SecretString;
 
-/// Clock skew tolerated on `exp`, `iat`, `nbf` and `auth_time`.
-
 /// One row of a validation report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
