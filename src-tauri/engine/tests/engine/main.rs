@@ -12,7 +12,7 @@ use tessera_engine::http::{BoxFuture, HttpClient, HttpError, HttpRequest, HttpRe
 use tessera_engine::profile::{Paths, Profile, ProfileFile};
 use tessera_engine::session::{Session, SessionStore};
 use tessera_engine::store::MemoryStore;
-use tessera_engine::{Engine, RefreshError};
+use tessera_engine::{Engine, EngineError, RefreshError};
 
 const NOW: i64 = 1_800_000_000;
 const ISSUER: &str = "https://idp.test";
@@ -231,8 +231,13 @@ async fn a_rejected_refresh_token_leaves_the_session_untouched() {
     let err = f.engine.access_token(Some("p")).await.unwrap_err();
     assert!(matches!(err, RefreshError::RefreshRejected { .. }), "{err}");
     assert!(
-        err.to_string().contains("run `tessera login --profile p`"),
-        "{err}"
+        err.to_string().ends_with("sign in again"),
+        "the engine's advice is host-neutral: {err}"
+    );
+    assert_eq!(
+        (err.kind(), err.facts().profile.as_deref()),
+        (tessera_engine::ErrorKind::SessionExpired, Some("p")),
+        "hosts learn what to advise from the kind and the profile"
     );
     let s = stored(&f);
     assert_eq!(s.refresh_token.unwrap().expose(), "old-refresh");
