@@ -1,0 +1,156 @@
+//! Reading responses: JSON bodies and error statuses. What a provider sends
+//! back can hold tokens, so errors name the endpoint, the status and the
+//! OAuth error code, never a body or a quoted value.
+
+use serde::de::DeserializeOwned;
+
+use super::{Endpoint, HttpError, HttpResponse};
+
+/// Parses a JSON body, naming the endpoint on failure.
+pub fn parse_json<T: DeserializeOwned>(endpoint: Endpoint, body: &[u8]) -> Result<T, HttpError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| HttpError::InvalidJson {
+        endpoint,
+        reason: describe_json_error(&e),
+    })
+}
+
+fn describe_json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let inner = e.inner();
+    // serde_json messages quote unexpected *values* ("invalid type: string \"...\"");
+    // keep only the category and the location so no token can leak through.
+    let category = match inner.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!(
+                "syntax error at line {} column {}",
+                inner.line(),
+                inner.column()
+            )
+        }
+        serde_json::error::Category::Data => {
+            let msg = inner.to_string();
+            if msg.starts_with("missing field") {
+                msg.split(" at line")
+                    .next()
+                    .unwrap_or("missing field")
+                    .to_string()
+            } else {
+                "unexpected type or value".to_string()
+            }
+        }
+        serde_json::error::Category::Io => "read error".to_string(),
+    };
+    if path == "." || path.is_empty() {
+        category
+    } else {
+        format!("{category} at `{path}`")
+    }
+}
+
+/// Builds the error for a non-2xx response, with the OAuth error code and
+/// description when the body carries them (RFC 6749 §5.2).
+pub fn status_error(endpoint: Endpoint, response: &HttpResponse) -> HttpError {
+    #[derive(serde::Deserialize)]
+    struct OAuthError {
+        error: String,
+        error_description: Option<String>,
+    }
+    let parsed: Option<OAuthError> = serde_json::from_slice(&response.body).ok();
+    let (detail, oauth_error) = match parsed {
+        Some(e) => {
+            let code = sanitize_text(&e.error, 64);
+            let detail = match e.error_description {
+                Some(d) if !d.is_empty() => format!(": {code} ({})", sanitize_text(&d, 200)),
+                _ => format!(": {code}"),
+            };
+            (detail, Some(code))
+        }
+        None if (300..400).contains(&response.status) => (
+            " (a redirect; Tessera does not follow redirects from providers)".to_string(),
+            None,
+        ),
+        None => (String::new(), None),
+    };
+    HttpError::Status {
+        endpoint,
+        status: response.status,
+        detail,
+        oauth_error,
+    }
+}
+
+/// Keeps provider-supplied text printable, single-line and short.
+pub fn sanitize_text(text: &str, max: usize) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if cleaned.chars().count() > max {
+        let cut: String = cleaned.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn status_error_names_the_endpoint_and_oauth_error() {
+        let e = status_error(
+            Endpoint::Token,
+            &response(
+                400,
+                r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
+            ),
+        );
+        assert_eq!(
+            e.to_string(),
+            "token endpoint returned HTTP 400: invalid_grant (grant request is invalid)",
+            "the message should say which endpoint failed and why"
+        );
+        assert_eq!(e.oauth_error(), Some("invalid_grant"));
+    }
+
+    #[test]
+    fn status_error_without_oauth_body_is_just_the_status() {
+        let e = status_error(Endpoint::Token, &response(500, "<html>oops</html>"));
+        assert_eq!(e.to_string(), "token endpoint returned HTTP 500");
+    }
+
+    #[test]
+    fn invalid_json_error_does_not_quote_the_body() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            access_token: u32,
+        }
+        let e =
+            parse_json::<T>(Endpoint::Token, br#"{"access_token":"SECRET-VALUE"}"#).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            !msg.contains("SECRET-VALUE"),
+            "the body value leaked into: {msg}"
+        );
+        assert!(
+            msg.contains("access_token"),
+            "the field should be named: {msg}"
+        );
+        let e = parse_json::<T>(Endpoint::Token, b"garbage SECRET").unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with("token endpoint returned a response that is not valid JSON"));
+        assert!(!e.to_string().contains("SECRET"));
+    }
+}
