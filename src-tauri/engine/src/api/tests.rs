@@ -1,4 +1,7 @@
+use super::call::prepare;
 use super::*;
+use crate::seams::http::HttpResponse;
+use crate::secret::SecretString;
 
 #[test]
 fn a_bearer_challenge_is_parsed_into_its_error_and_description() {
