@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use tessera_engine::browser;
 use tessera_engine::login::{LoginProgress, LoginRequest, DEFAULT_LOGIN_TIMEOUT};
 use tessera_engine::profile::{ClientAuthMethod, Profile, ProfileError, Redirect};
@@ -75,11 +75,7 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
             "checks": outcome.report.checks,
         }));
     } else {
-        let who = outcome
-            .id_token_claims
-            .get("email")
-            .and_then(Value::as_str)
-            .unwrap_or(&session.subject);
+        let who = session.display_name();
         println!(
             "Signed in to {} as {who} (profile \"{}\"); {} checks passed; the access token {}.",
             session.issuer,

@@ -10,8 +10,6 @@
 
 /// The classes of failure a host tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS, serde::Serialize))]
-#[cfg_attr(feature = "ts", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// No profile has that name.

@@ -31,9 +31,9 @@ pub mod session;
 
 pub use engine::Engine;
 pub use error::{EngineError, ErrorFacts, ErrorKind};
-pub use inspect::{claims, history};
+pub use inspect::history;
 pub use profile::presets;
-pub use protocol::{authorize, callback, discovery, jwks, jwt, token, validate, verify};
+pub use protocol::{authorize, callback, claims, discovery, jwks, jwt, token, validate, verify};
 pub use seams::{browser, cache, clock, events, http, http_log, lock, loopback, paths, store};
 pub use session::login::{LoginError, LoginOutcome, LoginProgress, LoginRequest};
 pub use session::logout::{LogoutError, LogoutOptions, LogoutOutcome};

@@ -31,7 +31,7 @@ pub async fn reveal_token(
     profile: String,
     kind: TokenKind,
 ) -> Result<String, IpcError> {
-    let token = shell.engine.reveal_token(&profile, kind.into()).await?;
+    let token = shell.engine.reveal_token(&profile, kind).await?;
     Ok(token.expose().to_string())
 }
 
@@ -43,7 +43,7 @@ pub async fn copy_token(
     profile: String,
     kind: TokenKind,
 ) -> Result<(), IpcError> {
-    let token = shell.engine.reveal_token(&profile, kind.into()).await?;
+    let token = shell.engine.reveal_token(&profile, kind).await?;
     crate::clipboard::write(&app, token.expose())
 }
 
@@ -53,7 +53,7 @@ pub async fn introspect_token(
     profile: String,
     kind: TokenKind,
 ) -> Result<IntrospectionView, IpcError> {
-    let answer = shell.engine.introspect_token(&profile, kind.into()).await?;
+    let answer = shell.engine.introspect_token(&profile, kind).await?;
     Ok((&answer).into())
 }
 
@@ -65,7 +65,7 @@ pub async fn revoke_token(
     profile: String,
     kind: TokenKind,
 ) -> Result<Overview, IpcError> {
-    let outcome = shell.engine.revoke_token(&profile, kind.into()).await?;
+    let outcome = shell.engine.revoke_token(&profile, kind).await?;
     if outcome == RevokeOutcome::SignedOut {
         tracing::info!("refresh token revoked; the session of {profile} was deleted");
     }

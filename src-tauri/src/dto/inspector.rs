@@ -7,47 +7,18 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tessera_engine::claims::{self, ChangeKind as EngineChangeKind, ClaimChange};
+pub use tessera_engine::claims::ChangeKind;
+use tessera_engine::claims::{self, ClaimChange};
 use tessera_engine::history::HistoryEntry;
 use tessera_engine::http_log::{LogEntry, LoggedHeader};
 use tessera_engine::inspect::{
     Introspection, JwtInspection, SessionInspection, TokenFormat, TokenInspection,
 };
 use tessera_engine::jwks::Jwk;
-use tessera_engine::token::TokenKind as EngineTokenKind;
+pub use tessera_engine::token::TokenKind;
 use tessera_engine::validate::{Check, ValidationReport};
 
 use super::{ClaimKind, ClaimView, ProviderReport};
-
-/// Which token of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum TokenKind {
-    Id,
-    Access,
-    Refresh,
-}
-
-impl From<EngineTokenKind> for TokenKind {
-    fn from(k: EngineTokenKind) -> Self {
-        match k {
-            EngineTokenKind::Id => TokenKind::Id,
-            EngineTokenKind::Access => TokenKind::Access,
-            EngineTokenKind::Refresh => TokenKind::Refresh,
-        }
-    }
-}
-
-impl From<TokenKind> for EngineTokenKind {
-    fn from(k: TokenKind) -> Self {
-        match k {
-            TokenKind::Id => EngineTokenKind::Id,
-            TokenKind::Access => EngineTokenKind::Access,
-            TokenKind::Refresh => EngineTokenKind::Refresh,
-        }
-    }
-}
 
 /// One row of a validation report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -164,7 +135,7 @@ pub struct TokenView {
 impl From<&TokenInspection> for TokenView {
     fn from(t: &TokenInspection) -> Self {
         Self {
-            kind: t.kind.into(),
+            kind: t.kind,
             format: match &t.format {
                 TokenFormat::Jwt(j) => TokenFormatView::Jwt {
                     jwt: Box::new(j.as_ref().into()),
@@ -235,7 +206,7 @@ pub struct IntrospectionView {
 impl From<&Introspection> for IntrospectionView {
     fn from(i: &Introspection) -> Self {
         Self {
-            kind: i.kind.into(),
+            kind: i.kind,
             active: i.active,
             fields: claims::explain_all(&i.fields)
                 .into_iter()
@@ -276,15 +247,6 @@ impl From<&HistoryEntry> for HistoryEntryView {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeKind {
-    Added,
-    Removed,
-    Changed,
-}
-
 /// One value that differs between two history entries.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -305,12 +267,8 @@ impl From<&ClaimChange> for ClaimChangeView {
         Self {
             name: c.name.clone(),
             label: c.label.map(String::from),
-            kind: match c.kind {
-                EngineChangeKind::Added => ChangeKind::Added,
-                EngineChangeKind::Removed => ChangeKind::Removed,
-                EngineChangeKind::Changed => ChangeKind::Changed,
-            },
-            value_kind: c.value_kind.into(),
+            kind: c.kind,
+            value_kind: c.value_kind,
             before: c.before.clone().unwrap_or(Value::Null),
             after: c.after.clone().unwrap_or(Value::Null),
         }

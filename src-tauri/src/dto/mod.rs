@@ -7,11 +7,15 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tessera_engine::claims::{self, Claim};
-use tessera_engine::discovery::{self, ProviderReport as EngineReport};
+use tessera_engine::claims;
+use tessera_engine::claims::Claim;
+pub use tessera_engine::claims::{ClaimKind, ClaimSource};
+pub use tessera_engine::discovery::CapabilityStatus;
+use tessera_engine::discovery::ProviderReport as EngineReport;
 use tessera_engine::presets;
-use tessera_engine::profile::{AuthParams, ClientAuthMethod, Profile, Redirect};
-use tessera_engine::profiles::{session_user, ProfileStatus, SecretChange};
+pub use tessera_engine::profile::ClientAuthMethod;
+use tessera_engine::profile::{AuthParams, Profile, Redirect};
+use tessera_engine::profiles::{ProfileStatus, SecretChange};
 use tessera_engine::secret::SecretString;
 use tessera_engine::session::Session;
 
@@ -90,15 +94,6 @@ impl From<RedirectForm> for Redirect {
     }
 }
 
-/// How a client secret is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ClientAuth {
-    ClientSecretBasic,
-    ClientSecretPost,
-}
-
 /// The profile editor's form. `client_secret` is write-only: it is never
 /// filled in when a profile is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,7 +105,7 @@ pub struct ProfileForm {
     pub client_secret: Option<String>,
     pub has_client_secret: bool,
     pub clear_client_secret: bool,
-    pub client_auth: ClientAuth,
+    pub client_auth: ClientAuthMethod,
     pub scopes: Vec<String>,
     pub redirect: RedirectForm,
     pub prompt: Option<String>,
@@ -139,10 +134,7 @@ impl ProfileForm {
             client_secret: None,
             has_client_secret: p.client_secret_in_keyring,
             clear_client_secret: false,
-            client_auth: match p.client_auth {
-                ClientAuthMethod::ClientSecretBasic => ClientAuth::ClientSecretBasic,
-                ClientAuthMethod::ClientSecretPost => ClientAuth::ClientSecretPost,
-            },
+            client_auth: p.client_auth,
             scopes: p.scopes.clone(),
             redirect: (&p.redirect).into(),
             prompt: p.params.prompt.clone(),
@@ -165,10 +157,7 @@ impl ProfileForm {
         p.name = self.name.trim().to_string();
         p.issuer = self.issuer.trim().to_string();
         p.client_id = self.client_id.trim().to_string();
-        p.client_auth = match self.client_auth {
-            ClientAuth::ClientSecretBasic => ClientAuthMethod::ClientSecretBasic,
-            ClientAuth::ClientSecretPost => ClientAuthMethod::ClientSecretPost,
-        };
+        p.client_auth = self.client_auth;
         p.scopes = self.scopes;
         p.redirect = self.redirect.into();
         p.params = AuthParams {
@@ -248,15 +237,6 @@ impl From<presets::Preset> for Preset {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum CapabilityStatus {
-    Supported,
-    Missing,
-    Risky,
-}
-
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Capability {
@@ -288,54 +268,11 @@ impl From<EngineReport> for ProviderReport {
                 .map(|c| Capability {
                     id: c.id.into(),
                     label: c.label.into(),
-                    status: match c.status {
-                        discovery::CapabilityStatus::Supported => CapabilityStatus::Supported,
-                        discovery::CapabilityStatus::Missing => CapabilityStatus::Missing,
-                        discovery::CapabilityStatus::Risky => CapabilityStatus::Risky,
-                    },
+                    status: c.status,
                     detail: c.detail,
                 })
                 .collect(),
             metadata: r.metadata.raw,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimSource {
-    IdToken,
-    Userinfo,
-    Both,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimKind {
-    Text,
-    Time,
-    Url,
-    Email,
-    Bool,
-    List,
-    Object,
-    Number,
-}
-
-impl From<claims::ClaimKind> for ClaimKind {
-    fn from(k: claims::ClaimKind) -> Self {
-        use claims::ClaimKind as K;
-        match k {
-            K::Text => ClaimKind::Text,
-            K::Time => ClaimKind::Time,
-            K::Url => ClaimKind::Url,
-            K::Email => ClaimKind::Email,
-            K::Bool => ClaimKind::Bool,
-            K::Number => ClaimKind::Number,
-            K::List => ClaimKind::List,
-            K::Object => ClaimKind::Object,
         }
     }
 }
@@ -356,18 +293,13 @@ pub struct ClaimView {
 
 impl From<Claim> for ClaimView {
     fn from(c: Claim) -> Self {
-        use claims::ClaimSource as S;
         Self {
             name: c.name,
             label: c.label.map(String::from),
             description: c.description.map(String::from),
             value: c.value,
-            kind: c.kind.into(),
-            source: match c.source {
-                S::IdToken => ClaimSource::IdToken,
-                S::Userinfo => ClaimSource::Userinfo,
-                S::Both => ClaimSource::Both,
-            },
+            kind: c.kind,
+            source: c.source,
             differs: c.differs,
         }
     }
@@ -406,12 +338,12 @@ pub struct SessionView {
 impl SessionView {
     pub fn new(profile: &str, session: &Session) -> Self {
         let id_claims = session.id_token_claims().unwrap_or_default();
-        let merged = claims::merge(&id_claims, session.userinfo.as_ref());
+        let merged = session.claims();
         Self {
             profile: profile.to_string(),
             issuer: session.issuer.clone(),
             subject: session.subject.clone(),
-            display_name: session_user(session),
+            display_name: session.display_name(),
             email: claims::string(&merged, "email"),
             has_picture: claims::string(&merged, "picture").is_some(),
             roles: claims::roles(&merged),
@@ -495,7 +427,7 @@ mod tests {
             ProfileSummary::decl(&cfg),
             Overview::decl(&cfg),
             RedirectForm::decl(&cfg),
-            ClientAuth::decl(&cfg),
+            ClientAuthMethod::decl(&cfg),
             ProfileForm::decl(&cfg),
             PresetField::decl(&cfg),
             Preset::decl(&cfg),

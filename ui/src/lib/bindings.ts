@@ -53,7 +53,7 @@ export type ProviderReport = { issuer: string, discovery_url: string, capabiliti
 
 export type ClaimSource = "id_token" | "userinfo" | "both";
 
-export type ClaimKind = "text" | "time" | "url" | "email" | "bool" | "list" | "object" | "number";
+export type ClaimKind = "text" | "time" | "url" | "email" | "bool" | "number" | "list" | "object";
 
 export type ClaimView = { name: string, label: string | null, description: string | null, value: JsonValue, kind: ClaimKind, source: ClaimSource, differs: boolean, };
 

@@ -64,7 +64,10 @@ pub(super) struct Prepared {
     pub(super) user_authorization: bool,
 }
 
-pub(super) fn prepare(request: &ApiRequest, allow_insecure_http: bool) -> Result<Prepared, ApiError> {
+pub(super) fn prepare(
+    request: &ApiRequest,
+    allow_insecure_http: bool,
+) -> Result<Prepared, ApiError> {
     let method =
         Method::parse(&request.method).ok_or_else(|| ApiError::Method(request.method.clone()))?;
     let mut url = Url::parse(request.url.trim()).map_err(|e| ApiError::Url(e.to_string()))?;

@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 
 use serde_json::{Map, Value};
 
-use crate::inspect::claims::{diff, ClaimChange};
 use crate::inspect::fingerprint;
+use crate::protocol::claims::{diff, ClaimChange};
 use crate::protocol::jwt::decode_unverified;
 use crate::seams::clock::UnixTime;
 use crate::session::Session;

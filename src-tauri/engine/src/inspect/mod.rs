@@ -7,9 +7,26 @@
 //! so hosts can show everything about it without handling the secret. The one
 //! way to get the value is [`Engine::reveal_token`], for an explicit user
 //! action.
+//!
+//! | file | what |
+//! |---|---|
+//! | this one | a session's tokens, inspected; [`InspectError`] |
+//! | `introspect` | RFC 7662 introspection of the session's tokens |
+//! | `revoke` | RFC 7009 revocation of one token |
+//! | `pasted` | a pasted JWT, decoded or verified against a profile or pasted keys |
+//! | `provider` | a provider's metadata and keys, fetched fresh |
+//! | [`history`] | the sign-ins and refreshes of this run, and what changed |
 
-pub mod claims;
 pub mod history;
+mod introspect;
+mod pasted;
+mod provider;
+mod revoke;
+
+pub use introspect::Introspection;
+pub use pasted::{decode_pasted, KeySource, VerifyError};
+pub use provider::{KeysUnavailable, ProviderKeys};
+pub use revoke::RevokeOutcome;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -17,20 +34,18 @@ use sha2::{Digest, Sha256};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
 use crate::profile::ProfileError;
-use crate::protocol::discovery::{self, DiscoveryError, ProviderMetadata, ProviderReport};
-use crate::protocol::jwks::{JwkSet, PastedKeyError, HMAC_ALGS};
-use crate::protocol::jwt::{decode_unverified, JwtDecodeError, UnverifiedJwt};
-use crate::protocol::token::{self, TokenKind};
+use crate::protocol::discovery::{self, DiscoveryError, ProviderMetadata};
+use crate::protocol::jwks::{JwkSet, HMAC_ALGS};
+use crate::protocol::jwt::{decode_unverified, UnverifiedJwt};
+use crate::protocol::token::TokenKind;
 use crate::protocol::validate::{validate_id_token, Expectations, NonceRule, ValidationReport};
 use crate::protocol::verify::{verify_jwt, VerifyOptions};
 use crate::seams::clock::UnixTime;
-use crate::seams::events::{SessionChange, SessionEvent};
-use crate::seams::http::Http;
 use crate::seams::http::HttpError;
 use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
-use crate::session::{Session, SessionStore};
+use crate::session::Session;
 
 /// Which key verified a signature, or why none did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,79 +167,6 @@ pub struct SessionInspection {
     pub keys_error: Option<String>,
 }
 
-/// An RFC 7662 answer about one token.
-#[derive(Debug, Clone)]
-pub struct Introspection {
-    /// Which token was asked about.
-    pub kind: TokenKind,
-    /// The provider's `active`.
-    pub active: bool,
-    /// Every member of the answer.
-    pub fields: Map<String, Value>,
-}
-
-/// What a pasted JWT is verified against.
-#[derive(Debug, Clone)]
-pub enum KeySource {
-    /// A profile's provider: its JWKS and issuer; with `audience`, also its
-    /// client id as `aud` (for ID tokens).
-    Profile {
-        /// Profile name.
-        name: String,
-        /// Expect the profile's client id in `aud`.
-        audience: bool,
-    },
-    /// A pasted JWK or JWKS.
-    Pasted(String),
-}
-
-/// Why a pasted token could not be verified.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerifyError {
-    /// Not a decodable JWT.
-    #[error(transparent)]
-    Decode(#[from] JwtDecodeError),
-    /// The pasted key is unusable.
-    #[error(transparent)]
-    Key(#[from] PastedKeyError),
-    /// The profile is missing or invalid.
-    #[error(transparent)]
-    Profile(#[from] ProfileError),
-    /// The profile's provider failed.
-    #[error(transparent)]
-    Discovery(#[from] DiscoveryError),
-    /// The HTTP client could not be set up.
-    #[error(transparent)]
-    Http(#[from] HttpError),
-    /// The client secret (for an HS* token) could not be read.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl EngineError for VerifyError {
-    fn kind(&self) -> ErrorKind {
-        match self {
-            VerifyError::Decode(e) => e.kind(),
-            VerifyError::Key(e) => e.kind(),
-            VerifyError::Profile(e) => e.kind(),
-            VerifyError::Discovery(e) => e.kind(),
-            VerifyError::Http(e) => e.kind(),
-            VerifyError::Store(e) => e.kind(),
-        }
-    }
-
-    fn facts(&self) -> ErrorFacts {
-        match self {
-            VerifyError::Profile(e) => e.facts(),
-            VerifyError::Discovery(e) => e.facts(),
-            VerifyError::Http(e) => e.facts(),
-            VerifyError::Store(e) => e.facts(),
-            _ => ErrorFacts::default(),
-        }
-    }
-}
-
 /// Why inspecting, revealing, introspecting or revoking a session's token failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -310,11 +252,6 @@ pub fn fingerprint(token: &SecretString) -> String {
     digest[..6].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Decodes a pasted JWT offline. Nothing is verified.
-pub fn decode_pasted(token: &str) -> Result<JwtInspection, JwtDecodeError> {
-    decode_unverified(token).map(|jwt| JwtInspection::decoded(&jwt))
-}
-
 impl Engine {
     /// Inspects every token of a profile's session: decoded parts, the ID
     /// token re-validated now against the provider's keys, a JWT access
@@ -393,259 +330,9 @@ impl Engine {
             token: kind.noun(),
         })
     }
-
-    /// RFC 7662 introspection of the session's access or refresh token.
-    pub async fn introspect_token(
-        &self,
-        profile: &str,
-        kind: TokenKind,
-    ) -> Result<Introspection, InspectError> {
-        let fields = self.introspect(Some(profile), kind).await?;
-        Ok(Introspection {
-            kind,
-            active: fields.get("active").and_then(Value::as_bool) == Some(true),
-            fields,
-        })
-    }
-
-    /// RFC 7662 introspection of the session's access or refresh token.
-    pub async fn introspect(
-        &self,
-        profile: Option<&str>,
-        kind: TokenKind,
-    ) -> Result<Map<String, Value>, InspectError> {
-        let profile = self.profile(profile)?;
-        let name = profile.name.clone();
-        let session = self
-            .stored_session(&name)
-            .await?
-            .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
-        let token = match kind {
-            TokenKind::Access => session.access_token.clone(),
-            TokenKind::Refresh => {
-                session
-                    .refresh_token
-                    .clone()
-                    .ok_or_else(|| InspectError::NoToken {
-                        profile: name.clone(),
-                        token: kind.noun(),
-                    })?
-            }
-            // RFC 7662 covers access and refresh tokens; an ID token is
-            // inspected by decoding and validating it instead.
-            TokenKind::Id => return Err(InspectError::IdTokenNotApplicable("introspected")),
-        };
-        let http = self.http_for(profile.ca_file.as_deref())?;
-        let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
-        let endpoint = meta
-            .introspection_endpoint
-            .as_deref()
-            .ok_or(InspectError::NoEndpoint {
-                profile: name.clone(),
-                endpoint: "introspection",
-            })?;
-        let credentials = self.credentials(&profile, None).await?;
-        Ok(token::introspect(&http, meta.url(endpoint)?, &credentials, &token, kind).await?)
-    }
-
-    /// Revokes one token at the provider (RFC 7009). Revoking the refresh
-    /// token ends the grant, so the local session is deleted too; revoking
-    /// the access token marks it expired, so the next use refreshes.
-    pub async fn revoke_token(
-        &self,
-        profile: &str,
-        kind: TokenKind,
-    ) -> Result<RevokeOutcome, InspectError> {
-        let profile = self.profile(Some(profile))?;
-        let name = profile.name.clone();
-        let _lock = self.lock(&name).await?;
-        let mut session = self
-            .stored_session(&name)
-            .await?
-            .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
-        if kind == TokenKind::Id {
-            return Err(InspectError::IdTokenNotApplicable("revoked"));
-        }
-        let token = pick(&session, kind).cloned().ok_or(InspectError::NoToken {
-            profile: name.clone(),
-            token: kind.noun(),
-        })?;
-        let http = self.http_for(profile.ca_file.as_deref())?;
-        let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
-        let endpoint = meta
-            .revocation_endpoint
-            .as_deref()
-            .ok_or(InspectError::NoEndpoint {
-                profile: name.clone(),
-                endpoint: "revocation",
-            })?;
-        let credentials = self.credentials(&profile, None).await?;
-        token::revoke(&http, meta.url(endpoint)?, &credentials, &token, kind).await?;
-        let owned = name.clone();
-        if kind == TokenKind::Refresh {
-            self.with_store(move |store| SessionStore::new(store).delete(&owned))
-                .await?;
-            self.publish(SessionEvent {
-                profile: name,
-                change: SessionChange::SignedOut,
-                obtained_at: None,
-            });
-            return Ok(RevokeOutcome::SignedOut);
-        }
-        session.expires_at = Some(self.now());
-        let obtained_at = session.obtained_at;
-        self.with_store(move |store| SessionStore::new(store).save(&owned, &session))
-            .await?;
-        self.publish(SessionEvent {
-            profile: name,
-            change: SessionChange::Refreshed,
-            obtained_at: Some(obtained_at),
-        });
-        Ok(RevokeOutcome::AccessTokenExpired)
-    }
-
-    /// A profile's provider: the discovery document fetched now, its
-    /// capability summary, and its key set (or why the keys could not be
-    /// read).
-    pub async fn provider_keys(&self, profile: &str) -> Result<ProviderKeys, InspectError> {
-        let profile = self.profile(Some(profile))?;
-        let http = self.http_for(profile.ca_file.as_deref())?;
-        let report = match &profile.endpoints {
-            None => discovery::inspect(&http, &profile.issuer, profile.allow_insecure_http).await?,
-            Some(_) => {
-                let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
-                discovery::report_for(&meta, "manual endpoints in the profile")
-            }
-        };
-        let meta = &report.metadata;
-        // Fetched fresh: the provider view shows what the provider serves now.
-        let keys = if meta.jwks_uri.is_empty() {
-            Err(KeysUnavailable::NoJwksUri)
-        } else {
-            discovery::fetch_jwks_counting(&http, &self.cache(), meta, true)
-                .await
-                .map_err(KeysUnavailable::Fetch)
-        };
-        Ok(ProviderKeys {
-            jwks_uri: Some(meta.jwks_uri.clone()).filter(|u| !u.is_empty()),
-            report,
-            keys,
-        })
-    }
-
-    /// Verifies a pasted JWT against a profile's provider or pasted keys.
-    pub async fn verify_pasted(
-        &self,
-        token: &str,
-        against: &KeySource,
-    ) -> Result<JwtInspection, VerifyError> {
-        let jwt = decode_unverified(token)?;
-        let now = self.now();
-        match against {
-            KeySource::Pasted(text) => {
-                let keys = JwkSet::parse_pasted(text)?;
-                let report = verify_jwt(
-                    &jwt,
-                    &keys,
-                    &VerifyOptions {
-                        noun: "token",
-                        issuer: None,
-                        audience: None,
-                        now,
-                        client_secret: None,
-                    },
-                );
-                let n = keys.keys.len();
-                let against = format!(
-                    "the pasted {}",
-                    if n == 1 {
-                        "key".to_string()
-                    } else {
-                        format!("{n} keys")
-                    }
-                );
-                Ok(JwtInspection::checked(&jwt, report, against))
-            }
-            KeySource::Profile { name, audience } => {
-                let profile = self.profile(Some(name))?;
-                let http = self.http_for(profile.ca_file.as_deref())?;
-                let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
-                let secret = if HMAC_ALGS.contains(&jwt.header.alg.as_str()) {
-                    self.credentials(&profile, None).await?.secret
-                } else {
-                    None
-                };
-                let options = VerifyOptions {
-                    noun: "token",
-                    issuer: Some(&meta.issuer),
-                    audience: audience.then_some(profile.client_id.as_str()),
-                    now,
-                    client_secret: secret.as_ref(),
-                };
-                let report = self
-                    .verify_with_key_rotation(&http, &meta, &jwt, &options)
-                    .await?;
-                Ok(JwtInspection::checked(
-                    &jwt,
-                    report,
-                    format!("the JWKS and issuer of profile {}", profile.name),
-                ))
-            }
-        }
-    }
-
-    /// [`verify_jwt`], re-fetching the JWKS once on an unknown `kid`.
-    async fn verify_with_key_rotation(
-        &self,
-        http: &Http,
-        meta: &ProviderMetadata,
-        jwt: &UnverifiedJwt,
-        options: &VerifyOptions<'_>,
-    ) -> Result<ValidationReport, DiscoveryError> {
-        let keys = discovery::fetch_jwks(http, &self.cache(), meta, false).await?;
-        let report = verify_jwt(jwt, &keys, options);
-        if report.needs_fresh_keys() {
-            let fresh = discovery::fetch_jwks(http, &self.cache(), meta, true).await?;
-            return Ok(verify_jwt(jwt, &fresh, options));
-        }
-        Ok(report)
-    }
 }
 
-/// What revoking a token did to the local session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RevokeOutcome {
-    /// The refresh token was revoked: the session was deleted.
-    SignedOut,
-    /// The access token was revoked: it is marked expired, so the next use
-    /// refreshes.
-    AccessTokenExpired,
-}
-
-/// A provider's report and keys.
-#[derive(Debug)]
-pub struct ProviderKeys {
-    /// Discovery and capabilities.
-    pub report: ProviderReport,
-    /// The `jwks_uri`.
-    pub jwks_uri: Option<String>,
-    /// The keys and how many were skipped, or why they could not be read.
-    pub keys: Result<(JwkSet, usize), KeysUnavailable>,
-}
-
-/// Why a provider's keys could not be shown.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum KeysUnavailable {
-    /// Discovery names no key set.
-    #[error("the provider names no jwks_uri")]
-    NoJwksUri,
-    /// Fetching or parsing the key set failed.
-    #[error(transparent)]
-    Fetch(DiscoveryError),
-}
-
-fn pick(session: &Session, kind: TokenKind) -> Option<&SecretString> {
+pub(super) fn pick(session: &Session, kind: TokenKind) -> Option<&SecretString> {
     match kind {
         TokenKind::Id => session.id_token.as_ref(),
         TokenKind::Access => Some(&session.access_token),

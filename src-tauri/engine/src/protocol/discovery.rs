@@ -346,6 +346,7 @@ pub fn report_for(meta: &ProviderMetadata, source: &str) -> ProviderReport {
 }
 
 /// How well a provider supports something Tessera uses.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CapabilityStatus {

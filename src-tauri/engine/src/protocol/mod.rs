@@ -7,10 +7,12 @@
 //! |---|---|
 //! | [`authorize`] | the authorization request: PKCE S256, state, nonce |
 //! | [`callback`] | the authorization response: state, RFC 9207 `iss`, `error` |
+//! | [`claims`] | claims explained, merged from ID token and userinfo, and who the user is |
 //! | [`discovery`] | provider metadata, the issuer check, the JWKS fetch |
 //! | [`jwt`] | decoding a JWT without trusting it |
 //! | [`jwks`] | keys, and which key verifies which algorithm |
 //! | [`token`] | the token endpoint: code, refresh, revocation, introspection, userinfo |
+//! | [`report`] | the check-by-check report every validation fills in |
 //! | [`time_checks`] | `exp`, `iat` and `nbf` with clock skew: one home for both checks below |
 //! | [`validate`] | the ID token, check by check (OIDC Core 3.1.3.7, §12.2) |
 //! | [`verify`] | any JWT against keys and an issuer (the inspector's check) |
@@ -19,9 +21,11 @@
 pub mod authorize;
 pub mod callback;
 pub mod challenge;
+pub mod claims;
 pub mod discovery;
 pub mod jwks;
 pub mod jwt;
+pub mod report;
 pub mod time_checks;
 pub mod token;
 pub mod validate;

@@ -7,7 +7,7 @@
 //! optional for a JWT in general.
 
 use crate::protocol::jwt::UnverifiedJwt;
-use crate::protocol::validate::{Check, ValidationReport};
+use crate::protocol::report::{Check, ValidationReport};
 use crate::seams::clock::{format_utc, UnixTime};
 
 /// Allowed clock difference with the issuer, in seconds.

@@ -11,6 +11,8 @@ use crate::seams::http::{parse_json, Endpoint, Http, HttpError, HttpRequest};
 use crate::secret::SecretString;
 
 /// How the client authenticates at the token endpoint when it has a secret.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ClientAuth"))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuthMethod {
@@ -172,7 +174,9 @@ pub async fn refresh(
 }
 
 /// Which token to revoke or introspect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// The ID token (shown and copied; never sent to revocation or
     /// introspection, which RFC 7009 and 7662 define for the other two).

@@ -11,8 +11,8 @@ use url::Url;
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
-use crate::inspect::claims;
 use crate::profile::{Profile, ProfileError};
+use crate::protocol::claims;
 use crate::protocol::discovery::{self, DiscoveryError, ProviderReport};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::HttpError;
@@ -68,13 +68,6 @@ impl Picture {
 
 /// The largest picture Tessera fetches.
 const MAX_PICTURE: usize = 1024 * 1024;
-
-/// The user to show for a session: name, username, email, else the subject.
-pub fn session_user(session: &Session) -> String {
-    let id_claims = session.id_token_claims().unwrap_or_default();
-    let merged = claims::merge(&id_claims, session.userinfo.as_ref());
-    claims::display_name(&merged).unwrap_or_else(|| session.subject.clone())
-}
 
 /// Why a profile operation failed. Nothing was changed.
 #[derive(Debug, thiserror::Error)]
@@ -134,7 +127,7 @@ impl Engine {
             .zip(sessions)
             .map(|(profile, session)| ProfileStatus {
                 signed_in: session.is_some(),
-                user: session.as_ref().map(session_user),
+                user: session.as_ref().map(Session::display_name),
                 expires_at: session.as_ref().and_then(|s| s.expires_at),
                 profile,
             })

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::protocol::claims::{self, Claim};
 use crate::protocol::jwt::decode_unverified;
 use crate::seams::clock::UnixTime;
 use crate::seams::store::{SecretStore, StoreError};
@@ -79,6 +80,20 @@ impl Session {
     pub fn id_token_claims(&self) -> Option<Map<String, Value>> {
         let token = self.id_token.as_ref()?;
         decode_unverified(token.expose()).ok().map(|jwt| jwt.claims)
+    }
+
+    /// The ID token's and userinfo's claims merged, each with its source.
+    pub fn claims(&self) -> Vec<Claim> {
+        claims::merge(
+            &self.id_token_claims().unwrap_or_default(),
+            self.userinfo.as_ref(),
+        )
+    }
+
+    /// Who is signed in, as every host shows it: the name, else the
+    /// username, else the email, else the subject. The one home of this rule.
+    pub fn display_name(&self) -> String {
+        claims::display_name(&self.claims()).unwrap_or_else(|| self.subject.clone())
     }
 }
 

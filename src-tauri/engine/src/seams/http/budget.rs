@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 
-use super::{parse_json, redact_url, status_error, HttpClient, HttpError, HttpRequest, HttpResponse};
+use super::{
+    parse_json, redact_url, status_error, HttpClient, HttpError, HttpRequest, HttpResponse,
+};
 
 /// The end of an operation's time budget (e.g. `tessera login --timeout`).
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,76 @@
+//! RFC 7662 introspection: asking the provider about the session's access or
+//! refresh token. An ID token is not introspected; it is decoded and verified.
+
+use serde_json::{Map, Value};
+
+use super::InspectError;
+use crate::engine::Engine;
+use crate::protocol::discovery;
+use crate::protocol::token::{self, TokenKind};
+
+/// An RFC 7662 answer about one token.
+#[derive(Debug, Clone)]
+pub struct Introspection {
+    /// Which token was asked about.
+    pub kind: TokenKind,
+    /// The provider's `active`.
+    pub active: bool,
+    /// Every member of the answer.
+    pub fields: Map<String, Value>,
+}
+
+impl Engine {
+    /// RFC 7662 introspection of the session's access or refresh token.
+    pub async fn introspect_token(
+        &self,
+        profile: &str,
+        kind: TokenKind,
+    ) -> Result<Introspection, InspectError> {
+        let fields = self.introspect(Some(profile), kind).await?;
+        Ok(Introspection {
+            kind,
+            active: fields.get("active").and_then(Value::as_bool) == Some(true),
+            fields,
+        })
+    }
+
+    /// RFC 7662 introspection of the session's access or refresh token.
+    pub async fn introspect(
+        &self,
+        profile: Option<&str>,
+        kind: TokenKind,
+    ) -> Result<Map<String, Value>, InspectError> {
+        let profile = self.profile(profile)?;
+        let name = profile.name.clone();
+        let session = self
+            .stored_session(&name)
+            .await?
+            .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
+        let token = match kind {
+            TokenKind::Access => session.access_token.clone(),
+            TokenKind::Refresh => {
+                session
+                    .refresh_token
+                    .clone()
+                    .ok_or_else(|| InspectError::NoToken {
+                        profile: name.clone(),
+                        token: kind.noun(),
+                    })?
+            }
+            // RFC 7662 covers access and refresh tokens; an ID token is
+            // inspected by decoding and validating it instead.
+            TokenKind::Id => return Err(InspectError::IdTokenNotApplicable("introspected")),
+        };
+        let http = self.http_for(profile.ca_file.as_deref())?;
+        let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
+        let endpoint = meta
+            .introspection_endpoint
+            .as_deref()
+            .ok_or(InspectError::NoEndpoint {
+                profile: name.clone(),
+                endpoint: "introspection",
+            })?;
+        let credentials = self.credentials(&profile, None).await?;
+        Ok(token::introspect(&http, meta.url(endpoint)?, &credentials, &token, kind).await?)
+    }
+}
