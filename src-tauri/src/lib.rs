@@ -13,9 +13,6 @@
 //! | [`sync`] | the one subscription: state changes redraw the window and the tray |
 //! | [`events`], [`window`], [`notify`], [`state`] | plumbing |
 
-// IpcError carries its facts as plain fields, the shape the UI reads; it is
-// built once per failed command, so its size costs nothing worth boxing.
-#![allow(clippy::result_large_err)]
 
 pub mod clipboard;
 pub mod commands;
