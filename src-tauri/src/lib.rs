@@ -13,7 +13,6 @@
 //! | [`sync`] | the one subscription: state changes redraw the window and the tray |
 //! | [`events`], [`window`], [`notify`], [`state`] | plumbing |
 
-
 pub mod clipboard;
 pub mod commands;
 pub mod deep_link;

@@ -96,7 +96,11 @@ impl Engine {
             None => Arc::new(ReqwestClient::new(ca_file)?),
         };
         Ok(match &self.http_log {
-            Some(log) => Arc::new(RecordingClient::new(client, Arc::clone(log))),
+            Some(log) => Arc::new(RecordingClient::new(
+                client,
+                Arc::clone(log),
+                Arc::clone(&self.clock),
+            )),
             None => client,
         })
     }

@@ -63,10 +63,7 @@ pub async fn profile_duplicate(
     name: String,
     new_name: String,
 ) -> Result<Overview, IpcError> {
-    let copy = shell
-        .engine
-        .duplicate_profile(&name, new_name.trim())
-        .await?;
+    let copy = shell.engine.duplicate_profile(&name, &new_name).await?;
     shell.set_active(Some(copy.name));
     shell.overview_after(shell.generation()).await
 }

@@ -32,7 +32,7 @@ pub enum Redirect {
         /// 0 for an ephemeral port.
         #[serde(default)]
         port: u16,
-        /// Callback path.
+        /// Path the browser is sent back to, e.g. `/callback`; must start with `/`.
         #[serde(default = "default_path")]
         path: String,
     },
@@ -67,7 +67,7 @@ pub struct Profile {
     /// Endpoints to use instead of discovery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<ManualEndpoints>,
-    /// The OAuth client id.
+    /// The client id registered with the provider, sent as `client_id`.
     pub client_id: String,
     /// Whether a client secret is stored in the keyring for this profile.
     #[serde(default)]
@@ -78,7 +78,7 @@ pub struct Profile {
     /// Requested scopes; `openid` is always included.
     #[serde(default = "default_scopes")]
     pub scopes: Vec<String>,
-    /// Redirect.
+    /// Where the browser returns after sign-in; by default a loopback port picked per sign-in.
     #[serde(default)]
     pub redirect: Redirect,
     /// Extra authorization parameters.
@@ -109,39 +109,39 @@ fn default_scopes() -> Vec<String> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProfileError {
-    /// No such profile.
+    /// The profile file has no profile with this name.
     #[error("no profile named \"{0}\"; add it first (an issuer and a client id)")]
     NotFound(String),
-    /// A bad name.
+    /// The name is not 1-64 letters, digits, `.`, `_` or `-`; holds the name as given.
     #[error("invalid profile name \"{0}\": use 1-64 letters, digits, '.', '_' or '-'")]
     InvalidName(String),
-    /// A bad field.
+    /// A field failed [`Profile::validate`].
     #[error("profile \"{profile}\": {field} {reason}")]
     Invalid {
-        /// Profile.
+        /// Name of the profile that failed validation.
         profile: String,
-        /// Field.
+        /// TOML key of the bad field, e.g. `client_id` or `redirect.uri`.
         field: &'static str,
-        /// Reason.
+        /// What is wrong, worded to follow the field name, e.g. `is empty`.
         reason: String,
     },
     /// The file cannot be read or written.
     #[error("cannot {action} {path}: {source}")]
     Io {
-        /// What was attempted.
+        /// Verb for the message: `read`, `write`, `replace` or `create the directory of`.
         action: &'static str,
-        /// File.
+        /// Path of `profiles.toml`, even when the temporary file was the one that failed.
         path: PathBuf,
-        /// Cause.
+        /// The OS error.
         #[source]
         source: std::io::Error,
     },
     /// The file is not valid TOML for profiles.
     #[error("{path} is not a valid profile file: {reason}")]
     Parse {
-        /// File.
+        /// Path of `profiles.toml`.
         path: PathBuf,
-        /// Parser message.
+        /// The TOML parser's message (or the serializer's, when saving).
         reason: String,
     },
     /// No config directory could be found.
@@ -284,7 +284,7 @@ pub struct ProfileFile {
     /// The profile used when none is named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
-    /// Profiles by name.
+    /// Every profile, keyed by name; loading copies each key into [`Profile::name`].
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -358,7 +358,7 @@ impl ProfileFile {
         "default".to_string()
     }
 
-    /// A profile by name.
+    /// The named profile, or [`ProfileError::NotFound`].
     pub fn get(&self, name: &str) -> Result<&Profile, ProfileError> {
         self.profiles
             .get(name)
@@ -408,7 +408,7 @@ impl crate::error::EngineError for ProfileError {
 }
 
 impl crate::engine::Engine {
-    /// The profile file.
+    /// Reads the profile file from disk each time; a missing file reads as empty.
     pub fn profiles(&self) -> Result<ProfileFile, ProfileError> {
         ProfileFile::load(self.paths())
     }

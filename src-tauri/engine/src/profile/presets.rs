@@ -17,22 +17,22 @@ use crate::profile::Redirect;
 pub struct PresetField {
     /// The `{key}` in the issuer template.
     pub key: &'static str,
-    /// Label.
+    /// Caption of the input in the profile editor, e.g. `Realm`.
     pub label: &'static str,
-    /// Example value.
+    /// Shown in the empty input as an example, e.g. `myrealm`.
     pub placeholder: &'static str,
-    /// Initial value.
+    /// Used by [`Preset::issuer`] when the user gives no value; often empty.
     pub default: &'static str,
-    /// One line of help.
+    /// A short hint shown under the input, e.g. where to find the value.
     pub help: &'static str,
 }
 
-/// A provider preset.
+/// A provider preset: what a new profile for one provider starts with, plus advice.
 #[derive(Debug, Clone, Serialize)]
 pub struct Preset {
     /// Stable id (`keycloak`, `entra`, …).
     pub id: &'static str,
-    /// Display name.
+    /// Name shown to the user, e.g. `Microsoft Entra ID`.
     pub name: &'static str,
     /// The issuer with `{key}` placeholders.
     pub issuer_template: &'static str,
@@ -40,7 +40,7 @@ pub struct Preset {
     pub fields: Vec<PresetField>,
     /// Client id to start with (empty: the user's own).
     pub client_id: &'static str,
-    /// Scopes to request.
+    /// Scopes a new profile starts with; always includes `openid`.
     pub scopes: Vec<&'static str>,
     /// Redirect to start with.
     pub redirect: Redirect,

@@ -13,28 +13,28 @@ use crate::protocol::jwt::B64URL;
 pub struct Jwk {
     /// Key type: `RSA`, `EC`, `OKP`, `oct`.
     pub kty: String,
-    /// Key id.
+    /// Key id (`kid`), matched against the `kid` in a token's header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
-    /// Intended algorithm.
+    /// Algorithm the key is for (`alg`); when set, only tokens using exactly this one may use the key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,
-    /// `sig` or `enc`.
+    /// Key use (`use`): `sig` or `enc`; `enc` keys are never used to verify.
     #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
     pub key_use: Option<String>,
-    /// RSA modulus.
+    /// RSA modulus, base64url; its length gives the key size in bits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
-    /// RSA exponent.
+    /// RSA public exponent, base64url (usually `AQAB`, i.e. 65537).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
     /// Curve (`P-256`, `P-384`, `Ed25519`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crv: Option<String>,
-    /// EC/OKP x coordinate.
+    /// EC x coordinate, or the whole Ed25519 public key for OKP; base64url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
-    /// EC y coordinate.
+    /// EC y coordinate, base64url; OKP keys have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
 }
@@ -43,7 +43,7 @@ pub struct Jwk {
 /// so one exotic key does not break sign-in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct JwkSet {
-    /// The usable keys.
+    /// Keys that parsed; entries that did not are dropped (see [`JwkSet::from_json_counting`]).
     pub keys: Vec<Jwk>,
 }
 
@@ -113,15 +113,15 @@ impl JwkSet {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PastedKeyError {
-    /// Nothing pasted.
+    /// The pasted text is empty or only whitespace.
     #[error("paste a JWK or a JWKS to verify against")]
     Empty,
-    /// Not JSON.
+    /// The text does not parse as JSON.
     #[error("the key is not valid JSON (syntax error at line {line} column {column}); paste a JWK object or a {{\"keys\": [...]}} set")]
     Json {
-        /// Line.
+        /// 1-based line of the first JSON syntax error.
         line: usize,
-        /// Column.
+        /// 1-based column of the first JSON syntax error.
         column: usize,
     },
     /// `keys` is not an array.

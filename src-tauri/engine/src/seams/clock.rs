@@ -10,6 +10,12 @@ pub type UnixTime = i64;
 pub trait Clock: Send + Sync {
     /// Seconds since the Unix epoch.
     fn now(&self) -> UnixTime;
+
+    /// Milliseconds since the Unix epoch, for timestamps shown to the
+    /// millisecond (the HTTP log). A fake clock's seconds, by default.
+    fn now_ms(&self) -> i64 {
+        self.now() * 1000
+    }
 }
 
 /// The operating system's clock.
@@ -18,9 +24,13 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> UnixTime {
+        self.now_ms().div_euclid(1000)
+    }
+
+    fn now_ms(&self) -> i64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
+            .map(|d| d.as_millis() as i64)
             .unwrap_or(0)
     }
 }

@@ -12,11 +12,12 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use serde_json::Value;
 use url::Url;
 
+use crate::seams::clock::Clock;
 use crate::seams::http::{
     BoxFuture, Endpoint, HttpClient, HttpError, HttpRequest, HttpResponse, Method,
 };
@@ -187,12 +188,13 @@ impl HttpLog {
 pub struct RecordingClient {
     inner: Arc<dyn HttpClient>,
     log: Arc<HttpLog>,
+    clock: Arc<dyn Clock>,
 }
 
 impl RecordingClient {
-    /// Wraps `inner`.
-    pub fn new(inner: Arc<dyn HttpClient>, log: Arc<HttpLog>) -> Self {
-        Self { inner, log }
+    /// Wraps `inner`; entries are timestamped by `clock`.
+    pub fn new(inner: Arc<dyn HttpClient>, log: Arc<HttpLog>, clock: Arc<dyn Clock>) -> Self {
+        Self { inner, log, clock }
     }
 }
 
@@ -203,7 +205,7 @@ impl HttpClient for RecordingClient {
             let content_type = header_value(&request.headers, "content-type");
             let mut entry = LogEntry {
                 id: 0,
-                at_ms: unix_ms(),
+                at_ms: self.clock.now_ms(),
                 endpoint: request.endpoint,
                 method: method_name(request.method).to_string(),
                 url: redact_url_query(&request.url),
@@ -239,13 +241,6 @@ impl HttpClient for RecordingClient {
             result
         })
     }
-}
-
-fn unix_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 fn method_name(m: Method) -> &'static str {

@@ -183,12 +183,14 @@ impl Engine {
         self.save_profile(profile, secret).await
     }
 
-    /// Copies a profile (and its client secret, not its session) to a new name.
+    /// Copies a profile (and its client secret, not its session) to a new
+    /// name, trimmed; a name already taken is refused.
     pub async fn duplicate_profile(
         &self,
         name: &str,
         new_name: &str,
     ) -> Result<Profile, ProfileOpError> {
+        let new_name = new_name.trim();
         let file = self.profiles()?;
         if file.profiles.contains_key(new_name) {
             return Err(ProfileOpError::Exists(new_name.to_string()));
