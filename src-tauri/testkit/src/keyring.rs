@@ -21,12 +21,17 @@ use std::process::{Command, Output};
 const SERVICE: &str = "tessera";
 
 /// The secret stored for `username` under the service `tessera`, or `None`
-/// when there is no such entry. Panics when `secret-tool` fails.
+/// when there is no such entry. Panics when `secret-tool` fails (reported at
+/// the caller's line, as the `assert_keyring_*` helpers are).
+#[track_caller]
 pub fn keyring_entry(username: &str) -> Option<Vec<u8>> {
     let out = secret_tool(&["lookup", "service", SERVICE, "username", username]);
-    lookup_answer(&out).unwrap_or_else(|failure| {
-        panic!("secret-tool lookup service {SERVICE} username {username} failed, so the keyring could not be checked: {failure}")
-    })
+    match lookup_answer(&out) {
+        Ok(answer) => answer,
+        Err(failure) => panic!(
+            "secret-tool lookup service {SERVICE} username {username} failed, so the keyring could not be checked: {failure}"
+        ),
+    }
 }
 
 /// Asserts that the keyring holds an entry for `username`; `why` says what
@@ -53,17 +58,22 @@ pub fn assert_keyring_lacks(username: &str, why: &str) {
 
 /// The usernames of every entry under the service `tessera`, as
 /// `secret-tool search --all` lists them. Panics when `secret-tool` fails.
+#[track_caller]
 pub fn keyring_usernames() -> Vec<String> {
     let out = secret_tool(&["search", "--all", "service", SERVICE]);
-    search_usernames(&out).unwrap_or_else(|failure| {
-        panic!("secret-tool search --all service {SERVICE} failed, so the keyring could not be listed: {failure}")
-    })
+    match search_usernames(&out) {
+        Ok(usernames) => usernames,
+        Err(failure) => panic!(
+            "secret-tool search --all service {SERVICE} failed, so the keyring could not be listed: {failure}"
+        ),
+    }
 }
 
 /// The session stored for `profile` as JSON, put back together from its
 /// head entry `session:<profile>` and the chunks it names, or `None` when
 /// there is no head entry. Panics when `secret-tool` fails or the stored
 /// session is not whole.
+#[track_caller]
 pub fn stored_session(profile: &str) -> Option<serde_json::Value> {
     let head_key = format!("session:{profile}");
     let raw = keyring_entry(&head_key)?;
@@ -94,6 +104,7 @@ pub fn stored_session(profile: &str) -> Option<serde_json::Value> {
 /// The refresh token inside the session stored for `profile`: `None` when
 /// there is no session or it has no refresh token. Panics when `secret-tool`
 /// fails.
+#[track_caller]
 pub fn stored_refresh_token(profile: &str) -> Option<String> {
     let session = stored_session(profile)?;
     match &session["refresh_token"] {
@@ -103,13 +114,14 @@ pub fn stored_refresh_token(profile: &str) -> Option<String> {
     }
 }
 
+#[track_caller]
 fn secret_tool(args: &[&str]) -> Output {
-    Command::new("secret-tool")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
+    match Command::new("secret-tool").args(args).output() {
+        Ok(out) => out,
+        Err(e) => {
             panic!("could not run secret-tool {args:?} (Debian package libsecret-tools): {e}")
-        })
+        }
+    }
 }
 
 /// What a `secret-tool lookup` run means: `Ok(Some(secret))`, `Ok(None)` for
@@ -125,7 +137,11 @@ fn classify_lookup(
 ) -> Result<Option<Vec<u8>>, String> {
     let said = String::from_utf8_lossy(stderr);
     match code {
-        _ if !stderr.is_empty() => Err(format!("exit {code:?}, stderr: {}", said.trim())),
+        _ if !stderr.is_empty() => Err(format!(
+            "{}, stderr: {}",
+            code.map_or("killed by a signal".into(), |c| format!("exit {c}")),
+            said.trim()
+        )),
         Some(0) => Ok(Some(stdout.to_vec())),
         Some(1) if stdout.is_empty() => Ok(None),
         Some(1) => Err("exit 1 with output on stdout".into()),
