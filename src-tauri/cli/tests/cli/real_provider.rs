@@ -155,9 +155,28 @@ fn token_refreshes_when_the_access_token_is_about_to_expire() {
 
 #[test]
 fn concurrent_refreshes_share_the_rotated_token_instead_of_burning_it() {
-    let p = LocalProvider::short_lived();
+    // Access tokens of 40 s: a fresh one is outside Tessera's 30 s refresh
+    // margin, and one 10 s old is inside it.
+    let p = &LocalProvider::start(&["--access-token-ttl", "40"]);
     let ws = home("real-race");
-    login(&ws, p, "real-race", "tessera", &[]);
+    let signed_in = login(&ws, p, "real-race", "tessera", &[]);
+    // Wait until the access token is inside the refresh margin, so each run
+    // wants a refresh. The first to take the profile's lock refreshes; the
+    // others re-read the session under the lock, find a token valid for
+    // about 40 s more, and use it instead of spending the refresh token again.
+    let expires_at = signed_in["expires_at"]
+        .as_i64()
+        .expect("the sign-in reports when the access token expires");
+    let margin_starts = expires_at - 30;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs() as i64;
+    if margin_starts >= now {
+        std::thread::sleep(std::time::Duration::from_secs(
+            (margin_starts - now + 1) as u64,
+        ));
+    }
     let runs: Vec<_> = (0..3)
         .map(|_| {
             ws.command(&["token", "--profile", "real-race"])
@@ -167,10 +186,21 @@ fn concurrent_refreshes_share_the_rotated_token_instead_of_burning_it() {
                 .expect("start tessera token")
         })
         .collect();
-    for child in runs {
-        let out = child.wait_with_output().expect("tessera token finishes");
-        ok(&out);
-    }
+    let tokens: Vec<String> = runs
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().expect("tessera token finishes");
+            ok(&out).trim().to_string()
+        })
+        .collect();
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "the three runs share one refresh under the profile's lock, so they print the same access token: {tokens:?}"
+    );
+    assert_ne!(
+        tokens[0], signed_in["access_token"],
+        "the token inside the refresh margin was refreshed, not printed as it was"
+    );
     ok(&ws.tessera(&["token", "--profile", "real-race"]));
     ok(&ws.tessera(&["logout", "--profile", "real-race"]));
 }
