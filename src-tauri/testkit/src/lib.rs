@@ -23,8 +23,9 @@
 //!   failing tool panics; it never reads as "absent".
 //! - [`http`], [`call_api`]: a raw HTTP/1.0 client over loopback, independent
 //!   of Tessera's HTTP client.
-//! - [`built_binary`], [`one_app_at_a_time`]: for the tests that start the
-//!   desktop app.
+//! - [`built_binary`], [`one_app_at_a_time`] and [`tray_menu`]: for the two
+//!   test binaries that start the desktop app (`desktop` drives its tray
+//!   menu, `e2e` its window, and quits it from the tray).
 
 mod desktop;
 mod home;
@@ -32,6 +33,7 @@ mod http;
 mod keyring;
 mod output;
 mod provider;
+pub mod tray_menu;
 
 use std::path::{Path, PathBuf};
 
