@@ -8,15 +8,15 @@
 //! `xvfb-run -a .ci/with-keyring cargo test -p tessera-desktop --test desktop`.
 //! The app is single-instance per session bus, so tests run one at a time.
 
-#[path = "../support/mod.rs"]
-mod support;
-
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use support::tray_menu::TrayMenu;
-use support::{api_status, binary, keyring_has, stored_refresh_token, Home, Provider, APP};
+use tessera_testkit::tray_menu::TrayMenu;
+use tessera_testkit::{
+    assert_keyring_has, assert_keyring_lacks, built_binary, call_api, failed, ok,
+    one_app_at_a_time, stored_refresh_token, Home, LocalProvider,
+};
 
 /// The running app; killed when dropped.
 struct App {
@@ -26,9 +26,9 @@ struct App {
 
 impl App {
     fn start(home: &Home) -> App {
-        let log = std::fs::File::create(home.dir.join("app.log")).expect("app log");
-        let child = Command::new(binary("tessera-desktop"))
-            .envs(home.envs.iter().map(|(k, v)| (k, v)))
+        let log = std::fs::File::create(home.path().join("app.log")).expect("create the app's log");
+        let child = home
+            .apply(&mut Command::new(built_binary("tessera-desktop")))
             .env("TESSERA_LOG", "info")
             .stdout(Stdio::null())
             .stderr(log)
@@ -57,12 +57,12 @@ const SIGN_IN_WAIT: Duration = Duration::from_secs(60);
 
 #[test]
 fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
-    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
-    let provider = Provider::start();
-    let home = Home::new("tray");
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let home = Home::new("tray", built_binary("tessera"));
     let scopes = "openid profile email offline_access roles groups";
     for name in ["tray", "tray-other"] {
-        home.ok(&[
+        ok(&home.tessera(&[
             "profiles",
             "save",
             "--profile",
@@ -73,7 +73,7 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
             "tessera",
             "--scope",
             scopes,
-        ]);
+        ]));
     }
     let app = App::start(&home);
     let tray = &app.tray;
@@ -98,7 +98,7 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
         "the status shows the time left: {status}"
     );
     assert!(!tray.item("Sign in").enabled, "already signed in");
-    assert!(keyring_has("session:tray"), "the session is in the keyring");
+    assert_keyring_has("session:tray", "the session is in the keyring");
     assert!(
         home.browser_log().contains("done: 200 Tessera · Signed in"),
         "the browser came back to Tessera's loopback page: {}",
@@ -106,11 +106,11 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
     );
 
     // The command line uses the session the tray signed in with.
-    let token = home.ok(&["token", "--profile", "tray"]);
+    let token = ok(&home.tessera(&["token", "--profile", "tray"]));
+    let (status, body) = call_api(&provider.issuer, "/api/me", &token);
     assert_eq!(
-        api_status(&provider.issuer, &token),
-        200,
-        "the shared token works at the demo API"
+        status, 200,
+        "the shared token works at the demo API: {body}"
     );
 
     tray.click("tray-other");
@@ -130,23 +130,23 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
     tray.wait_for_status("signed out", Duration::from_secs(20), |s| {
         s == "tray: signed out"
     });
+    assert_keyring_lacks("session:tray", "sign-out removed the keyring entry");
+    let line = failed(&home.tessera(&["token", "--profile", "tray"]));
     assert!(
-        !keyring_has("session:tray"),
-        "sign-out removed the keyring entry"
-    );
-    let after = home.tessera(&["token", "--profile", "tray"]);
-    assert!(
-        !after.status.success(),
-        "the command line sees the sign-out too"
+        line.contains("not signed in"),
+        "the command line sees the sign-out too: {line}"
     );
 }
 
 #[test]
 fn a_custom_scheme_redirect_reaches_the_running_app_through_the_os() {
-    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
-    let provider = Provider::start();
-    let home = Home::new("scheme");
-    home.ok(&[
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let mut home = Home::new("scheme", built_binary("tessera"));
+    // The browser stand-in hands a custom-scheme redirect to the OS, as a
+    // real browser does.
+    home.env("BROWSER_SCHEME_HANDLER", "gio open");
+    ok(&home.tessera(&[
         "profiles",
         "save",
         "--profile",
@@ -157,7 +157,7 @@ fn a_custom_scheme_redirect_reaches_the_running_app_through_the_os() {
         "tessera",
         "--redirect-uri",
         "dev.tessera.app:/callback",
-    ]);
+    ]));
     let app = App::start(&home);
     app.tray
         .wait_for_status("the profile", Duration::from_secs(20), |s| {
@@ -174,10 +174,7 @@ fn a_custom_scheme_redirect_reaches_the_running_app_through_the_os() {
         log.contains("handed dev.tessera.app:/callback?code&state&iss to gio: exit 0"),
         "the redirect went through the OS's scheme handler, not a loopback listener: {log}"
     );
-    assert!(
-        keyring_has("session:scheme"),
-        "the session is in the keyring"
-    );
+    assert_keyring_has("session:scheme", "the session is in the keyring");
     let registered = std::env::var("XDG_DATA_HOME")
         .map(|d| Path::new(&d).join("applications/tessera-desktop-handler.desktop"))
         .ok()
@@ -191,11 +188,11 @@ fn a_custom_scheme_redirect_reaches_the_running_app_through_the_os() {
 
 #[test]
 fn the_app_refreshes_a_session_ahead_of_expiry_on_its_own() {
-    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = one_app_at_a_time();
     // Access tokens live 20 s: always inside the refresh lead.
-    let provider = Provider::start_with(&["--access-token-ttl", "20"]);
-    let home = Home::new("refresh");
-    home.ok(&[
+    let provider = LocalProvider::start(&["--access-token-ttl", "20"]);
+    let home = Home::new("refresh", built_binary("tessera"));
+    ok(&home.tessera(&[
         "profiles",
         "save",
         "--profile",
@@ -206,7 +203,7 @@ fn the_app_refreshes_a_session_ahead_of_expiry_on_its_own() {
         "tessera",
         "--scope",
         "openid profile email offline_access",
-    ]);
+    ]));
     let app = App::start(&home);
     app.tray
         .wait_for_status("the profile", Duration::from_secs(20), |s| {
@@ -217,23 +214,23 @@ fn the_app_refreshes_a_session_ahead_of_expiry_on_its_own() {
         .wait_for_status("the signed-in user", SIGN_IN_WAIT, |s| {
             s.starts_with("refresh: Dana Demo")
         });
-    let first = stored_refresh_token("refresh").expect("a refresh token was stored");
+    let before = stored_refresh_token("refresh").expect("the sign-in stored a refresh token");
 
-    // Nothing but the app touches the session: a new (rotated) refresh token
-    // in the keyring means the app refreshed by itself.
-    let until = std::time::Instant::now() + Duration::from_secs(45);
-    let rotated = loop {
-        match stored_refresh_token("refresh") {
-            Some(current) if current != first => break current,
-            _ => {}
-        }
-        assert!(
-            std::time::Instant::now() < until,
-            "the app did not refresh within 45 s of a token that expires in 20 s"
-        );
+    // Nothing but the app touches the session, and the provider rotates the
+    // refresh token on every refresh: a different refresh token in the
+    // keyring means the app refreshed by itself.
+    let wait = Duration::from_secs(45);
+    let until = Instant::now() + wait;
+    let mut after = before.clone();
+    while after == before && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(500));
-    };
-    assert!(!rotated.is_empty(), "the rotated refresh token was saved");
+        after = stored_refresh_token("refresh")
+            .expect("the session keeps a refresh token while the app refreshes it");
+    }
+    assert_ne!(
+        after, before,
+        "the app saved a rotated refresh token within {wait:?} of signing in with an access token that expires in 20 s"
+    );
     let status = app.tray.status();
     assert!(
         status.starts_with("refresh: Dana Demo"),

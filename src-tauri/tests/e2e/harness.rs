@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::support::tray_menu::TrayMenu;
-use crate::support::{binary, root, Home};
+use tessera_testkit::tray_menu::TrayMenu;
+use tessera_testkit::{built_binary, repo_root, Home};
+
 use crate::webdriver::Session;
 
 /// How long the window may take to show what a click asked for.
@@ -27,7 +28,7 @@ fn free_port() -> u16 {
 
 /// Where a screenshot goes: `target/e2e-artifacts/`, which CI keeps.
 pub fn artifact(name: &str) -> PathBuf {
-    root().join("target/e2e-artifacts").join(name)
+    repo_root().join("target/e2e-artifacts").join(name)
 }
 
 /// WebKitWebDriver when it is not on PATH: Debian puts it in /usr/bin, some
@@ -81,9 +82,9 @@ impl Driver {
         if let Some(path) = native_driver() {
             command.arg("--native-driver").arg(path);
         }
-        let log = home.dir.join("driver.log");
-        let mut child = command
-            .envs(home.envs.iter().map(|(k, v)| (k, v)))
+        let log = home.path().join("driver.log");
+        let mut child = home
+            .apply(&mut command)
             // Tessera's own debug logs, so a test can check that even
             // they name no token.
             .env(
@@ -114,7 +115,7 @@ impl Driver {
 
     /// Starts the app (a new WebDriver session) and waits for its window.
     pub fn app(&self) -> Session {
-        Session::start(self.port, &binary("tessera-desktop"))
+        Session::start(self.port, &built_binary("tessera-desktop"))
     }
 }
 

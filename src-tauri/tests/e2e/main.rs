@@ -6,18 +6,18 @@
 //! `xvfb-run -a .ci/with-keyring cargo test -p tessera-desktop --test e2e`.
 //! Screenshots go to `target/e2e-artifacts/`.
 
-#[path = "../support/mod.rs"]
-mod support;
-
 mod harness;
 mod tools;
 mod webdriver;
 
 use std::time::Duration;
 
+use tessera_testkit::tray_menu::TrayMenu;
+use tessera_testkit::{
+    assert_keyring_has, assert_keyring_lacks, built_binary, one_app_at_a_time, Home, LocalProvider,
+};
+
 use harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
-use support::tray_menu::TrayMenu;
-use support::{keyring_has, Home, Provider, APP};
 use webdriver::Session;
 
 /// Waits until the window has loaded the profiles, and returns their entries
@@ -71,9 +71,9 @@ fn add_local_profile(app: &Session, name: &str, issuer: &str, client_id: &str) {
 #[test]
 fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_a_restart_and_signs_out(
 ) {
-    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
-    let provider = Provider::start();
-    let home = Home::new("e2e-main");
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let home = Home::new("e2e-main", built_binary("tessera"));
     let driver = Driver::start(&home);
 
     let app = driver.app();
@@ -84,10 +84,7 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
     );
     add_local_profile(&app, "local", &provider.issuer, "tessera");
     app.wait("signed-out", UI_WAIT);
-    assert!(
-        !keyring_has("session:local"),
-        "no session before signing in"
-    );
+    assert_keyring_lacks("session:local", "no session before signing in");
 
     app.click("sign-in");
     app.wait("session", SIGN_IN_WAIT);
@@ -116,10 +113,7 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
         expiry.starts_with("expires in "),
         "a live countdown: {expiry}"
     );
-    assert!(
-        keyring_has("session:local"),
-        "the session is in the keyring"
-    );
+    assert_keyring_has("session:local", "the session is in the keyring");
     // The picture loads, and the "Added local" toast goes, before the photo.
     for _ in 0..50 {
         if app.find("[data-testid=\"toast\"]").is_none() && app.find(".avatar").is_some() {
@@ -148,18 +142,15 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
     app.click("sign-out");
     app.click("sign-out-local");
     app.wait("signed-out", UI_WAIT);
-    assert!(
-        !keyring_has("session:local"),
-        "signing out removed the keyring entry"
-    );
+    assert_keyring_lacks("session:local", "signing out removed the keyring entry");
     app.end();
 }
 
 #[test]
 fn a_wrong_client_id_gets_a_clear_error_in_the_window_at_once() {
-    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
-    let provider = Provider::start();
-    let home = Home::new("e2e-client");
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let home = Home::new("e2e-client", built_binary("tessera"));
     let driver = Driver::start(&home);
     let app = driver.app();
     add_local_profile(&app, "wrong-client", &provider.issuer, "no-such-client");
@@ -187,9 +178,9 @@ fn a_wrong_client_id_gets_a_clear_error_in_the_window_at_once() {
 
 #[test]
 fn the_tray_menu_signs_in_and_out_and_the_window_follows() {
-    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
-    let provider = Provider::start();
-    let home = Home::new("e2e-tray");
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let home = Home::new("e2e-tray", built_binary("tessera"));
     let driver = Driver::start(&home);
     let app = driver.app();
     add_local_profile(&app, "tray", &provider.issuer, "tessera");
@@ -224,18 +215,18 @@ fn the_tray_menu_signs_in_and_out_and_the_window_follows() {
         "once signed in, the tray offers sign-out and not sign-in: {:?}",
         tray.items()
     );
-    assert!(
-        keyring_has("session:tray"),
-        "the tray's sign-in stored the session in the keyring"
+    assert_keyring_has(
+        "session:tray",
+        "the tray's sign-in stored the session in the keyring",
     );
     app.screenshot(&artifact("tray-signed-in.png"));
 
     tray.click("Sign out");
     app.wait("signed-out", UI_WAIT);
     tray.wait_for_status("signed out again", UI_WAIT, |s| s == "tray: signed out");
-    assert!(
-        !keyring_has("session:tray"),
-        "a sign-out from the tray removed the keyring entry"
+    assert_keyring_lacks(
+        "session:tray",
+        "a sign-out from the tray removed the keyring entry",
     );
     quit(app);
 }

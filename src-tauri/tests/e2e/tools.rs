@@ -3,8 +3,12 @@
 use std::process::Command;
 use std::time::Duration;
 
+use tessera_testkit::{
+    assert_keyring_lacks, built_binary, ok, one_app_at_a_time, stored_refresh_token, Home,
+    LocalProvider,
+};
+
 use crate::harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
-use crate::support::{binary, keyring_has, stored_refresh_token, Home, Provider, APP};
 use crate::webdriver::Session;
 
 /// Waits until the API panel shows a status starting with `status`.
@@ -39,10 +43,10 @@ fn clipboard() -> Option<String> {
 
 #[test]
 fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_works_in_a_shell() {
-    let _one = APP.lock().unwrap_or_else(|e| e.into_inner());
-    let provider = Provider::start();
-    let home = Home::new("e2e-tools");
-    home.ok(&[
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let home = Home::new("e2e-tools", built_binary("tessera"));
+    ok(&home.tessera(&[
         "profiles",
         "save",
         "--profile",
@@ -51,7 +55,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         &provider.issuer,
         "--client-id",
         "tessera",
-    ]);
+    ]));
     let driver = Driver::start(&home);
     let app = driver.app();
     app.click("sign-in");
@@ -152,7 +156,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         error.contains("3 dot-separated parts") && error.contains("this has 2"),
         "the error says which part is missing: {error}"
     );
-    let id_token = home.ok(&["token", "--id-token", "--profile", "tools"]);
+    let id_token = ok(&home.tessera(&["token", "--id-token", "--profile", "tools"]));
     app.type_into("decode-input", id_token.trim());
     app.wait_gone("decode-error", UI_WAIT);
     app.click("verify-profile");
@@ -192,7 +196,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     // The API drops the access token before its exp (its /api/forget does
     // what a resource server's key rotation would): the next call gets 401
     // invalid_token, and the panel offers one retry after a refresh.
-    let dropped = home.ok(&["token", "--profile", "tools"]);
+    let dropped = ok(&home.tessera(&["token", "--profile", "tools"]));
     let out = Command::new("curl")
         .args(["-sS", "--fail", "-X", "POST", "-H"])
         .arg(format!("Authorization: Bearer {}", dropped.trim()))
@@ -213,7 +217,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.click("api-retry");
     wait_status(&app, "HTTP 200 after Refresh and retry", "200");
     app.wait("api-refreshed", UI_WAIT);
-    let fresh = home.ok(&["token", "--profile", "tools"]);
+    let fresh = ok(&home.tessera(&["token", "--profile", "tools"]));
     assert_ne!(
         fresh.trim(),
         dropped.trim(),
@@ -243,15 +247,15 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         }
         None => preview,
     };
-    let bin_dir = binary("tessera")
+    let bin_dir = built_binary("tessera")
         .parent()
         .map(|d| d.display().to_string())
         .unwrap_or_default();
     let path = format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default());
-    let out = Command::new("sh")
+    let out = home
+        .apply(&mut Command::new("sh"))
         .args(["-c", &format!("{command} -sS --fail")])
         .env("PATH", path)
-        .envs(home.envs.iter().map(|(k, v)| (k, v)))
         .output()
         .expect("sh runs");
     let body = String::from_utf8_lossy(&out.stdout);
@@ -270,7 +274,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         "discovery, JWKS, token, userinfo, API…: {}",
         rows.len()
     );
-    let token = home.ok(&["token", "--profile", "tools"]);
+    let token = ok(&home.tessera(&["token", "--profile", "tools"]));
     assert!(
         !app.body_text().contains(token.trim()),
         "the access token never appears in the log"
@@ -305,10 +309,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.click("revoke-refresh");
     app.click("revoke-dialog-ok");
     app.wait("sign-in", UI_WAIT);
-    assert!(
-        !keyring_has("session:tools"),
-        "the session left the keyring"
-    );
+    assert_keyring_lacks("session:tools", "the session left the keyring");
     let out = Command::new("curl")
         .args(["-sS", "--fail", "-d", "client_id=tessera", "-d"])
         .arg(format!("token={refresh_token}"))
@@ -324,7 +325,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
 
     // The app's own log (its stderr, at debug level) names every exchange
     // and no secret.
-    let log = std::fs::read_to_string(home.dir.join("driver.log")).unwrap_or_default();
+    let log = std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
     assert!(
         log.contains("token endpoint") && log.contains("/api/me"),
         "the app logged its exchanges at debug level: {log}"

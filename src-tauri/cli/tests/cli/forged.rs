@@ -3,13 +3,16 @@
 
 use jsonwebtoken::Algorithm;
 use serde_json::json;
+use tessera_testkit::{
+    assert_keyring_has, assert_keyring_lacks, failed, json, keyring_usernames, ok, Home,
+};
 
 use crate::forge::{jwk, Behaviour, Forge, Signing, TokenMode};
-use crate::support::{failed, json, keyring_has, keyring_listing, ok, Workspace};
+use crate::home;
 
 const CLIENT: &str = "tessera-test";
 
-fn login(ws: &Workspace, forge: &Forge, profile: &str, extra: &[&str]) -> std::process::Output {
+fn login(ws: &Home, forge: &Forge, profile: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "login",
         "--issuer",
@@ -28,7 +31,7 @@ fn login(ws: &Workspace, forge: &Forge, profile: &str, extra: &[&str]) -> std::p
 
 /// Runs a sign-in that must fail; checks the message and that nothing was stored.
 fn refused(tag: &str, behaviour: Behaviour, expected: &str) {
-    let ws = Workspace::new(tag);
+    let ws = home(tag);
     let forge = Forge::start(behaviour);
     let profile = format!("forged-{tag}");
     let line = failed(&login(&ws, &forge, &profile, &[]));
@@ -36,9 +39,9 @@ fn refused(tag: &str, behaviour: Behaviour, expected: &str) {
         line.contains(expected),
         "expected the error to say {expected:?}; got {line:?}"
     );
-    assert!(
-        !keyring_has(&format!("session:{profile}")),
-        "a refused sign-in stores no session"
+    assert_keyring_lacks(
+        &format!("session:{profile}"),
+        "a refused sign-in stores no session",
     );
     let profiles = json(&ws.tessera(&["profiles", "list", "--json"]));
     assert_eq!(profiles, json!([]), "a refused sign-in saves no profile");
@@ -46,7 +49,7 @@ fn refused(tag: &str, behaviour: Behaviour, expected: &str) {
 
 #[test]
 fn a_correct_forged_sign_in_succeeds_and_reports_every_check() {
-    let ws = Workspace::new("forge-ok");
+    let ws = home("forge-ok");
     let forge = Forge::start(Behaviour::default());
     let out = json(&login(&ws, &forge, "forged-ok", &[]));
     assert_eq!(out["subject"], "forge-user");
@@ -74,10 +77,7 @@ fn a_correct_forged_sign_in_succeeds_and_reports_every_check() {
             "{id} passes for a correct token: {row}"
         );
     }
-    assert!(
-        keyring_has("session:forged-ok"),
-        "the session is in the real keyring"
-    );
+    assert_keyring_has("session:forged-ok", "the session is in the real keyring");
     ok(&ws.tessera(&["logout", "--profile", "forged-ok"]));
 }
 
@@ -107,7 +107,7 @@ fn hs256_is_refused_for_a_public_client() {
 
 #[test]
 fn hs256_signed_with_the_client_secret_is_accepted() {
-    let ws = Workspace::new("hs256-ok");
+    let ws = home("hs256-ok");
     let secret = "a-shared-secret-of-enough-length-0123";
     let forge = Forge::start(Behaviour {
         signing: Signing::Hmac(secret),
@@ -120,19 +120,19 @@ fn hs256_signed_with_the_client_secret_is_accepted() {
         &["--client-secret", secret],
     ));
     assert_eq!(out["subject"], "forge-user");
-    assert!(
-        keyring_has("client-secret:forged-hs256"),
-        "the client secret lives in the keyring"
+    assert_keyring_has(
+        "client-secret:forged-hs256",
+        "the client secret lives in the keyring",
     );
-    let file = std::fs::read_to_string(ws.dir.0.join("profiles.toml")).unwrap();
+    let file = std::fs::read_to_string(ws.path().join("profiles.toml")).unwrap();
     assert!(
         !file.contains(secret),
         "the profile file never holds the secret"
     );
     ok(&ws.tessera(&["profiles", "remove", "forged-hs256"]));
-    assert!(
-        !keyring_has("client-secret:forged-hs256"),
-        "removing the profile removes its secret"
+    assert_keyring_lacks(
+        "client-secret:forged-hs256",
+        "removing the profile removes its secret",
     );
 }
 
@@ -143,7 +143,7 @@ fn rs256_ps256_es256_and_eddsa_are_accepted() {
         ("ec", Algorithm::ES256, "test-ec-1"),
         ("ed", Algorithm::EdDSA, "test-ed-1"),
     ] {
-        let ws = Workspace::new("algs");
+        let ws = home("algs");
         let mut keys = vec![jwk("rsa"), jwk("ec"), jwk("ed")];
         for k in keys.iter_mut() {
             k.as_object_mut().unwrap().remove("alg");
@@ -192,7 +192,7 @@ fn a_signature_by_another_key_is_refused() {
 
 #[test]
 fn an_unknown_kid_refetches_the_jwks_once_and_accepts_a_rotated_key() {
-    let ws = Workspace::new("rotation");
+    let ws = home("rotation");
     let forge = Forge::start(Behaviour {
         signing: Signing::Key {
             key: "rsa-other",
@@ -215,7 +215,7 @@ fn an_unknown_kid_refetches_the_jwks_once_and_accepts_a_rotated_key() {
 
 #[test]
 fn a_kid_missing_even_after_refetching_is_refused() {
-    let ws = Workspace::new("kid-missing");
+    let ws = home("kid-missing");
     let forge = Forge::start(Behaviour {
         signing: Signing::Key {
             key: "rsa-other",
@@ -234,7 +234,7 @@ fn a_kid_missing_even_after_refetching_is_refused() {
 
 #[test]
 fn a_token_without_kid_is_accepted_when_the_jwks_has_one_key() {
-    let ws = Workspace::new("no-kid");
+    let ws = home("no-kid");
     let forge = Forge::start(Behaviour {
         signing: Signing::Key {
             key: "rsa",
@@ -394,7 +394,7 @@ fn a_missing_rfc9207_iss_is_refused_when_advertised() {
 
 #[test]
 fn a_missing_iss_is_accepted_when_not_advertised() {
-    let ws = Workspace::new("iss-optional");
+    let ws = home("iss-optional");
     let forge = Forge::start(Behaviour {
         omit_iss_param: true,
         advertise_iss: false,
@@ -406,7 +406,7 @@ fn a_missing_iss_is_accepted_when_not_advertised() {
 
 #[test]
 fn a_tampered_state_is_refused() {
-    let mut ws = Workspace::new("state");
+    let mut ws = home("state");
     ws.env("BROWSER_TAMPER_STATE", "1");
     let forge = Forge::start(Behaviour::default());
     let line = failed(&login(&ws, &forge, "forged-state", &[]));
@@ -416,7 +416,10 @@ fn a_tampered_state_is_refused() {
         0,
         "the code is never exchanged after a state mismatch"
     );
-    assert!(!keyring_has("session:forged-state"));
+    assert_keyring_lacks(
+        "session:forged-state",
+        "a refused sign-in stores no session",
+    );
 }
 
 #[test]
@@ -472,7 +475,7 @@ fn garbage_from_the_token_endpoint_is_refused() {
 
 #[test]
 fn a_hanging_token_endpoint_is_bounded_by_the_timeout() {
-    let ws = Workspace::new("token-hang");
+    let ws = home("token-hang");
     let forge = Forge::start(Behaviour {
         token: TokenMode::Hang,
         ..Default::default()
@@ -502,7 +505,7 @@ fn a_hanging_token_endpoint_is_bounded_by_the_timeout() {
 
 #[test]
 fn a_failed_sign_in_keeps_the_earlier_session() {
-    let ws = Workspace::new("keep");
+    let ws = home("keep");
     let forge = Forge::start(Behaviour::default());
     let first = json(&login(&ws, &forge, "forged-keep", &[]));
     forge.set(|b| b.wrong_nonce = true);
@@ -530,7 +533,7 @@ fn a_failed_sign_in_keeps_the_earlier_session() {
 
 #[test]
 fn a_repeat_sign_in_makes_only_the_token_and_userinfo_calls() {
-    let ws = Workspace::new("repeat");
+    let ws = home("repeat");
     let forge = Forge::start(Behaviour::default());
     json(&login(&ws, &forge, "forged-repeat", &[]));
     forge.reset_hits();
@@ -551,7 +554,7 @@ fn a_repeat_sign_in_makes_only_the_token_and_userinfo_calls() {
 
 #[test]
 fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
-    let ws = Workspace::new("big");
+    let ws = home("big");
     let groups: Vec<String> = (0..150)
         .map(|i| format!("engineering-platform-group-{i:03}"))
         .collect();
@@ -564,10 +567,9 @@ fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
         out["id_token_claims"]["groups"].as_array().unwrap().len(),
         150
     );
-    let listing = keyring_listing();
-    let chunks = listing
-        .lines()
-        .filter(|l| l.contains("attribute.username = session:forged-big:"))
+    let chunks = keyring_usernames()
+        .iter()
+        .filter(|name| name.starts_with("session:forged-big:"))
         .count();
     assert!(
         chunks >= 3,
@@ -582,16 +584,19 @@ fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
     let shown = json(&ws.tessera(&["profiles", "show", "forged-big", "--json"]));
     assert_eq!(shown["session"]["subject"], "forge-user");
     ok(&ws.tessera(&["logout", "--profile", "forged-big"]));
-    let listing = keyring_listing();
+    let left: Vec<String> = keyring_usernames()
+        .into_iter()
+        .filter(|name| name.starts_with("session:forged-big"))
+        .collect();
     assert!(
-        !listing.contains("session:forged-big"),
-        "logout removes every chunk"
+        left.is_empty(),
+        "logout removes the head and every chunk: {left:?}"
     );
 }
 
 #[test]
 fn a_plain_http_issuer_off_loopback_is_refused_before_any_request() {
-    let ws = Workspace::new("insecure");
+    let ws = home("insecure");
     let line = failed(&ws.tessera(&[
         "login",
         "--issuer",
@@ -613,7 +618,7 @@ fn a_plain_http_issuer_off_loopback_is_refused_before_any_request() {
 
 #[test]
 fn a_missing_ca_file_is_refused_with_its_path() {
-    let ws = Workspace::new("ca");
+    let ws = home("ca");
     let forge = Forge::start(Behaviour::default());
     let line = failed(&login(
         &ws,
@@ -629,13 +634,13 @@ fn a_missing_ca_file_is_refused_with_its_path() {
 
 #[test]
 fn manual_endpoints_work_without_discovery() {
-    let ws = Workspace::new("manual");
+    let ws = home("manual");
     let forge = Forge::start(Behaviour::default());
     let i = &forge.issuer;
     let profiles = format!(
         "[profiles.manual]\nissuer = \"{i}\"\nclient_id = \"{CLIENT}\"\n\n[profiles.manual.endpoints]\nauthorization = \"{i}/authorize\"\ntoken = \"{i}/token\"\njwks = \"{i}/jwks\"\nuserinfo = \"{i}/userinfo\"\n"
     );
-    std::fs::write(ws.dir.0.join("profiles.toml"), profiles).unwrap();
+    std::fs::write(ws.path().join("profiles.toml"), profiles).unwrap();
     let out = json(&ws.tessera(&["login", "--profile", "manual", "--json"]));
     assert_eq!(out["subject"], "forge-user");
     assert_eq!(
@@ -656,7 +661,7 @@ fn manual_endpoints_work_without_discovery() {
 
 #[test]
 fn flags_given_with_a_saved_profile_override_it_and_are_saved() {
-    let ws = Workspace::new("override");
+    let ws = home("override");
     let forge = Forge::start(Behaviour::default());
     json(&login(&ws, &forge, "forged-override", &[]));
     json(&ws.tessera(&[

@@ -4,17 +4,16 @@
 
 use std::process::Command;
 
-use crate::forge::{Behaviour, Forge};
-use crate::support::{failed, json, TempDir, Workspace};
+use tessera_testkit::{failed, json, Home};
 
-fn isolated(
-    ws: &Workspace,
-    home: &TempDir,
-    start_keyring: bool,
-    args: &[&str],
-) -> std::process::Output {
-    let runtime = home.0.join("run");
-    std::fs::create_dir_all(&runtime).unwrap();
+use crate::forge::{Behaviour, Forge};
+use crate::home;
+
+/// Runs `tessera args…` with `ws`'s config in a D-Bus session of its own,
+/// whose HOME and XDG directories are new directories inside `ws`.
+fn isolated(ws: &Home, start_keyring: bool, args: &[&str]) -> std::process::Output {
+    let user_home = ws.subdir("home");
+    let runtime = ws.subdir("run");
     let keyring = if start_keyring {
         // No --unlock: the daemon runs, but there is no unlocked default collection.
         "gnome-keyring-daemon --components=secrets --daemonize >/dev/null 2>&1 </dev/null; "
@@ -25,25 +24,22 @@ fn isolated(
     let mut cmd = Command::new("dbus-run-session");
     cmd.args(["--", "sh", "-c", &script, env!("CARGO_BIN_EXE_tessera")])
         .args(args)
-        .env("HOME", &home.0)
+        .env("HOME", &user_home)
         .env("XDG_RUNTIME_DIR", &runtime)
-        .env("XDG_DATA_HOME", home.0.join("data"))
-        .env("XDG_CONFIG_HOME", home.0.join("config"))
+        .env("XDG_DATA_HOME", user_home.join("data"))
+        .env("XDG_CONFIG_HOME", user_home.join("config"))
         .env_remove("GNOME_KEYRING_CONTROL");
-    for (k, v) in &ws.envs {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run tessera in its own D-Bus session")
+    ws.apply(&mut cmd)
+        .output()
+        .expect("run tessera in its own D-Bus session")
 }
 
 #[test]
 fn a_locked_keyring_gives_a_clear_error_and_nothing_is_saved() {
     let forge = Forge::start(Behaviour::default());
-    let ws = Workspace::new("locked");
-    let home = TempDir::new("locked-home");
+    let ws = home("locked");
     let out = isolated(
         &ws,
-        &home,
         true,
         &[
             "login",
@@ -73,7 +69,7 @@ fn a_locked_keyring_gives_a_clear_error_and_nothing_is_saved() {
 #[test]
 fn a_missing_keyring_service_gives_a_clear_error() {
     let forge = Forge::start(Behaviour::default());
-    let mut ws = Workspace::new("no-keyring");
+    let mut ws = home("no-keyring");
     ws.env(
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/tessera-test-bus",

@@ -1,9 +1,18 @@
 //! End-to-end tests of the real `tessera` binary: against the real local
-//! OpenID provider, a forging test provider, and the real OS keyring.
+//! OpenID provider, a forging test provider, and the real OS keyring. What
+//! they stand on (the provider, a throwaway home, keyring and HTTP checks)
+//! is tessera-testkit, shared with the desktop app's tests; the forging
+//! provider is only needed here.
 
 mod forge;
 mod forged;
 mod keyring;
 mod real_provider;
-mod support;
 mod tools;
+
+use tessera_testkit::Home;
+
+/// A throwaway home whose runs are of this crate's `tessera` binary.
+fn home(tag: &str) -> Home {
+    Home::new(tag, env!("CARGO_BIN_EXE_tessera"))
+}

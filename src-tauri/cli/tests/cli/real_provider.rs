@@ -2,13 +2,15 @@
 //! (panva's oidc-provider), through the browser double, with the real keyring.
 
 use serde_json::{json, Value};
-
-use crate::support::{
-    call_api, failed, http, json, keyring_has, ok, stored_refresh_token, LocalProvider, Workspace,
+use tessera_testkit::{
+    assert_keyring_has, assert_keyring_lacks, call_api, failed, http, json, ok, stderr,
+    stored_refresh_token, Home, LocalProvider,
 };
 
+use crate::home;
+
 fn login(
-    ws: &Workspace,
+    ws: &Home,
     provider: &LocalProvider,
     profile: &str,
     client: &str,
@@ -33,7 +35,7 @@ fn login(
 #[test]
 fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-login");
+    let ws = home("real-login");
     let out = login(&ws, p, "real-login", "tessera", &[]);
     assert_eq!(out["issuer"], p.issuer.as_str());
     assert_eq!(
@@ -68,10 +70,7 @@ fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
         iss_row["detail"].as_str().unwrap().starts_with("iss is"),
         "the provider sends RFC 9207 iss: {iss_row}"
     );
-    assert!(
-        keyring_has("session:real-login"),
-        "the session is in the OS keyring"
-    );
+    assert_keyring_has("session:real-login", "the session is in the OS keyring");
     assert!(
         ws.browser_log().contains("login"),
         "the browser double posted the login form: {}",
@@ -97,10 +96,7 @@ fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
         "the only profile is the default"
     );
     ok(&ws.tessera(&["logout", "--profile", "real-login"]));
-    assert!(
-        !keyring_has("session:real-login"),
-        "logout deletes the keyring entry"
-    );
+    assert_keyring_lacks("session:real-login", "logout deletes the keyring entry");
     let line = failed(&ws.tessera(&["token", "--profile", "real-login"]));
     assert!(line.contains("not signed in"), "{line}");
 }
@@ -108,7 +104,7 @@ fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
 #[test]
 fn refresh_rotates_the_refresh_token_and_the_old_one_is_rejected() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-refresh");
+    let ws = home("real-refresh");
     let first = login(&ws, p, "real-refresh", "tessera", &[]);
     let old_rt = stored_refresh_token("real-refresh").expect("a refresh token is stored");
     let refreshed = json(&ws.tessera(&["refresh", "--profile", "real-refresh", "--json"]));
@@ -120,7 +116,8 @@ fn refresh_rotates_the_refresh_token_and_the_old_one_is_rejected() {
         refreshed["access_token"], first["access_token"],
         "a new access token"
     );
-    let new_rt = stored_refresh_token("real-refresh").unwrap();
+    let new_rt =
+        stored_refresh_token("real-refresh").expect("the refreshed session keeps a refresh token");
     assert_ne!(
         new_rt, old_rt,
         "the rotated refresh token is what the keyring holds now"
@@ -143,7 +140,7 @@ fn refresh_rotates_the_refresh_token_and_the_old_one_is_rejected() {
 #[test]
 fn token_refreshes_when_the_access_token_is_about_to_expire() {
     let p = LocalProvider::short_lived();
-    let ws = Workspace::new("real-auto");
+    let ws = home("real-auto");
     let first = login(&ws, p, "real-auto", "tessera", &[]);
     let second = ok(&ws.tessera(&["token", "--profile", "real-auto"]));
     assert_ne!(
@@ -158,26 +155,52 @@ fn token_refreshes_when_the_access_token_is_about_to_expire() {
 
 #[test]
 fn concurrent_refreshes_share_the_rotated_token_instead_of_burning_it() {
-    let p = LocalProvider::short_lived();
-    let ws = Workspace::new("real-race");
-    login(&ws, p, "real-race", "tessera", &[]);
+    // Access tokens of 40 s: a fresh one is outside Tessera's 30 s refresh
+    // margin, and one 10 s old is inside it.
+    let p = &LocalProvider::start(&["--access-token-ttl", "40"]);
+    let ws = home("real-race");
+    let signed_in = login(&ws, p, "real-race", "tessera", &[]);
+    // Wait until the access token is inside the refresh margin, so each run
+    // wants a refresh. The first to take the profile's lock refreshes; the
+    // others re-read the session under the lock, find a token valid for
+    // about 40 s more, and use it instead of spending the refresh token again.
+    let expires_at = signed_in["expires_at"]
+        .as_i64()
+        .expect("the sign-in reports when the access token expires");
+    let margin_starts = expires_at - 30;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs() as i64;
+    if margin_starts >= now {
+        std::thread::sleep(std::time::Duration::from_secs(
+            (margin_starts - now + 1) as u64,
+        ));
+    }
     let runs: Vec<_> = (0..3)
         .map(|_| {
-            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tessera"));
-            cmd.args(["token", "--profile", "real-race"]);
-            for (k, v) in &ws.envs {
-                cmd.env(k, v);
-            }
-            cmd.stdout(std::process::Stdio::piped())
+            ws.command(&["token", "--profile", "real-race"])
+                .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
-                .unwrap()
+                .expect("start tessera token")
         })
         .collect();
-    for child in runs {
-        let out = child.wait_with_output().unwrap();
-        ok(&out);
-    }
+    let tokens: Vec<String> = runs
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().expect("tessera token finishes");
+            ok(&out).trim().to_string()
+        })
+        .collect();
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "the three runs share one refresh under the profile's lock, so they print the same access token: {tokens:?}"
+    );
+    assert_ne!(
+        tokens[0], signed_in["access_token"],
+        "the token inside the refresh margin was refreshed, not printed as it was"
+    );
     ok(&ws.tessera(&["token", "--profile", "real-race"]));
     ok(&ws.tessera(&["logout", "--profile", "real-race"]));
 }
@@ -185,19 +208,16 @@ fn concurrent_refreshes_share_the_rotated_token_instead_of_burning_it() {
 #[test]
 fn logout_with_revoke_revokes_at_the_provider_and_deletes_the_session() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-revoke");
+    let ws = home("real-revoke");
     let out = login(&ws, p, "real-revoke", "tessera", &[]);
     let at = out["access_token"].as_str().unwrap().to_string();
-    let rt = stored_refresh_token("real-revoke").unwrap();
+    let rt = stored_refresh_token("real-revoke").expect("the session keeps a refresh token");
     let said = ok(&ws.tessera(&["logout", "--profile", "real-revoke", "--revoke"]));
     assert!(
         said.contains("Revoked the refresh token") && said.contains("Revoked the access token"),
         "{said}"
     );
-    assert!(
-        !keyring_has("session:real-revoke"),
-        "the keyring entry is gone"
-    );
+    assert_keyring_lacks("session:real-revoke", "the keyring entry is gone");
     let (status, _) = call_api(&p.issuer, "/api/me", &at);
     assert_eq!(status, 401, "the revoked access token no longer works");
     let form = format!("grant_type=refresh_token&client_id=tessera&refresh_token={rt}");
@@ -213,7 +233,7 @@ fn logout_with_revoke_revokes_at_the_provider_and_deletes_the_session() {
 #[test]
 fn logout_with_end_session_opens_the_providers_sign_out_page() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-end-session");
+    let ws = home("real-end-session");
     login(&ws, p, "real-end", "tessera", &[]);
     let said = ok(&ws.tessera(&["logout", "--profile", "real-end", "--end-session"]));
     assert!(
@@ -224,13 +244,16 @@ fn logout_with_end_session_opens_the_providers_sign_out_page() {
         !said.contains("id_token_hint"),
         "the URL with the ID token is not printed"
     );
-    assert!(!keyring_has("session:real-end"));
+    assert_keyring_lacks(
+        "session:real-end",
+        "signing out with --end-session deletes the local session too",
+    );
 }
 
 #[test]
 fn introspection_reports_the_access_token_as_active() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-introspect");
+    let ws = home("real-introspect");
     login(&ws, p, "real-introspect", "tessera", &[]);
     let out = json(&ws.tessera(&["introspect", "--profile", "real-introspect"]));
     assert_eq!(out["active"], true, "{out}");
@@ -245,7 +268,7 @@ fn confidential_clients_sign_in_with_basic_and_post_authentication() {
         ("tessera-confidential", "basic"),
         ("tessera-confidential-post", "post"),
     ] {
-        let ws = Workspace::new("real-confidential");
+        let ws = home("real-confidential");
         let profile = format!("real-{client}");
         let out = login(
             &ws,
@@ -260,11 +283,11 @@ fn confidential_clients_sign_in_with_basic_and_post_authentication() {
             ],
         );
         assert_eq!(out["id_token_claims"]["aud"], client);
-        assert!(
-            keyring_has(&format!("client-secret:{profile}")),
-            "the secret is kept in the keyring"
+        assert_keyring_has(
+            &format!("client-secret:{profile}"),
+            "the secret is kept in the keyring",
         );
-        let file = std::fs::read_to_string(ws.dir.0.join("profiles.toml")).unwrap();
+        let file = std::fs::read_to_string(ws.path().join("profiles.toml")).unwrap();
         assert!(
             !file.contains("tessera-demo-secret"),
             "never in the profile file"
@@ -282,7 +305,7 @@ fn confidential_clients_sign_in_with_basic_and_post_authentication() {
 fn es256_and_eddsa_id_tokens_from_the_real_provider_verify() {
     let p = LocalProvider::shared();
     for (client, alg) in [("tessera-es256", "ES256"), ("tessera-eddsa", "EdDSA")] {
-        let ws = Workspace::new("real-algs");
+        let ws = home("real-algs");
         let profile = format!("real-{client}");
         let out = login(&ws, p, &profile, client, &[]);
         let sig = out["checks"]
@@ -303,7 +326,7 @@ fn es256_and_eddsa_id_tokens_from_the_real_provider_verify() {
 #[test]
 fn denying_consent_gives_a_clear_error_and_stores_nothing() {
     let p = LocalProvider::shared();
-    let mut ws = Workspace::new("real-deny");
+    let mut ws = home("real-deny");
     ws.env("BROWSER_CONSENT", "deny");
     let line = failed(&ws.tessera(&[
         "login",
@@ -320,13 +343,13 @@ fn denying_consent_gives_a_clear_error_and_stores_nothing() {
         line.contains("the provider returned access_denied"),
         "{line}"
     );
-    assert!(!keyring_has("session:real-deny"));
+    assert_keyring_lacks("session:real-deny", "a denied consent stores no session");
 }
 
 #[test]
 fn a_tampered_state_from_the_real_provider_is_refused() {
     let p = LocalProvider::shared();
-    let mut ws = Workspace::new("real-state");
+    let mut ws = home("real-state");
     ws.env("BROWSER_TAMPER_STATE", "1");
     let line = failed(&ws.tessera(&[
         "login",
@@ -340,13 +363,13 @@ fn a_tampered_state_from_the_real_provider_is_refused() {
         "60",
     ]));
     assert!(line.contains("state mismatch"), "{line}");
-    assert!(!keyring_has("session:real-state"));
+    assert_keyring_lacks("session:real-state", "a refused sign-in stores no session");
 }
 
 #[test]
 fn an_unknown_client_id_times_out_naming_the_redirect_uri() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-client");
+    let ws = home("real-client");
     let line = failed(&ws.tessera(&[
         "login",
         "--issuer",
@@ -367,7 +390,7 @@ fn an_unknown_client_id_times_out_naming_the_redirect_uri() {
 #[test]
 fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-logs");
+    let ws = home("real-logs");
     let profile = "real-logs";
     let out = ws.tessera(&[
         "-v",
@@ -385,14 +408,14 @@ fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
         "--json",
     ]);
     let login_json: Value = serde_json::from_str(&ok(&out)).unwrap();
-    let first_rt = stored_refresh_token(profile).unwrap();
+    let first_rt = stored_refresh_token(profile).expect("the session keeps a refresh token");
     let refresh = ws.tessera(&["-v", "refresh", "--profile", profile]);
     ok(&refresh);
     let logout = ws.tessera(&["-v", "logout", "--profile", profile, "--revoke"]);
     ok(&logout);
     let logs = [&out, &refresh, &logout]
         .iter()
-        .map(|o| crate::support::stderr(o))
+        .map(|o| stderr(o))
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
@@ -426,7 +449,7 @@ fn regex_like_code_param(text: &str) -> Option<String> {
 #[test]
 fn profiles_save_creates_a_profile_that_signs_in_without_repeating_its_settings() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("real-save");
+    let ws = home("real-save");
     let saved = ok(&ws.tessera(&[
         "profiles",
         "save",
@@ -440,14 +463,11 @@ fn profiles_save_creates_a_profile_that_signs_in_without_repeating_its_settings(
         "openid profile email offline_access",
     ]));
     assert!(saved.contains("Saved profile \"real-saved\""), "{saved}");
-    assert!(
-        !keyring_has("session:real-saved"),
-        "saving a profile must not sign in"
-    );
+    assert_keyring_lacks("session:real-saved", "saving a profile must not sign in");
     ok(&ws.tessera(&["login", "--profile", "real-saved"]));
-    assert!(
-        keyring_has("session:real-saved"),
-        "the saved profile signs in with no flags"
+    assert_keyring_has(
+        "session:real-saved",
+        "the saved profile signs in with no flags",
     );
     ok(&ws.tessera(&["logout", "--profile", "real-saved"]));
 }

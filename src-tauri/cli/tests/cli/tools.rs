@@ -1,9 +1,11 @@
 //! `tessera decode`, `call` and `introspect`: offline decoding with precise
 //! errors, and the real local provider's demo API and introspection.
 
-use crate::support::{failed, json, ok, repo_root, stderr, stdout, LocalProvider, Workspace};
+use tessera_testkit::{failed, json, ok, repo_root, stderr, stdout, Home, LocalProvider};
 
-fn login(ws: &Workspace, p: &LocalProvider, profile: &str) {
+use crate::home;
+
+fn login(ws: &Home, p: &LocalProvider, profile: &str) {
     ok(&ws.tessera(&[
         "login",
         "--issuer",
@@ -19,7 +21,7 @@ fn login(ws: &Workspace, p: &LocalProvider, profile: &str) {
 
 #[test]
 fn decode_says_which_part_of_a_broken_token_fails_and_why() {
-    let ws = Workspace::new("decode-errors");
+    let ws = home("decode-errors");
     // {"alg":"RS256"} . {"sub":"1","exp":2000000000} . signature
     let good = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIiwiZXhwIjoyMDAwMDAwMDAwfQ.c2ln";
     let cases = [
@@ -82,7 +84,7 @@ fn decode_says_which_part_of_a_broken_token_fails_and_why() {
 #[test]
 fn decode_verify_checks_an_id_token_against_the_profile_and_fails_with_a_wrong_key() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("decode-verify");
+    let ws = home("decode-verify");
     login(&ws, p, "decode-verify");
     let id_token = ok(&ws.tessera(&["token", "--id-token", "--profile", "decode-verify"]));
     assert_eq!(id_token.trim().matches('.').count(), 2, "a JWS");
@@ -128,7 +130,7 @@ fn decode_verify_checks_an_id_token_against_the_profile_and_fails_with_a_wrong_k
 #[test]
 fn call_sends_the_token_to_the_demo_api_and_a_403_exits_non_zero_with_the_reason() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("call");
+    let ws = home("call");
     login(&ws, p, "call");
     let me = json(&ws.tessera(&[
         "call",
@@ -217,7 +219,7 @@ fn call_sends_the_token_to_the_demo_api_and_a_403_exits_non_zero_with_the_reason
 #[test]
 fn introspect_reports_the_refresh_token_too() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("introspect-refresh");
+    let ws = home("introspect-refresh");
     login(&ws, p, "introspect-refresh");
     let out = json(&ws.tessera(&[
         "introspect",
@@ -240,7 +242,7 @@ fn introspect_reports_the_refresh_token_too() {
 #[test]
 fn call_refreshes_and_retries_once_when_the_api_answers_401_invalid_token() {
     let p = LocalProvider::shared();
-    let ws = Workspace::new("call-retry");
+    let ws = home("call-retry");
     login(&ws, p, "call-retry");
     let before = ok(&ws.tessera(&["token", "--profile", "call-retry"]));
     // The demo API drops the token it is sent (the grant lives on), through

@@ -19,13 +19,13 @@ pub struct AuthParams {
     /// `max_age` in seconds; the ID token must then carry a recent `auth_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
-    /// `acr_values`.
+    /// `acr_values`: space-separated authentication context classes to ask for, e.g. `mfa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acr_values: Option<String>,
-    /// `ui_locales`.
+    /// `ui_locales`: space-separated BCP 47 language tags for the login page, e.g. `de fr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_locales: Option<String>,
-    /// `login_hint`.
+    /// `login_hint`: the user's email or name, to prefill the login page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<String>,
     /// `claims` request, as JSON text (checked to be a JSON object).
@@ -42,7 +42,7 @@ pub struct AuthParams {
 /// The per-attempt secrets of one authorization request.
 #[derive(Debug)]
 pub struct AuthorizationRequest {
-    /// The URL to open.
+    /// The authorization endpoint with every query parameter added; the browser opens it.
     pub url: Url,
     /// `state`, compared in constant time on return.
     pub state: SecretString,
@@ -70,7 +70,7 @@ pub fn s256_challenge(verifier: &SecretString) -> String {
 /// Who asks for what: the client and the parameters of its request.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientRequest<'a> {
-    /// The client id.
+    /// The client id, sent as `client_id`.
     pub client_id: &'a str,
     /// The scopes to ask for.
     pub scopes: &'a [String],

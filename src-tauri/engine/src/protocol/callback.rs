@@ -17,9 +17,9 @@ pub enum CallbackError {
     /// RFC 9207 `iss` differs.
     #[error("authorization response iss mismatch (RFC 9207): expected {expected}, got {found}; sign-in stopped to prevent a mix-up attack")]
     IssMismatch {
-        /// The issuer.
+        /// The provider's issuer from its metadata, which `iss` had to equal.
         expected: String,
-        /// What came back.
+        /// The `iss` parameter the redirect carried, cleaned of control characters and cut to 200 characters.
         found: String,
     },
     /// RFC 9207 `iss` missing although advertised.
@@ -28,9 +28,9 @@ pub enum CallbackError {
     /// The provider returned an error.
     #[error("the provider returned {error}{}", description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
     Provider {
-        /// OAuth error code.
+        /// OAuth `error` code from the redirect, e.g. `access_denied`.
         error: String,
-        /// `error_description`.
+        /// `error_description` from the redirect, if the provider sent one.
         description: Option<String>,
     },
     /// Neither code nor error.

@@ -12,7 +12,7 @@ pub struct BearerChallenge {
 }
 
 impl BearerChallenge {
-    /// A parameter's value.
+    /// The value of the named auth-param, e.g. `error`; names are stored lower-case, so ask in lower case.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()

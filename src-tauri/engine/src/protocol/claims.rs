@@ -13,11 +13,11 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimSource {
-    /// Only the ID token.
+    /// Only in the ID token (from [`explain_all`]: in the one token or answer explained).
     IdToken,
-    /// Only userinfo.
+    /// Only in the userinfo response.
     Userinfo,
-    /// Both.
+    /// In both; the value kept is userinfo's.
     Both,
 }
 
@@ -26,28 +26,28 @@ pub enum ClaimSource {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
-    /// A string.
+    /// Any other value, shown as plain text.
     Text,
-    /// Unix seconds.
+    /// A NumericDate in Unix seconds: `exp`, `iat`, `nbf`, `auth_time`, `updated_at`.
     Time,
-    /// A URL.
+    /// A string claim known to hold a URL: `picture`, `profile`, `website`, `iss`.
     Url,
-    /// An email address.
+    /// `email`, or another `…email` claim whose string contains `@`.
     Email,
-    /// true / false.
+    /// A JSON boolean, e.g. `email_verified`.
     Bool,
     /// A number that is not a time.
     Number,
-    /// An array.
+    /// A JSON array, e.g. `aud` or `roles`.
     List,
-    /// An object.
+    /// A JSON object, e.g. `address` or `realm_access`.
     Object,
 }
 
-/// One merged claim.
+/// One claim as shown to the user, merged from the ID token and userinfo.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
-    /// Claim name.
+    /// Claim name as it appears in the JSON, e.g. `email_verified`.
     pub name: String,
     /// Readable label for registered claims.
     pub label: Option<&'static str>,
@@ -55,9 +55,9 @@ pub struct Claim {
     pub description: Option<&'static str>,
     /// The value (userinfo's when both differ: it is the fresher one).
     pub value: Value,
-    /// Display hint.
+    /// How hosts should render the value, chosen from its name and JSON type.
     pub kind: ClaimKind,
-    /// Source.
+    /// Which response carried the claim.
     pub source: ClaimSource,
     /// Both sources carry the claim with different values.
     pub differs: bool,
@@ -310,7 +310,7 @@ pub enum ChangeKind {
 /// One value that differs between two claim snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimChange {
-    /// Claim name.
+    /// Claim name; access-token values are prefixed, e.g. `access_token.exp`.
     pub name: String,
     /// Readable label for registered claims.
     pub label: Option<&'static str>,
@@ -318,9 +318,9 @@ pub struct ClaimChange {
     pub kind: ChangeKind,
     /// Display hint, from the later value (or the earlier one when removed).
     pub value_kind: ClaimKind,
-    /// The earlier value.
+    /// Value in the earlier snapshot; `None` when the claim was added.
     pub before: Option<Value>,
-    /// The later value.
+    /// Value in the later snapshot; `None` when the claim was removed.
     pub after: Option<Value>,
 }
 

@@ -22,11 +22,11 @@ pub(crate) const B64URL: GeneralPurpose = GeneralPurpose::new(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JwtPart {
-    /// The JOSE header.
+    /// The first part: the JOSE header (`alg`, `kid`, …).
     Header,
-    /// The claims.
+    /// The second part: the claims set.
     Payload,
-    /// The signature.
+    /// The third part: the signature bytes, which are not JSON.
     Signature,
 }
 
@@ -44,7 +44,7 @@ impl std::fmt::Display for JwtPart {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtDecodeError {
-    /// Empty input.
+    /// The token is empty or only whitespace.
     #[error("the token is empty")]
     Empty,
     /// Five parts: an encrypted token.
@@ -52,13 +52,13 @@ pub enum JwtDecodeError {
         "this is an encrypted JWT (JWE, 5 parts); Tessera can only decode signed JWTs (3 parts)"
     )]
     Encrypted,
-    /// Not three parts.
+    /// Neither 3 parts (signed) nor 5 (encrypted); holds the number of parts found.
     #[error("a JWT has 3 dot-separated parts (header.payload.signature); this has {0}")]
     PartCount(usize),
     /// A part is not base64url.
     #[error("the {part} is not valid base64url: {reason}")]
     Base64 {
-        /// The part.
+        /// Which part failed to decode.
         part: JwtPart,
         /// The decoder's reason.
         reason: String,
@@ -66,7 +66,7 @@ pub enum JwtDecodeError {
     /// A part is not JSON.
     #[error("the {part} is not valid JSON: {reason}")]
     Json {
-        /// The part.
+        /// Which part failed to parse: the header or the payload.
         part: JwtPart,
         /// The parser's reason (location only).
         reason: String,
@@ -82,12 +82,12 @@ pub enum JwtDecodeError {
 /// The JOSE header fields Tessera reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoseHeader {
-    /// Signing algorithm.
+    /// Signing algorithm, e.g. `RS256`; validation refuses `none` and unsupported ones.
     pub alg: String,
-    /// Key id.
+    /// Key id (`kid`) naming the provider key that signed the token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
-    /// Media type.
+    /// Media type (`typ`), e.g. `JWT` or `at+jwt`; shown, never checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typ: Option<String>,
     /// Critical extensions, which Tessera does not understand and so refuses.
@@ -98,11 +98,11 @@ pub struct JoseHeader {
 /// A JWT split and parsed, not verified.
 #[derive(Clone)]
 pub struct UnverifiedJwt {
-    /// Typed header.
+    /// The header fields Tessera reads; [`Self::header_json`] holds every member.
     pub header: JoseHeader,
     /// The whole header object.
     pub header_json: Map<String, Value>,
-    /// The claims object.
+    /// The payload's claims as decoded; none of them is verified here.
     pub claims: Map<String, Value>,
     signing_input: String,
     signature_b64: String,
@@ -127,7 +127,7 @@ impl UnverifiedJwt {
         &self.signature_b64
     }
 
-    /// A string claim.
+    /// A claim's value if it is a JSON string; `None` when absent or of another type.
     pub fn claim_str(&self, name: &str) -> Option<&str> {
         self.claims.get(name).and_then(Value::as_str)
     }

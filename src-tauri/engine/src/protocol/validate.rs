@@ -34,11 +34,11 @@ pub enum NonceRule<'a> {
 /// Everything the ID token is checked against.
 #[derive(Debug, Clone, Copy)]
 pub struct Expectations<'a> {
-    /// The issuer, exactly.
+    /// Expected `iss`, compared as an exact string; a `{tenantid}` template is filled from the token's `tid`.
     pub issuer: &'a str,
-    /// This client's id.
+    /// The client id `aud` must contain (and `azp`, when present, must equal).
     pub client_id: &'a str,
-    /// The nonce rule.
+    /// Which nonce to expect: the one sent, the refresh rule, or none to compare.
     pub nonce: NonceRule<'a>,
     /// Now, in Unix seconds.
     pub now: UnixTime,

@@ -1,0 +1,95 @@
+//! The local OpenID provider (`node dev/provider.mjs`, panva's oidc-provider)
+//! on a free port of 127.0.0.1, with fresh keys in memory.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
+
+use crate::repo_root;
+
+/// A running local provider. One started with [`LocalProvider::start`] stops
+/// when dropped; a shared one lives as long as the test binary (it exits when
+/// the binary's end closes its stdin).
+pub struct LocalProvider {
+    /// Its issuer, e.g. `http://127.0.0.1:38211`.
+    pub issuer: String,
+    child: Child,
+    /// Held open: the provider runs with `--exit-with-stdin`.
+    stdin: Option<ChildStdin>,
+}
+
+/// The providers shared by the tests of one binary, by their flags.
+static SHARED: Mutex<Vec<(Vec<String>, &'static LocalProvider)>> = Mutex::new(Vec::new());
+
+impl LocalProvider {
+    /// Starts a provider of its own for one test, with extra flags of
+    /// `dev/provider.mjs` (e.g. `["--access-token-ttl", "20"]`).
+    pub fn start(flags: &[&str]) -> LocalProvider {
+        let mut child = Command::new("node")
+            .arg(repo_root().join("dev/provider.mjs"))
+            .args(["--port", "0", "--ephemeral", "--exit-with-stdin"])
+            .args(flags)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            // Its errors (it logs nothing else without --verbose) show with the test's.
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start node dev/provider.mjs (./.ci/test installs Node and the provider's packages)");
+        let stdin = child.stdin.take().expect("the provider's stdin is piped");
+        let stdout = child.stdout.take().expect("the provider's stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let issuer = loop {
+            let line = lines
+                .next()
+                .unwrap_or_else(|| {
+                    panic!("dev/provider.mjs {flags:?} exited before its ready line (is `npm ci --prefix dev` done?)")
+                })
+                .expect("the provider's stdout is readable");
+            if let Some((_, issuer)) = line.split_once("issuer: ") {
+                break issuer.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the provider never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        LocalProvider {
+            issuer,
+            child,
+            stdin: Some(stdin),
+        }
+    }
+
+    /// The default provider (access tokens live 600 s), started once per test
+    /// binary.
+    pub fn shared() -> &'static LocalProvider {
+        Self::shared_with(&[])
+    }
+
+    /// A provider whose access tokens live 20 s, always inside Tessera's 30 s
+    /// refresh margin, started once per test binary.
+    pub fn short_lived() -> &'static LocalProvider {
+        Self::shared_with(&["--access-token-ttl", "20"])
+    }
+
+    /// The provider started with these flags, started on first use and shared
+    /// by every later test of this binary that asks for the same flags.
+    pub fn shared_with(flags: &[&str]) -> &'static LocalProvider {
+        let key: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        // A test that panicked while starting one leaves nothing half-added.
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, provider)) = shared.iter().find(|(k, _)| *k == key) {
+            return provider;
+        }
+        let provider: &'static LocalProvider = Box::leak(Box::new(Self::start(flags)));
+        shared.push((key, provider));
+        provider
+    }
+}
+
+impl Drop for LocalProvider {
+    fn drop(&mut self) {
+        // Closing stdin asks it to exit; kill in case it does not, and reap it.
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
