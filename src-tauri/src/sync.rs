@@ -175,8 +175,8 @@ mod tests {
     #[tokio::test]
     async fn refreshes_by_copy_as_curl_the_refresher_and_the_cli_each_reach_the_window_and_the_tray(
     ) {
-        let dir = std::env::temp_dir().join(format!("tessera-sync-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let scratch = tessera_testkit::ScratchDir::new("sync");
+        let dir = scratch.path();
         let mut profile = Profile::new("p", "https://idp.test", "c");
         profile.endpoints = Some(ManualEndpoints {
             authorization: "https://idp.test/authorize".into(),
@@ -186,7 +186,7 @@ mod tests {
         });
         let mut file = ProfileFile::default();
         file.upsert(profile);
-        file.save(&Paths::under(&dir)).expect("profile file");
+        file.save(&Paths::under(dir)).expect("profile file");
         let store = MemoryStore::new();
         // Due for a refresh: 20 s left.
         let session = Session {
@@ -207,7 +207,7 @@ mod tests {
             .save("p", &session)
             .expect("session saved");
 
-        let shell = Arc::new(crate::state::Shell::new(engine(&dir, &store)));
+        let shell = Arc::new(crate::state::Shell::new(engine(dir, &store)));
         let recorder = Arc::new(Recorder::default());
         subscribe(&shell);
         let watch = SessionWatch::new(&shell.engine);
@@ -246,7 +246,7 @@ mod tests {
 
         // 3. The command line, another process: its own engine over the same
         // files and keyring. Only the watch's poll can notice it.
-        let cli = engine(&dir, &store);
+        let cli = engine(dir, &store);
         let outcome = cli.refresh(Some("p")).await.expect("the CLI refreshes");
         assert_eq!(
             outcome.session.expires_at,
@@ -268,6 +268,5 @@ mod tests {
         recorder.shows_expiry(NOW + 900, "the command line").await;
 
         task.abort();
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -5,9 +5,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::repo_root;
+use crate::scratch::{private_dir, ScratchDir};
 
 /// Variables from the outside environment that would change what Tessera
 /// does; a test sets them itself when it means to.
@@ -17,7 +17,7 @@ const SCRUBBED: [&str; 3] = ["TESSERA_PROFILE", "TESSERA_CLIENT_SECRET", "TESSER
 /// when the test is failing: then it is kept, with the browser's log and
 /// anything else the test put there, and its path is printed.
 pub struct Home {
-    dir: PathBuf,
+    scratch: ScratchDir,
     tessera: PathBuf,
     envs: Vec<(String, String)>,
 }
@@ -28,15 +28,8 @@ impl Home {
     /// command line's tests pass `env!("CARGO_BIN_EXE_tessera")`, the desktop
     /// tests [`built_binary("tessera")`](crate::built_binary).
     pub fn new(tag: &str, tessera: impl AsRef<Path>) -> Home {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "tessera-test-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        // A leftover of an earlier run with the same pid.
-        let _ = std::fs::remove_dir_all(&dir);
-        private_dir(&dir);
+        let scratch = ScratchDir::new(tag);
+        let dir = scratch.path().to_path_buf();
         let browser = format!(
             "node {} --log {}",
             repo_root().join("dev/browser.mjs").display(),
@@ -48,19 +41,19 @@ impl Home {
                 ("TESSERA_BROWSER".into(), browser),
             ],
             tessera: tessera.as_ref().to_path_buf(),
-            dir,
+            scratch,
         }
     }
 
     /// The home's directory, which is also Tessera's config directory.
     pub fn path(&self) -> &Path {
-        &self.dir
+        self.scratch.path()
     }
 
     /// A new directory (mode 0700) inside the home, e.g. for another process's
     /// `HOME` or runtime directory.
     pub fn subdir(&self, name: &str) -> PathBuf {
-        let dir = self.dir.join(name);
+        let dir = self.scratch.path().join(name);
         private_dir(&dir);
         dir
     }
@@ -124,32 +117,8 @@ impl Home {
 
     /// What the browser stand-in logged (empty until it first ran).
     pub fn browser_log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("browser.log")).unwrap_or_default()
+        std::fs::read_to_string(self.scratch.path().join("browser.log")).unwrap_or_default()
     }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!(
-                "the failing test's home is kept for a look: {}",
-                self.dir.display()
-            );
-            return;
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Creates `dir` readable by this user only: it holds profiles and logs.
-fn private_dir(dir: &Path) {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
 }
 
 #[cfg(test)]

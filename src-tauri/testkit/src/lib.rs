@@ -16,6 +16,7 @@
 //! - [`Home`]: a throwaway Tessera home (config directory, browser stand-in,
 //!   environment) that runs a given `tessera` binary; kept for a look when a
 //!   test fails.
+//! - [`ScratchDir`]: a private directory for one test, kept when it fails.
 //! - [`ok`], [`failed`], [`json`]: what a run printed, checked.
 //! - [`keyring_entry`], [`assert_keyring_has`], [`assert_keyring_lacks`],
 //!   [`stored_refresh_token`], [`keyring_usernames`]: the keyring as libsecret's
@@ -33,6 +34,7 @@ mod http;
 mod keyring;
 mod output;
 mod provider;
+mod scratch;
 pub mod tray_menu;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,7 @@ pub use keyring::{
 };
 pub use output::{failed, json, ok, stderr, stdout};
 pub use provider::LocalProvider;
+pub use scratch::ScratchDir;
 
 /// The repository's root, where `dev/` and `target/` are.
 pub fn repo_root() -> PathBuf {

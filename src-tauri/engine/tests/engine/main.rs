@@ -13,6 +13,7 @@ use tessera_engine::profile::{Paths, Profile, ProfileFile};
 use tessera_engine::session::{Session, SessionStore};
 use tessera_engine::store::MemoryStore;
 use tessera_engine::{Engine, EngineError, RefreshError};
+use tessera_testkit::ScratchDir;
 
 const NOW: i64 = 1_800_000_000;
 const ISSUER: &str = "https://idp.test";
@@ -115,20 +116,12 @@ struct Fixture {
     engine: Engine,
     store: MemoryStore,
     http: Arc<ScriptedHttp>,
-    _dir: TempDir,
-}
-
-struct TempDir(std::path::PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    _dir: ScratchDir,
 }
 
 fn fixture(tag: &str, expires_at: i64) -> Fixture {
-    let dir = std::env::temp_dir().join(format!("tessera-engine-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let paths = Paths::under(&dir);
+    let dir = ScratchDir::new(tag);
+    let paths = Paths::under(dir.path());
     let mut file = ProfileFile::default();
     file.upsert(Profile::new("p", ISSUER, "c"));
     file.save(&paths).unwrap();
@@ -167,7 +160,7 @@ fn fixture(tag: &str, expires_at: i64) -> Fixture {
         engine,
         store,
         http,
-        _dir: TempDir(dir),
+        _dir: dir,
     }
 }
 
