@@ -58,6 +58,11 @@ fn a_locked_keyring_gives_a_clear_error_and_nothing_is_saved() {
         line.contains("the OS keyring is locked or has no default collection; unlock it"),
         "{line}"
     );
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "keyring failures exit 7: {line}"
+    );
     let profiles = json(&ws.tessera(&["profiles", "list", "--json"]));
     assert_eq!(
         profiles,
@@ -87,4 +92,9 @@ fn a_missing_keyring_service_gives_a_clear_error() {
     ]);
     let line = failed(&out);
     assert!(line.contains("the OS keyring is not available"), "{line}");
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "keyring failures exit 7: {line}"
+    );
 }

@@ -4,6 +4,7 @@
 //! is tessera-testkit, shared with the desktop app's tests; the forging
 //! provider is only needed here.
 
+mod exit_codes;
 mod forge;
 mod forged;
 mod keyring;
