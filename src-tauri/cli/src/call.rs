@@ -118,10 +118,19 @@ pub async fn run(engine: &Engine, args: CallArgs) -> Result<bool, Failure> {
             "refreshed": outcome.refreshed,
         }));
     } else {
-        use std::io::Write;
+        use std::io::{IsTerminal, Write};
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&r.body);
-        if !r.body.ends_with(b"\n") && !r.body.is_empty() {
+        // Piped, the body goes out byte for byte, as curl sends it; on a
+        // terminal, its escape sequences are shown, not obeyed.
+        let text;
+        let body: &[u8] = if out.is_terminal() {
+            text = crate::terminal::escape(&String::from_utf8_lossy(&r.body)).into_owned();
+            text.as_bytes()
+        } else {
+            &r.body
+        };
+        let _ = out.write_all(body);
+        if !body.ends_with(b"\n") && !body.is_empty() {
             let _ = out.write_all(b"\n");
         }
     }
@@ -136,11 +145,14 @@ pub async fn run(engine: &Engine, args: CallArgs) -> Result<bool, Failure> {
             })
             .unwrap_or_default();
         eprintln!(
-            "tessera: {} {} returned HTTP {} {}{challenge}",
-            request.method.to_ascii_uppercase(),
-            outcome.url.split('?').next().unwrap_or_default(),
-            r.status,
-            r.status_text()
+            "tessera: {}",
+            crate::terminal::escape_line(&format!(
+                "{} {} returned HTTP {} {}{challenge}",
+                request.method.to_ascii_uppercase(),
+                outcome.url.split('?').next().unwrap_or_default(),
+                r.status,
+                r.status_text()
+            ))
         );
     }
     Ok(ok)

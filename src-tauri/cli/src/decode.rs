@@ -10,6 +10,7 @@ use tessera_engine::inspect::{decode_pasted, JwtInspection, KeySource};
 use tessera_engine::Engine;
 
 use crate::failure::Failure;
+use crate::output::say;
 
 /// What `tessera decode` was asked.
 #[derive(clap::Args)]
@@ -102,9 +103,11 @@ fn relative(t: i64, now: i64) -> String {
 }
 
 fn print_human(i: &JwtInspection, now: i64) {
-    println!("Header");
-    println!("{}", indent(&pretty(&Value::Object(i.header.clone()))));
-    println!("Payload");
+    // Claims, header values and check details come from the token: `say`
+    // escapes them for the terminal.
+    say("Header");
+    say(&indent(&pretty(&Value::Object(i.header.clone()))));
+    say("Payload");
     let claims = explain_all(&i.claims);
     let width = claims.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in &claims {
@@ -116,30 +119,26 @@ fn print_human(i: &JwtInspection, now: i64) {
             },
         };
         let label = c.label.map(|l| format!("  · {l}")).unwrap_or_default();
-        println!("  {:width$}  {value}{label}", c.name);
+        say(&format!("  {:width$}  {value}{label}", c.name));
     }
     match (&i.report, &i.signature) {
-        (None, _) => {
-            println!("Signature: not verified (add --verify [--profile P], or --jwks FILE)")
-        }
+        (None, _) => say("Signature: not verified (add --verify [--profile P], or --jwks FILE)"),
         (Some(report), signature) => {
             if let Some(s) = signature {
-                println!(
-                    "Signature: {} ({}{})",
-                    if s.verified {
-                        "verified"
-                    } else {
-                        "NOT verified"
-                    },
-                    s.alg,
-                    s.key
-                        .as_ref()
-                        .map(|k| format!(", key {k}"))
-                        .unwrap_or_default()
-                );
+                let key = s
+                    .key
+                    .as_ref()
+                    .map(|k| format!(", key {k}"))
+                    .unwrap_or_default();
+                let verified = if s.verified {
+                    "verified"
+                } else {
+                    "NOT verified"
+                };
+                say(&format!("Signature: {verified} ({}{key})", s.alg));
             }
             if let Some(against) = &i.checked_against {
-                println!("Checked against {against}:");
+                say(&format!("Checked against {against}:"));
             }
             for c in &report.checks {
                 let mark = if c.passed { "ok  " } else { "FAIL" };
@@ -147,13 +146,16 @@ fn print_human(i: &JwtInspection, now: i64) {
                     (Some(e), Some(f)) if !c.passed => format!(" (expected {e}, found {f})"),
                     _ => String::new(),
                 };
-                println!("  {mark}  {:<22} {}{values}", c.name, c.detail);
+                say(&format!("  {mark}  {:<22} {}{values}", c.name, c.detail));
             }
             let failed = report.checks.iter().filter(|c| !c.passed).count();
             if failed == 0 {
-                println!("All {} checks passed.", report.checks.len());
+                say(&format!("All {} checks passed.", report.checks.len()));
             } else {
-                println!("{failed} of {} checks failed.", report.checks.len());
+                say(&format!(
+                    "{failed} of {} checks failed.",
+                    report.checks.len()
+                ));
             }
         }
     }

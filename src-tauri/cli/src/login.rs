@@ -12,7 +12,8 @@ use tessera_engine::Engine;
 
 use crate::args::{ClientAuth, LoginArgs};
 use crate::failure::Failure;
-use crate::output::{expires_phrase, print_json};
+use crate::output::{expires_phrase, print_json, say};
+use crate::terminal::escape_line;
 
 /// The profile `args` name (or the default one), created from `--issuer` and
 /// `--client-id` when it does not exist, with the flags applied.
@@ -39,7 +40,7 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
             eprintln!("If it did not open, visit:\n  {url}");
         }
         LoginProgress::BrowserFailed { url, reason, .. } => {
-            eprintln!("{reason}");
+            eprintln!("{}", escape_line(&reason));
             eprintln!("Open this URL to sign in:\n  {url}");
         }
         LoginProgress::Exchanging => eprintln!("Redirect received; checking tokens…"),
@@ -76,13 +77,13 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
         }));
     } else {
         let who = session.display_name();
-        println!(
+        say(&format!(
             "Signed in to {} as {who} (profile \"{}\"); {} checks passed; the access token {}.",
             session.issuer,
             outcome.profile.name,
             outcome.report.checks.len(),
             expires_phrase(session.expires_at, engine.now()),
-        );
+        ));
     }
     Ok(())
 }

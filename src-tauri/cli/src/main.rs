@@ -25,6 +25,7 @@ mod login;
 mod output;
 mod profiles;
 mod session;
+mod terminal;
 
 /// How a command ended when it did not fail outright.
 enum Outcome {
@@ -60,7 +61,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Failed(status)) => ExitCode::from(status as u8),
         Err(failure) => {
-            eprintln!("tessera: {}", failure.message.replace('\n', " "));
+            eprintln!("tessera: {}", terminal::escape_line(&failure.message));
             ExitCode::from(failure.status as u8)
         }
     }

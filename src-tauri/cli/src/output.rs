@@ -38,8 +38,11 @@ pub(crate) fn token_json(session: &Session, profile: Option<&str>, engine: &Engi
 }
 
 pub(crate) fn print_json(value: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    println!("{}", crate::terminal::json_text(&text));
+}
+
+/// Prints a line for people; anything from outside in it is escaped.
+pub(crate) fn say(line: &str) {
+    println!("{}", crate::terminal::escape(line));
 }

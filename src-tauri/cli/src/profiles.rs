@@ -8,7 +8,7 @@ use tessera_engine::Engine;
 use crate::args::ProfilesCommand;
 use crate::failure::Failure;
 use crate::login::profile_from_args;
-use crate::output::{expires_phrase, print_json};
+use crate::output::{expires_phrase, print_json, say};
 
 pub(crate) async fn run(engine: &Engine, cmd: ProfilesCommand) -> Result<(), Failure> {
     match cmd {
@@ -30,7 +30,10 @@ pub(crate) async fn run(engine: &Engine, cmd: ProfilesCommand) -> Result<(), Fai
                     } else {
                         " "
                     };
-                    println!("{mark} {:<20} {:<40} {}", p.name, p.issuer, p.client_id);
+                    say(&format!(
+                        "{mark} {:<20} {:<40} {}",
+                        p.name, p.issuer, p.client_id
+                    ));
                 }
             }
             Ok(())
@@ -68,16 +71,16 @@ pub(crate) async fn run(engine: &Engine, cmd: ProfilesCommand) -> Result<(), Fai
                     toml::to_string_pretty(&table).map_err(|e| Failure::other(e.to_string()))?
                 );
                 match &session {
-                    Some(s) => println!(
+                    Some(s) => say(&format!(
                         "\nSigned in as {}; the access token {}; refresh token {}.",
-                        s.subject,
+                        s.display_name(),
                         expires_phrase(s.expires_at, engine.now()),
                         if s.refresh_token.is_some() {
                             "present"
                         } else {
                             "absent"
                         }
-                    ),
+                    )),
                     None => println!("\nNot signed in."),
                 }
             }

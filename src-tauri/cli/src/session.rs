@@ -8,7 +8,7 @@ use tessera_engine::{Engine, LogoutOptions};
 
 use crate::args::{Command, WhichToken};
 use crate::failure::Failure;
-use crate::output::{expires_phrase, print_json, token_json};
+use crate::output::{expires_phrase, print_json, say, token_json};
 
 pub(crate) async fn run(engine: &Engine, command: Command) -> Result<(), Failure> {
     match command {
@@ -79,7 +79,9 @@ pub(crate) async fn run(engine: &Engine, command: Command) -> Result<(), Failure
                 );
             }
             if let Some(endpoint) = &outcome.end_session_opened {
-                println!("Opened the provider's sign-out page ({endpoint}).");
+                say(&format!(
+                    "Opened the provider's sign-out page ({endpoint})."
+                ));
             }
             println!("Signed out; the session was deleted from the keyring.");
             Ok(())

@@ -304,3 +304,45 @@ fn call_refreshes_and_retries_once_when_the_api_answers_401_invalid_token() {
     );
     ok(&ws.tessera(&["logout", "--profile", "call-retry"]));
 }
+
+#[test]
+fn decode_shows_escape_sequences_in_claims_instead_of_sending_them_to_the_terminal() {
+    use base64::Engine as _;
+    let b64 = |v: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    // A name that would clear the line and print a green "All checks passed",
+    // and an issuer that would write the clipboard (OSC 52).
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(serde_json::json!({"alg": "RS256", "kid": "k\u{1b}[31m"})),
+        b64(serde_json::json!({
+            "name": "Dana\u{1b}[2K\r\u{1b}[32mAll checks passed\u{1b}[0m",
+            "iss": "https://idp\u{1b}]52;c;aGk=\u{7}",
+            "sub": "\u{9b}31m\u{202e}1"
+        }))
+    );
+    let ws = home("decode-escapes");
+    for args in [
+        vec!["decode", token.as_str()],
+        vec!["decode", token.as_str(), "--json"],
+    ] {
+        let out = ws.tessera(&args);
+        let text = ok(&out);
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+            "{args:?}: no control or bidi character reaches the terminal: {text:?}"
+        );
+        assert!(
+            text.contains("Dana") && text.contains("All checks passed"),
+            "{args:?}: the text is still shown: {text}"
+        );
+    }
+    let human = stdout(&ws.tessera(&["decode", &token]));
+    assert!(
+        human.contains("\\u{1b}[32m"),
+        "the escape is visible for what it is: {human}"
+    );
+}
