@@ -38,7 +38,7 @@ impl Default for CallOptions {
     }
 }
 
-/// What came back.
+/// What [`Engine::call_api`] returns: the response plus what happened around it.
 #[derive(Debug, Clone)]
 pub struct ApiOutcome {
     /// The response, whatever its status.

@@ -14,7 +14,7 @@ pub enum CurlToken<'a> {
     /// `$(tessera token --profile X)`: the command fetches a fresh token
     /// when it runs, and the copied text holds no secret.
     Substitution {
-        /// Profile.
+        /// Name given to `--profile`, shell-quoted.
         profile: &'a str,
     },
     /// The token itself, on explicit request.

@@ -11,7 +11,7 @@
 //! | file | what |
 //! |---|---|
 //! | this one | the request model and [`ApiError`] |
-//! | `call` | [`Engine::call_api`]: check, send, refresh and retry once |
+//! | `call` | [`Engine::call_api`](crate::Engine::call_api): check, send, refresh and retry once |
 //! | `response` | a response as shown: status text, a body view cut at [`MAX_VIEW_BYTES`] |
 //! | `curl` | "Copy as curl" |
 //! | [`saved`] | saved requests, never with a credential |
@@ -33,9 +33,9 @@ pub use response::{BodyView, MAX_VIEW_BYTES};
 /// A name/value row (query parameter, header, form field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameValue {
-    /// Name.
+    /// Name as typed; header names are trimmed and sent lower-case.
     pub name: String,
-    /// Value.
+    /// Value as typed; query and form values are percent-encoded when sent.
     pub value: String,
     /// Switched off rows are kept but not sent.
     #[serde(default = "yes")]
@@ -47,7 +47,7 @@ fn yes() -> bool {
 }
 
 impl NameValue {
-    /// An enabled row.
+    /// A row with `enabled` set, so it is sent.
     pub fn new(name: &str, value: &str) -> Self {
         Self {
             name: name.to_string(),
@@ -57,11 +57,11 @@ impl NameValue {
     }
 }
 
-/// A request body.
+/// A request body; each kind but `None` sets `content-type` unless a header already does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "content", rename_all = "snake_case")]
 pub enum ApiBody {
-    /// No body.
+    /// No body and no `content-type`, as for a GET.
     None,
     /// JSON text (checked before sending).
     Json(String),
@@ -69,9 +69,9 @@ pub enum ApiBody {
     Form(Vec<NameValue>),
     /// Any text with its content type.
     Raw {
-        /// Content type.
+        /// Sent as `content-type` unless a header sets one, e.g. `text/plain`.
         content_type: String,
-        /// Text.
+        /// Sent as is, as UTF-8 bytes.
         text: String,
     },
 }
@@ -79,17 +79,17 @@ pub enum ApiBody {
 /// A request as a user writes it; the access token is not part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiRequest {
-    /// `GET`, `POST`…
+    /// HTTP method name, matched case-insensitively, e.g. `GET`.
     pub method: String,
     /// URL, possibly with a query already.
     pub url: String,
     /// Extra query parameters.
     #[serde(default)]
     pub query: Vec<NameValue>,
-    /// Headers.
+    /// Extra headers; an enabled `Authorization` header replaces the session's token.
     #[serde(default)]
     pub headers: Vec<NameValue>,
-    /// Body.
+    /// The body; none when missing from saved JSON.
     #[serde(default = "no_body")]
     pub body: ApiBody,
 }
@@ -99,7 +99,7 @@ fn no_body() -> ApiBody {
 }
 
 impl ApiRequest {
-    /// A bodiless request.
+    /// A request with no query rows, headers or body.
     pub fn new(method: &str, url: &str) -> Self {
         Self {
             method: method.to_string(),
@@ -114,9 +114,9 @@ impl ApiRequest {
 /// A request saved under a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedRequest {
-    /// Unique per profile.
+    /// Unique per profile: saving under an existing name replaces that request.
     pub name: String,
-    /// The request.
+    /// The request, refused at save time if it carries a credential.
     pub request: ApiRequest,
 }
 
@@ -125,7 +125,7 @@ pub struct SavedRequest {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApiError {
-    /// Unknown method.
+    /// The method is not one Tessera sends; holds it as typed.
     #[error("unknown HTTP method \"{0}\"; use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")]
     Method(String),
     /// The URL does not parse.
@@ -140,17 +140,17 @@ pub enum ApiError {
     /// The JSON body does not parse.
     #[error("the JSON body is not valid JSON (line {line}, column {column}); fix it or send it as raw text")]
     Json {
-        /// Line.
+        /// 1-based line of the first syntax error in the JSON body.
         line: usize,
-        /// Column.
+        /// 1-based column of the first syntax error in the JSON body.
         column: usize,
     },
     /// A body file could not be read (CLI `-d @file`).
     #[error("cannot read the body file {path}: {reason}")]
     BodyFile {
-        /// Path.
+        /// The path as given, e.g. `body.json` from `-d @body.json`.
         path: String,
-        /// Why.
+        /// The OS error's message.
         reason: String,
     },
     /// A saved request would store a credential in a plain file.
@@ -162,17 +162,17 @@ pub enum ApiError {
     /// Getting or refreshing the token failed (boxed: it is large).
     #[error(transparent)]
     Token(Box<RefreshError>),
-    /// The call failed.
+    /// No response came (network, TLS, timeout, size); an error status is still an [`ApiOutcome`].
     #[error(transparent)]
     Http(#[from] HttpError),
-    /// The saved-requests file.
+    /// `requests.json` could not be read, parsed or written.
     #[error("cannot {action} {path}: {reason}")]
     File {
-        /// What was being done.
+        /// Verb for the message, e.g. `read`, `parse` or `replace`.
         action: &'static str,
-        /// The file.
+        /// Path of `requests.json`.
         path: String,
-        /// Why.
+        /// The OS or JSON error's message.
         reason: String,
     },
 }

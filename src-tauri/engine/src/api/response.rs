@@ -9,9 +9,9 @@ use crate::seams::http::HttpResponse;
 pub struct BodyView {
     /// Pretty JSON or the text, cut at [`MAX_VIEW_BYTES`].
     pub text: String,
-    /// It was JSON.
+    /// The body parsed as JSON, so `text` is it pretty-printed.
     pub is_json: bool,
-    /// It was cut.
+    /// `text` stops at [`MAX_VIEW_BYTES`]; the whole body is still in the response.
     pub truncated: bool,
 }
 

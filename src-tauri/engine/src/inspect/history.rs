@@ -23,7 +23,7 @@ pub const MAX_ENTRIES: usize = 50;
 /// Why an entry was added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryReason {
-    /// A new sign-in.
+    /// A fresh sign-in, not a refresh of the previous entry's session.
     SignedIn,
     /// A refresh; `rotated` when a new refresh token came with it.
     Refreshed {
@@ -46,18 +46,18 @@ impl HistoryReason {
     }
 }
 
-/// One entry.
+/// One session state in the history: a sign-in or refresh, with its claims snapshot.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
-    /// Increasing id.
+    /// Starts at 1 and increases; never reused, even after old entries are dropped.
     pub id: u64,
     /// When the tokens were obtained.
     pub at: UnixTime,
-    /// Why it was added.
+    /// Sign-in, refresh or first sight; [`HistoryReason::label`] words it.
     pub reason: HistoryReason,
-    /// Access token expiry.
+    /// When that access token expires, in Unix seconds; `None` if the provider gave no lifetime.
     pub expires_at: Option<UnixTime>,
-    /// Granted scopes.
+    /// Scopes granted with that token.
     pub scopes: Vec<String>,
     /// The claims compared by [`SessionHistory::diff`].
     pub snapshot: Map<String, Value>,

@@ -52,9 +52,9 @@ use crate::session::Session;
 pub struct SignatureStatus {
     /// Whether the signature verified.
     pub verified: bool,
-    /// The header's `alg`.
+    /// The `alg` the header claims, e.g. `RS256`.
     pub alg: String,
-    /// The header's `kid`.
+    /// The `kid` the header names, if any; it picks the key to try.
     pub kid: Option<String>,
     /// The key that verified it: "kid-1 (RSA 2048)".
     pub key: Option<String>,
@@ -65,9 +65,9 @@ pub struct SignatureStatus {
 /// A decoded JWT and, when it was checked, its report.
 #[derive(Debug, Clone)]
 pub struct JwtInspection {
-    /// The whole header.
+    /// Every header member, not only the ones Tessera reads.
     pub header: Map<String, Value>,
-    /// The whole payload.
+    /// Every payload claim; trusted only as far as `report` says.
     pub claims: Map<String, Value>,
     /// `None` when only decoded.
     pub signature: Option<SignatureStatus>,
@@ -89,7 +89,7 @@ impl JwtInspection {
         }
     }
 
-    /// Decoded and checked.
+    /// Decoded and checked; `against` names what it was checked against, for display.
     pub fn checked(jwt: &UnverifiedJwt, report: ValidationReport, against: String) -> Self {
         let signature =
             report
@@ -119,7 +119,7 @@ pub enum TokenFormat {
     Jwt(Box<JwtInspection>),
     /// Anything else: only the provider can say what it means (introspection).
     Opaque {
-        /// Characters.
+        /// Length in bytes, which for the usual ASCII token is its character count.
         length: usize,
     },
 }
@@ -127,9 +127,9 @@ pub enum TokenFormat {
 /// One token of a session, without its value.
 #[derive(Debug, Clone)]
 pub struct TokenInspection {
-    /// Which token.
+    /// Which of the session's tokens this is.
     pub kind: TokenKind,
-    /// JWT or opaque.
+    /// Decoded parts and checks for a JWT, or only the length for an opaque token.
     pub format: TokenFormat,
     /// When it expires: `exp` for a JWT, the token response's `expires_in`
     /// for the access token.
@@ -147,13 +147,13 @@ pub struct TokenInspection {
 /// Everything about a session except the token values.
 #[derive(Debug, Clone)]
 pub struct SessionInspection {
-    /// Issuer.
+    /// The issuer the session's tokens came from.
     pub issuer: String,
-    /// Client.
+    /// The client id the tokens were issued to.
     pub client_id: String,
-    /// `Bearer`, usually.
+    /// `token_type` from the token response, usually `Bearer`.
     pub token_type: String,
-    /// Granted scopes.
+    /// Scopes granted to the session.
     pub scopes: Vec<String>,
     /// When the current tokens arrived.
     pub obtained_at: UnixTime,
@@ -177,7 +177,7 @@ pub enum InspectError {
     /// The session lacks the token asked for.
     #[error("the session of profile \"{profile}\" has no {token}")]
     NoToken {
-        /// The profile.
+        /// The profile whose session lacks the token.
         profile: String,
         /// "refresh token", "ID token".
         token: &'static str,
@@ -188,7 +188,7 @@ pub enum InspectError {
     /// The provider lacks the endpoint.
     #[error("the provider of profile \"{profile}\" has no {endpoint} endpoint")]
     NoEndpoint {
-        /// The profile.
+        /// The profile whose provider lacks the endpoint.
         profile: String,
         /// `revocation` or `introspection`.
         endpoint: &'static str,
@@ -202,7 +202,7 @@ pub enum InspectError {
     /// The provider's endpoint failed.
     #[error(transparent)]
     Http(#[from] HttpError),
-    /// The keyring failed.
+    /// Reading the session or client secret from the keyring failed.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Another process holds the profile's lock.

@@ -20,7 +20,7 @@ pub enum KeySource {
     /// A profile's provider: its JWKS and issuer; with `audience`, also its
     /// client id as `aud` (for ID tokens).
     Profile {
-        /// Profile name.
+        /// The profile whose provider keys, issuer and client id are used.
         name: String,
         /// Expect the profile's client id in `aud`.
         audience: bool,
@@ -33,7 +33,7 @@ pub enum KeySource {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
-    /// Not a decodable JWT.
+    /// The pasted text is not a signed JWT (empty, encrypted, or a part that does not decode).
     #[error(transparent)]
     Decode(#[from] JwtDecodeError),
     /// The pasted key is unusable.

@@ -11,7 +11,7 @@ use crate::protocol::jwks::JwkSet;
 pub struct ProviderKeys {
     /// Discovery and capabilities.
     pub report: ProviderReport,
-    /// The `jwks_uri`.
+    /// Where the keys were fetched from; `None` when the metadata names no key set.
     pub jwks_uri: Option<String>,
     /// The keys and how many were skipped, or why they could not be read.
     pub keys: Result<(JwkSet, usize), KeysUnavailable>,

@@ -132,7 +132,7 @@ pub enum ProfileError {
         action: &'static str,
         /// Path of `profiles.toml`, even when the temporary file was the one that failed.
         path: PathBuf,
-        /// The OS error.
+        /// The OS error, kept as the source so hosts can read its kind.
         #[source]
         source: std::io::Error,
     },

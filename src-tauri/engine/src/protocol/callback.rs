@@ -19,7 +19,7 @@ pub enum CallbackError {
     IssMismatch {
         /// The provider's issuer from its metadata, which `iss` had to equal.
         expected: String,
-        /// The `iss` parameter the redirect carried, cleaned of control characters and cut to 200 characters.
+        /// The redirect's `iss`, control characters blanked, cut to 200 characters.
         found: String,
     },
     /// RFC 9207 `iss` missing although advertised.

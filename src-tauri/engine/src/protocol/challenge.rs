@@ -12,7 +12,7 @@ pub struct BearerChallenge {
 }
 
 impl BearerChallenge {
-    /// The value of the named auth-param, e.g. `error`; names are stored lower-case, so ask in lower case.
+    /// The named auth-param's value, e.g. `error`; pass the name in lower case, as stored.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()

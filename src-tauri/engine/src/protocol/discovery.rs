@@ -17,13 +17,13 @@ use crate::seams::http::{check_endpoint_url, parse_json, Endpoint, Http, HttpErr
 /// Endpoints for providers without discovery.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManualEndpoints {
-    /// Authorization endpoint.
+    /// Authorization endpoint URL, opened in the browser to sign in.
     pub authorization: String,
-    /// Token endpoint.
+    /// Token endpoint URL, where the code and refresh tokens are exchanged.
     pub token: String,
-    /// JWKS URI.
+    /// URL of the provider's public keys (JWKS), used to verify ID tokens.
     pub jwks: String,
-    /// Userinfo endpoint.
+    /// Userinfo endpoint URL; without it claims come from the ID token only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userinfo: Option<String>,
     /// RFC 7009 revocation endpoint.
@@ -40,46 +40,46 @@ pub struct ManualEndpoints {
 /// The discovery fields Tessera uses; the whole document is kept in `raw`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderMetadata {
-    /// Issuer identifier.
+    /// `issuer`: must equal the profile's issuer exactly, or be a `{tenantid}` template it fits.
     pub issuer: String,
-    /// Authorization endpoint.
+    /// `authorization_endpoint`: where the browser is sent to sign in.
     pub authorization_endpoint: String,
-    /// Token endpoint.
+    /// `token_endpoint`: optional in the document, but [`resolve`] refuses metadata without one.
     #[serde(default)]
     pub token_endpoint: Option<String>,
-    /// Userinfo endpoint.
+    /// `userinfo_endpoint`; without it claims come from the ID token only.
     #[serde(default)]
     pub userinfo_endpoint: Option<String>,
-    /// Key set.
+    /// `jwks_uri`: where the provider's signing keys are fetched.
     pub jwks_uri: String,
-    /// RFC 7009.
+    /// `revocation_endpoint` (RFC 7009); without it sign-out only forgets tokens locally.
     #[serde(default)]
     pub revocation_endpoint: Option<String>,
-    /// RFC 7662.
+    /// `introspection_endpoint` (RFC 7662), needed to inspect opaque tokens.
     #[serde(default)]
     pub introspection_endpoint: Option<String>,
-    /// RP-initiated logout.
+    /// `end_session_endpoint`, for ending the provider's own session (RP-initiated logout).
     #[serde(default)]
     pub end_session_endpoint: Option<String>,
-    /// RFC 8628.
+    /// `device_authorization_endpoint` (RFC 8628); only reported in the capability summary.
     #[serde(default)]
     pub device_authorization_endpoint: Option<String>,
-    /// PKCE methods.
+    /// `code_challenge_methods_supported`; without `S256` in it, [`resolve`] refuses the provider.
     #[serde(default)]
     pub code_challenge_methods_supported: Option<Vec<String>>,
-    /// RFC 9207.
+    /// `authorization_response_iss_parameter_supported`: if true, the redirect must carry `iss`.
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
-    /// ID token algorithms.
+    /// `id_token_signing_alg_values_supported`, e.g. `RS256`; only the capability summary uses it.
     #[serde(default)]
     pub id_token_signing_alg_values_supported: Vec<String>,
     /// Token endpoint client authentication.
     #[serde(default)]
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
-    /// Grant types.
+    /// `grant_types_supported`; absent means `authorization_code` and `implicit`, so no refresh.
     #[serde(default)]
     pub grant_types_supported: Option<Vec<String>>,
-    /// Scopes.
+    /// `scopes_supported` as advertised; not checked against the profile's scopes.
     #[serde(default)]
     pub scopes_supported: Option<Vec<String>>,
     /// The full document as served.
@@ -97,21 +97,21 @@ pub enum DiscoveryError {
     /// The document's issuer is not the configured one.
     #[error("discovery issuer mismatch: the profile says {expected} but the provider says {found}; set the profile's issuer to exactly {found} if you trust it")]
     IssuerMismatch {
-        /// Configured.
+        /// The issuer in the profile.
         expected: String,
-        /// Served.
+        /// The `issuer` the discovery document names.
         found: String,
     },
     /// An endpoint URL is malformed.
     #[error("the provider's {field} is not a valid URL")]
     BadUrl {
-        /// Field name.
+        /// Which URL is bad: a metadata key such as `jwks_uri`, or `issuer` or `discovery URL`.
         field: &'static str,
     },
-    /// No S256 PKCE.
+    /// The document lists PKCE methods but not `S256`; holds the listed ones, comma-separated.
     #[error("the provider does not list PKCE S256 in code_challenge_methods_supported ({0}); Tessera never falls back to plain")]
     NoPkceS256(String),
-    /// No token endpoint.
+    /// The discovery document has no `token_endpoint`.
     #[error("the provider has no token_endpoint, so the code flow cannot finish")]
     NoTokenEndpoint,
     /// JWKS document is not a key set.
@@ -361,13 +361,13 @@ pub enum CapabilityStatus {
 /// One row of a provider's capability summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Capability {
-    /// Stable id.
+    /// Stable id for hosts and tests, e.g. `pkce_s256` or `refresh`.
     pub id: &'static str,
-    /// Label.
+    /// Short heading shown to the user, e.g. `PKCE S256`.
     pub label: &'static str,
-    /// Status.
+    /// The verdict: supported, missing, or offered in a risky way.
     pub status: CapabilityStatus,
-    /// One line of detail.
+    /// The evidence or the consequence, e.g. the endpoint URL or `no device flow`.
     pub detail: String,
 }
 

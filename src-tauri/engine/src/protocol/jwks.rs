@@ -16,7 +16,7 @@ pub struct Jwk {
     /// Key id (`kid`), matched against the `kid` in a token's header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
-    /// Algorithm the key is for (`alg`); when set, only tokens using exactly this one may use the key.
+    /// Algorithm the key is for (`alg`); when set, a token must use exactly this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,
     /// Key use (`use`): `sig` or `enc`; `enc` keys are never used to verify.

@@ -63,7 +63,7 @@ pub enum JwtDecodeError {
         /// The decoder's reason.
         reason: String,
     },
-    /// A part is not JSON.
+    /// The header or payload decodes from base64url but is not valid JSON.
     #[error("the {part} is not valid JSON: {reason}")]
     Json {
         /// Which part failed to parse: the header or the payload.

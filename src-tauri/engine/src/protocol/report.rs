@@ -9,9 +9,9 @@ use serde::Serialize;
 pub struct Check {
     /// Stable id (`nonce`, `signature`, …) for the UI to key on.
     pub id: &'static str,
-    /// Human name.
+    /// Heading shown to the user, e.g. `Audience` or `Response issuer (RFC 9207)`.
     pub name: &'static str,
-    /// Whether it passed.
+    /// False when the check failed; one failed row fails the report ([`ValidationReport::passed`]).
     pub passed: bool,
     /// On failure: the one-line reason, e.g. "ID token nonce mismatch".
     /// On success: what was established.
@@ -25,7 +25,7 @@ pub struct Check {
 }
 
 impl Check {
-    /// A passing row.
+    /// A passing row, with no expected or found values.
     pub fn pass(id: &'static str, name: &'static str, detail: impl Into<String>) -> Self {
         Self {
             id,
@@ -37,7 +37,7 @@ impl Check {
         }
     }
 
-    /// A failing row.
+    /// A failing row; [`Check::with_values`] adds what was compared.
     pub fn fail(id: &'static str, name: &'static str, detail: impl Into<String>) -> Self {
         Self {
             passed: false,
@@ -56,7 +56,7 @@ impl Check {
 /// Every check made on a sign-in or refresh, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ValidationReport {
-    /// The rows.
+    /// One row per check, in the order the checks ran.
     pub checks: Vec<Check>,
     /// The signature could not be checked because no key matched: the caller
     /// should re-fetch the JWKS once and validate again (key rotation).
@@ -69,7 +69,7 @@ pub struct ValidationReport {
 }
 
 impl ValidationReport {
-    /// Appends a row.
+    /// Appends a row at the end, so rows stay in the order the checks ran.
     pub fn push(&mut self, check: Check) {
         self.checks.push(check);
     }

@@ -26,11 +26,11 @@ pub enum ClientAuthMethod {
 /// Who the client is at the provider's endpoints.
 #[derive(Debug, Clone)]
 pub struct ClientCredentials {
-    /// `client_id`.
+    /// The client id: in the form, or in the Basic header when the secret goes there.
     pub client_id: String,
     /// The secret, for confidential clients.
     pub secret: Option<SecretString>,
-    /// How to send it.
+    /// How the secret is sent; ignored when there is no secret.
     pub method: ClientAuthMethod,
 }
 
@@ -70,15 +70,15 @@ impl ClientCredentials {
 /// A successful token response.
 #[derive(Debug, Clone)]
 pub struct TokenResponse {
-    /// Access token.
+    /// The access token; a response with an empty one is refused.
     pub access_token: SecretString,
-    /// `Bearer` usually.
+    /// `token_type` as the provider spelled it, usually `Bearer`.
     pub token_type: String,
-    /// Lifetime in seconds.
+    /// `expires_in`: lifetime in seconds from issue; a numeric string is accepted too.
     pub expires_in: Option<i64>,
     /// Refresh token (a new one means rotation).
     pub refresh_token: Option<SecretString>,
-    /// ID token.
+    /// The ID token, not yet validated; `None` when absent or empty (common after a refresh).
     pub id_token: Option<SecretString>,
     /// Granted scopes, if the provider says.
     pub scope: Option<String>,
@@ -181,9 +181,9 @@ pub enum TokenKind {
     /// The ID token (shown and copied; never sent to revocation or
     /// introspection, which RFC 7009 and 7662 define for the other two).
     Id,
-    /// The access token.
+    /// The access token, which APIs receive in the `Authorization` header.
     Access,
-    /// The refresh token.
+    /// The refresh token; RFC 7009 says revoking it should also end its grant's access tokens.
     Refresh,
 }
 
@@ -208,7 +208,7 @@ impl TokenKind {
     }
 }
 
-/// RFC 7009 revocation.
+/// Revokes a token at the RFC 7009 endpoint, sending `kind` as the `token_type_hint`.
 pub async fn revoke(
     http: &Http,
     url: Url,

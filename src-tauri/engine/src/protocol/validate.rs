@@ -34,7 +34,7 @@ pub enum NonceRule<'a> {
 /// Everything the ID token is checked against.
 #[derive(Debug, Clone, Copy)]
 pub struct Expectations<'a> {
-    /// Expected `iss`, compared as an exact string; a `{tenantid}` template is filled from the token's `tid`.
+    /// Expected `iss`, exactly; a `{tenantid}` template is filled in from the token's `tid`.
     pub issuer: &'a str,
     /// The client id `aud` must contain (and `azp`, when present, must equal).
     pub client_id: &'a str,

@@ -16,9 +16,9 @@ pub enum BrowserError {
     /// The command could not be started.
     #[error("could not start the browser command `{command}`: {reason}")]
     Spawn {
-        /// The program.
+        /// The program name, the command's first word (never the URL).
         command: String,
-        /// OS reason.
+        /// The OS error's message, e.g. that no such file exists.
         reason: String,
     },
     /// The system browser could not be opened.

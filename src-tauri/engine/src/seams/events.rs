@@ -31,9 +31,9 @@ pub enum SessionChange {
 /// One change to one profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionEvent {
-    /// The profile's name.
+    /// The profile that changed, by name.
     pub profile: String,
-    /// What happened.
+    /// Sign-in, refresh, sign-out, or a profile saved or removed.
     pub change: SessionChange,
     /// When the session now stored was obtained (`None`: no session), so a
     /// watcher of other processes' changes knows this one is already seen.

@@ -62,25 +62,25 @@ const SECRET_HEADERS: &[&str] = &[
     "x-api-key",
 ];
 
-/// A header as logged.
+/// A header as the log keeps it; a secret value never reaches the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedHeader {
-    /// Lower-case name.
+    /// Header name, lower-cased, e.g. `content-type`.
     pub name: String,
     /// Value, redacted when secret.
     pub value: String,
 }
 
-/// One exchange.
+/// One request and its response (or why none came), as the log keeps it.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
-    /// Increasing id.
+    /// Starts at 1 and increases; [`HttpLog::entry`] finds it while it is kept.
     pub id: u64,
     /// When it started, Unix milliseconds.
     pub at_ms: i64,
-    /// Which endpoint.
+    /// Which endpoint was called, e.g. the token endpoint or an API.
     pub endpoint: Endpoint,
-    /// `GET`, `POST`…
+    /// HTTP method as sent, upper-case, e.g. `POST`.
     pub method: String,
     /// The URL with secret query values redacted.
     pub url: String,
@@ -161,7 +161,7 @@ impl HttpLog {
             .and_then(|e| e.iter().find(|x| x.id == id).cloned())
     }
 
-    /// Forgets everything.
+    /// Drops every entry; ids keep increasing, so none is reused.
     pub fn clear(&self) {
         if let Ok(mut e) = self.entries.lock() {
             e.clear();
@@ -259,7 +259,7 @@ fn is_secret_name(name: &str) -> bool {
 }
 
 /// Headers with secret values replaced. `Authorization` keeps its scheme
-/// ("Bearer [redacted]"), which is what a user debugging it needs to see.
+/// (`Bearer [redacted]`), which is what a user debugging it needs to see.
 pub fn redact_headers(headers: &[(String, String)]) -> Vec<LoggedHeader> {
     headers
         .iter()

@@ -23,9 +23,9 @@ pub enum LockError {
     /// The lock file could not be used.
     #[error("cannot use the lock file {path}: {reason}")]
     Io {
-        /// File.
+        /// Path of the lock file, `<cache dir>/locks/<profile>.lock`.
         path: String,
-        /// Reason.
+        /// The OS error's message.
         reason: String,
     },
     /// The task waiting for the lock stopped before it had it.

@@ -18,18 +18,18 @@ use tokio::sync::{mpsc, oneshot};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ListenError {
-    /// Could not bind.
+    /// The port could not be bound on 127.0.0.1, e.g. because it is in use.
     #[error("could not listen for the redirect on 127.0.0.1:{port} ({reason}); choose another redirect port, or 0 for any free port")]
     Bind {
-        /// Requested port.
+        /// The port asked for in the profile's redirect (0 means any free port).
         port: u16,
-        /// OS reason.
+        /// The OS error's message.
         reason: String,
     },
     /// Nobody came back in time.
     #[error("timed out waiting for the browser to return to {redirect_uri}; finish signing in within the time limit, and check that this redirect URI is registered for the client")]
     TimedOut {
-        /// The redirect URI.
+        /// The redirect URI the browser was expected to return to.
         redirect_uri: String,
     },
 }
@@ -37,7 +37,7 @@ pub enum ListenError {
 /// What the browser is shown when the sign-in ends.
 #[derive(Debug, Clone)]
 pub enum Page {
-    /// Signed in.
+    /// Signed in, with a line naming the user and the profile.
     Success(String),
     /// Failed, with the one-line reason.
     Failure(String),

@@ -46,7 +46,7 @@ impl Paths {
         }
     }
 
-    /// The profile file.
+    /// Path of `profiles.toml` in the config directory.
     pub fn profiles_file(&self) -> PathBuf {
         self.config_dir.join("profiles.toml")
     }

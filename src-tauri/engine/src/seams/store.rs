@@ -27,9 +27,9 @@ pub enum StoreError {
     /// The saved session is damaged.
     #[error("the saved session for profile \"{profile}\" is damaged ({reason}); sign in again")]
     Corrupt {
-        /// Profile.
+        /// The profile whose stored session could not be read back.
         profile: String,
-        /// What is wrong.
+        /// What is damaged, e.g. `bad header` or `checksum mismatch`; never the data itself.
         reason: String,
     },
     /// Any other keyring failure.
@@ -50,7 +50,7 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, key: &str) -> Result<(), StoreError>;
 }
 
-/// The real OS keyring.
+/// The OS keyring: Keychain, Credential Manager or Secret Service; no fallback.
 #[derive(Debug, Clone)]
 pub struct KeyringStore {
     service: String,
@@ -175,7 +175,7 @@ struct MemoryInner {
 }
 
 impl MemoryStore {
-    /// An empty store.
+    /// An empty store that accepts every write until told otherwise.
     pub fn new() -> Self {
         Self::default()
     }
@@ -190,7 +190,7 @@ impl MemoryStore {
         self.lock().locked = locked;
     }
 
-    /// Entry names, sorted.
+    /// Entry names, sorted (e.g. `session:p`), so tests can see what was written.
     pub fn keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self.lock().entries.keys().cloned().collect();
         keys.sort();

@@ -83,23 +83,23 @@ pub enum LoginProgress {
         redirect_uri: String,
         /// How long Tessera waits for it.
         wait: Duration,
-        /// Why.
+        /// The launcher's error message, shown beside the URL to open by hand.
         reason: String,
     },
     /// The redirect arrived; tokens are being fetched and checked.
     Exchanging,
 }
 
-/// A completed sign-in.
+/// What [`Engine::login`] returns once the session and profile are saved.
 #[derive(Debug, Clone)]
 pub struct LoginOutcome {
     /// The profile as saved.
     pub profile: Profile,
-    /// The new session.
+    /// The session just stored in the keyring, replacing any earlier one.
     pub session: Session,
     /// The ID token's claims.
     pub id_token_claims: Map<String, Value>,
-    /// Every check made.
+    /// Every check made on the redirect, ID token and userinfo; all passed.
     pub report: ValidationReport,
 }
 
@@ -107,10 +107,10 @@ pub struct LoginOutcome {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoginError {
-    /// Profile problem.
+    /// The profile is invalid, or the profile file could not be read or written.
     #[error(transparent)]
     Profile(#[from] ProfileError),
-    /// Metadata problem.
+    /// Provider metadata could not be fetched, or was refused (issuer mismatch, no PKCE S256).
     #[error(transparent)]
     Discovery(#[from] DiscoveryError),
     /// HTTP problem at an endpoint.
@@ -125,10 +125,10 @@ pub enum LoginError {
     /// The browser could not be started.
     #[error(transparent)]
     Browser(#[from] BrowserError),
-    /// Keyring problem.
+    /// The keyring could not give the client secret or store the session or secret.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// Lock problem.
+    /// The profile's lock file was busy or unusable while saving the session.
     #[error(transparent)]
     Lock(#[from] LockError),
     /// A check on the ID token or userinfo failed.
@@ -136,7 +136,7 @@ pub enum LoginError {
     Rejected {
         /// The first failing check.
         check: Check,
-        /// All checks.
+        /// Every check made, passing ones included.
         report: ValidationReport,
     },
     /// The ID token is not even a JWT.
@@ -149,9 +149,9 @@ pub enum LoginError {
     /// naming the redirect URI (found by the preflight).
     #[error("the provider refused the redirect URI {redirect_uri} ({reason}); register exactly this URI for client {client_id}, or change the profile's redirect")]
     RedirectUriRejected {
-        /// The URI to register.
+        /// The redirect URI that was sent; the client must register exactly this one.
         redirect_uri: String,
-        /// Client.
+        /// The profile's client id.
         client_id: String,
         /// The provider's error code or HTTP status.
         reason: String,
@@ -159,7 +159,7 @@ pub enum LoginError {
     /// The provider refused the client (found by the preflight).
     #[error("the provider refused client id {client_id} ({reason}); check the client id in the profile and that the client is enabled for the authorization code flow")]
     ClientRejected {
-        /// Client.
+        /// The profile's client id.
         client_id: String,
         /// The provider's error code or HTTP status.
         reason: String,

@@ -37,7 +37,7 @@ pub struct LogoutOptions {
     pub end_session: bool,
 }
 
-/// What logout did.
+/// What [`Engine::logout`] did; all empty when there was no session.
 #[derive(Debug, Clone, Default)]
 pub struct LogoutOutcome {
     /// Whether there was a session.
@@ -55,7 +55,7 @@ pub enum LogoutError {
     /// The provider lacks the endpoint asked for.
     #[error("the provider of profile \"{profile}\" has no {endpoint} endpoint; sign out on this device only")]
     NoEndpoint {
-        /// The profile.
+        /// The profile being signed out.
         profile: String,
         /// `revocation` or `end_session`.
         endpoint: &'static str,
@@ -66,10 +66,10 @@ pub enum LogoutError {
     /// The provider's metadata could not be had.
     #[error(transparent)]
     Discovery(#[from] DiscoveryError),
-    /// Revocation failed.
+    /// Revoking a token failed, or the HTTP client could not be set up (bad `ca_file`).
     #[error(transparent)]
     Http(#[from] HttpError),
-    /// The keyring failed.
+    /// Reading the session or client secret from the keyring, or deleting the session, failed.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Another process holds the profile's lock.

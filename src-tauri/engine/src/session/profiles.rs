@@ -24,13 +24,13 @@ use crate::session::{Session, SessionStore};
 /// A profile as listed, with its session status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileStatus {
-    /// The profile.
+    /// The profile's settings, as in the profile file.
     pub profile: Profile,
     /// Whether a session is stored.
     pub signed_in: bool,
     /// Who is signed in: name, username, email or subject.
     pub user: Option<String>,
-    /// Access-token expiry.
+    /// Expiry of the stored access token, Unix seconds; `None` if signed out or none was given.
     pub expires_at: Option<i64>,
 }
 
@@ -39,7 +39,7 @@ pub struct ProfileStatus {
 pub enum SecretChange {
     /// Leave the stored secret (or its absence) as it is.
     Keep,
-    /// Store this secret.
+    /// Store this secret in the keyring and mark the profile as having one.
     Set(SecretString),
     /// Forget the stored secret.
     Clear,
@@ -49,14 +49,14 @@ pub enum SecretChange {
 /// without loading remote content.
 #[derive(Debug, Clone)]
 pub struct Picture {
-    /// `image/…`.
+    /// The response's media type, lower-cased and without parameters, e.g. `image/png`.
     pub content_type: String,
-    /// The image.
+    /// The raw image bytes, at most 1 MiB.
     pub bytes: Vec<u8>,
 }
 
 impl Picture {
-    /// As a `data:` URL.
+    /// The picture as a base64 `data:` URL, usable as an `<img>` source without a network fetch.
     pub fn data_url(&self) -> String {
         format!(
             "data:{};base64,{}",
@@ -79,7 +79,7 @@ pub enum ProfileOpError {
     /// The profile is missing or invalid, or the file unusable.
     #[error(transparent)]
     Profile(#[from] ProfileError),
-    /// The keyring failed.
+    /// Reading or writing a session or client secret in the keyring failed.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The picture's or provider's fetch failed.

@@ -34,7 +34,7 @@ use crate::seams::store::StoreError;
 use crate::session::login::expiry;
 use crate::session::Session;
 
-/// A completed refresh.
+/// What [`Engine::refresh`] returns: the session now stored, and how it came about.
 #[derive(Debug, Clone)]
 pub struct RefreshOutcome {
     /// The session now stored.
@@ -60,7 +60,7 @@ pub enum RefreshError {
     /// The provider refused the refresh token.
     #[error("the provider rejected the refresh token of profile \"{profile}\" ({detail}); sign in again")]
     RefreshRejected {
-        /// The profile.
+        /// The profile whose refresh token was refused.
         profile: String,
         /// The token endpoint's error.
         detail: String,
@@ -68,9 +68,9 @@ pub enum RefreshError {
     /// The refreshed ID token failed a check (OIDC Core §12.2).
     #[error("{}", .check.detail)]
     Rejected {
-        /// The failing check.
+        /// The first failing check, whose detail is the error message.
         check: Check,
-        /// Every check made.
+        /// Every check made on the refreshed ID token, passing ones included.
         report: ValidationReport,
     },
     /// The stored session belongs to another issuer or client than the profile.
@@ -85,7 +85,7 @@ pub enum RefreshError {
     /// The token endpoint failed.
     #[error(transparent)]
     Http(#[from] HttpError),
-    /// The keyring failed.
+    /// Reading or storing the session or client secret in the keyring failed.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Another process holds the profile's lock.

@@ -35,9 +35,9 @@ pub struct Session {
     pub client_id: String,
     /// The ID token's `sub`.
     pub subject: String,
-    /// `Bearer`, usually.
+    /// `token_type` as the provider sent it, usually `Bearer`; API calls use it as the scheme.
     pub token_type: String,
-    /// The access token.
+    /// The current access token; replaced on every refresh.
     pub access_token: SecretString,
     /// The refresh token, if one was issued.
     pub refresh_token: Option<SecretString>,
@@ -45,7 +45,7 @@ pub struct Session {
     pub id_token: Option<SecretString>,
     /// Access token expiry, Unix seconds.
     pub expires_at: Option<UnixTime>,
-    /// Granted scopes.
+    /// Granted scopes: the last token response's `scope`, else those asked for or held before.
     pub scopes: Vec<String>,
     /// When the tokens were obtained.
     pub obtained_at: UnixTime,
@@ -238,7 +238,7 @@ pub struct SessionStore<'a> {
 }
 
 impl<'a> SessionStore<'a> {
-    /// Wraps a store.
+    /// Wraps a store: the OS keyring in the apps, a memory store in tests.
     pub fn new(store: &'a dyn SecretStore) -> Self {
         Self { store }
     }

@@ -44,13 +44,13 @@ pub enum Endpoint {
     Discovery,
     /// The `jwks_uri` key set.
     Jwks,
-    /// The authorization endpoint (opened in the browser, never fetched).
+    /// The authorization endpoint: opened in the browser, fetched only by the sign-in preflight.
     Authorization,
     /// The RP-initiated logout endpoint (opened in the browser).
     EndSession,
     /// The token endpoint (code exchange and refresh).
     Token,
-    /// The userinfo endpoint.
+    /// The userinfo endpoint, called with the access token after sign-in.
     Userinfo,
     /// The RFC 7009 revocation endpoint.
     Revocation,
@@ -79,22 +79,22 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// HTTP method.
+/// An HTTP method; provider endpoints use only GET and POST, the rest serve API calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// GET
+    /// `GET`: discovery, keys, userinfo and other fetches, and API reads.
     Get,
-    /// POST
+    /// `POST`: the token, revocation and introspection forms, and API writes.
     Post,
-    /// PUT
+    /// `PUT`, for API calls only.
     Put,
-    /// PATCH
+    /// `PATCH`, for API calls only.
     Patch,
-    /// DELETE
+    /// `DELETE`, for API calls only.
     Delete,
-    /// HEAD
+    /// `HEAD`: headers only, no body; "Copy as curl" writes it as `--head`.
     Head,
-    /// OPTIONS
+    /// `OPTIONS`, for API calls only.
     Options,
 }
 
@@ -110,7 +110,7 @@ impl Method {
         Method::Options,
     ];
 
-    /// `GET`, `POST`…
+    /// The upper-case name sent on the wire, e.g. `GET`.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -136,9 +136,9 @@ impl Method {
 pub struct HttpRequest {
     /// The endpoint, for error messages.
     pub endpoint: Endpoint,
-    /// Method.
+    /// GET or POST for provider calls; any method for API calls.
     pub method: Method,
-    /// Target URL.
+    /// Target URL, query included; `Debug` and the HTTP log show it redacted.
     pub url: Url,
     /// Header names and values (values may be secret).
     pub headers: Vec<(String, String)>,
@@ -162,7 +162,7 @@ impl fmt::Debug for HttpRequest {
 }
 
 impl HttpRequest {
-    /// A GET request.
+    /// A GET that asks for JSON (`accept: application/json`), with no body.
     pub fn get(endpoint: Endpoint, url: Url) -> Self {
         Self {
             endpoint,
@@ -194,7 +194,7 @@ impl HttpRequest {
         }
     }
 
-    /// Adds a header.
+    /// Appends a header with its name lower-cased; an existing one of that name stays.
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.push((name.to_ascii_lowercase(), value.into()));
         self
@@ -204,11 +204,11 @@ impl HttpRequest {
 /// One response, fully read.
 #[derive(Clone)]
 pub struct HttpResponse {
-    /// Status code.
+    /// Status code, e.g. 200; [`Http::send`] turns anything outside 2xx into an error.
     pub status: u16,
     /// Headers, names lower-cased.
     pub headers: Vec<(String, String)>,
-    /// Body bytes.
+    /// The whole body; the reqwest transport refuses one over 8 MiB.
     pub body: Vec<u8>,
 }
 
@@ -239,13 +239,13 @@ pub enum HttpError {
     /// No answer before the per-call or overall timeout.
     #[error("timed out waiting for the {endpoint}")]
     Timeout {
-        /// The endpoint.
+        /// The endpoint that did not answer in time.
         endpoint: Endpoint,
     },
     /// Connection or TLS failure.
     #[error("could not reach the {endpoint} at {origin}: {reason}")]
     Connect {
-        /// The endpoint.
+        /// The endpoint that could not be reached.
         endpoint: Endpoint,
         /// Scheme, host and port only.
         origin: String,
@@ -255,9 +255,9 @@ pub enum HttpError {
     /// A non-success status.
     #[error("{endpoint} returned HTTP {status}{detail}")]
     Status {
-        /// The endpoint.
+        /// The endpoint that answered with the error status.
         endpoint: Endpoint,
-        /// Status code.
+        /// The status, outside 200-299, e.g. 401.
         status: u16,
         /// `": error (description)"` from an OAuth error body, or empty.
         detail: String,
@@ -267,7 +267,7 @@ pub enum HttpError {
     /// A success status with a body that is not the expected JSON.
     #[error("{endpoint} returned a response that is not valid JSON ({reason})")]
     InvalidJson {
-        /// The endpoint.
+        /// The endpoint whose body did not parse.
         endpoint: Endpoint,
         /// What the parser said (never the body itself).
         reason: String,
@@ -275,15 +275,15 @@ pub enum HttpError {
     /// A response body over Tessera's limit.
     #[error("{endpoint} returned a response larger than {limit_mib} MiB, Tessera's limit")]
     TooLarge {
-        /// The endpoint.
+        /// The endpoint whose body was too large.
         endpoint: Endpoint,
-        /// The limit.
+        /// The size limit in MiB, e.g. 8 for the reqwest transport.
         limit_mib: usize,
     },
     /// A URL the profile does not allow (plain http off loopback).
     #[error("{endpoint} URL {url} uses plain http on a non-loopback host; use https, or set allow_insecure_http on the profile for a trusted development provider")]
     InsecureUrl {
-        /// The endpoint.
+        /// The endpoint whose URL was refused.
         endpoint: Endpoint,
         /// The URL without its query.
         url: String,
