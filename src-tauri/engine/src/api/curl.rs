@@ -45,7 +45,9 @@ impl Engine {
 pub fn curl_command(request: &ApiRequest, token: CurlToken<'_>) -> Result<String, ApiError> {
     // Loopback and plain-http checks do not apply: the command is only text.
     let prepared = prepare(request, true)?;
-    let mut parts: Vec<String> = vec!["curl".into()];
+    // -g (--globoff): curl would otherwise expand `{a,b}` and `[1-9]` in the
+    // URL and send the token to every host the pattern names.
+    let mut parts: Vec<String> = vec!["curl".into(), "-g".into()];
     match prepared.method {
         Method::Get => {}
         Method::Head => parts.push("--head".into()),

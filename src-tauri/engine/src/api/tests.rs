@@ -66,7 +66,7 @@ fn copy_as_curl_substitutes_the_token_command_by_default() {
     let cmd = curl_command(&r, CurlToken::Substitution { profile: "local" }).expect("builds");
     assert_eq!(
         cmd,
-        "curl -X POST 'https://api.example.com/items?x=1&q=a+b' \\\n  \
+        "curl -g -X POST 'https://api.example.com/items?x=1&q=a+b' \\\n  \
          -H \"Authorization: Bearer $(tessera token --profile local)\" \\\n  \
          -H 'X-Trace: it'\\''s' \\\n  \
          -H 'Content-Type: application/json' \\\n  \
@@ -81,7 +81,7 @@ fn copy_as_curl_inlines_the_token_only_when_asked() {
     let token = SecretString::from("tok'en");
     let cmd = curl_command(&r, CurlToken::Inline(&token)).expect("builds");
     assert_eq!(
-        cmd, "curl http://127.0.0.1:9/api/me \\\n  -H 'Authorization: Bearer tok'\\''en'",
+        cmd, "curl -g http://127.0.0.1:9/api/me \\\n  -H 'Authorization: Bearer tok'\\''en'",
         "GET needs no -X and the inlined token is quoted"
     );
     let odd = curl_command(&r, CurlToken::Substitution { profile: "my work" }).expect("builds");
@@ -169,4 +169,15 @@ fn a_large_json_body_is_pretty_printed_and_cut_for_the_view() {
         "pretty-printed"
     );
     assert_eq!(r.status_text(), "OK");
+}
+
+#[test]
+fn copy_as_curl_turns_off_url_globbing_so_a_pattern_cannot_send_the_token_elsewhere() {
+    let r = ApiRequest::new("GET", "https://api.example.com{,.evil.com}/me[1-2]");
+    let cmd = curl_command(&r, CurlToken::Substitution { profile: "local" }).expect("builds");
+    let words = shell_words::split(cmd.lines().next().expect("a first line")).expect("POSIX words");
+    assert!(
+        words.iter().any(|w| w == "-g" || w == "--globoff"),
+        "curl must not expand {{}} or [] into more hosts that would get the token: {cmd}"
+    );
 }
