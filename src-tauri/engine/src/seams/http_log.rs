@@ -62,6 +62,9 @@ const SECRET_HEADERS: &[&str] = &[
     "x-api-key",
 ];
 
+/// Headers whose value is a URL, whose parameters are redacted by name.
+const URL_HEADERS: &[&str] = &["location", "content-location", "refresh"];
+
 /// A header as the log keeps it; a secret value never reaches the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedHeader {
@@ -272,6 +275,10 @@ pub fn redact_headers(headers: &[(String, String)]) -> Vec<LoggedHeader> {
                     }
                     _ => REDACTED.to_string(),
                 }
+            } else if URL_HEADERS.contains(&lower.as_str()) {
+                // A redirect can carry the code, state or tokens in its query
+                // or fragment, like the callback it stands for.
+                redact_location(value)
             } else {
                 redact_jwts(value)
             };
@@ -302,6 +309,91 @@ pub fn redact_url_query(url: &Url) -> String {
     u.to_string()
 }
 
+/// A URL (absolute or relative) with the values of secret parameters in its
+/// query and fragment replaced, as a `Location` header carries it.
+fn redact_location(value: &str) -> String {
+    let base = Url::parse("http://relative.invalid/").ok();
+    let (url, relative) = match Url::parse(value) {
+        Ok(u) => (u, false),
+        Err(_) => match base.as_ref().and_then(|b| b.join(value).ok()) {
+            Some(u) => (u, true),
+            None => return redact_named_values(value),
+        },
+    };
+    let mut u = url.clone();
+    let _ = u.set_password(None);
+    if u.query().is_some() {
+        u.set_query(Some(&redact_form(url.query().unwrap_or_default())));
+    }
+    if let Some(fragment) = url.fragment() {
+        u.set_fragment(Some(&redact_form(fragment)));
+    }
+    let text = u.to_string();
+    match relative {
+        true => text
+            .trim_start_matches("http://relative.invalid")
+            .to_string(),
+        false => text,
+    }
+}
+
+/// Replaces the value after every secret name in text that is neither JSON
+/// nor a form (a truncated or malformed token response, say): `name": "v`,
+/// `name=v`, `name: v`. It errs on the side of hiding.
+fn redact_named_values(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut hide: Vec<(usize, usize)> = Vec::new();
+    for name in SECRET_NAMES {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(name) {
+            let start = from + found;
+            let mut i = start + name.len();
+            from = i;
+            // A whole name: not part of a longer word.
+            let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            if (start > 0 && word(bytes[start - 1])) || (i < bytes.len() && word(bytes[i])) {
+                continue;
+            }
+            while i < bytes.len() && matches!(bytes[i], b'"' | b'\'' | b' ') {
+                i += 1;
+            }
+            if i >= bytes.len() || !matches!(bytes[i], b':' | b'=') {
+                continue;
+            }
+            i += 1;
+            while i < bytes.len() && matches!(bytes[i], b'"' | b'\'' | b' ') {
+                i += 1;
+            }
+            let value_start = i;
+            while i < bytes.len()
+                && !matches!(
+                    bytes[i],
+                    b'"' | b'\'' | b'&' | b',' | b'}' | b' ' | b'\n' | b'\r'
+                )
+            {
+                i += 1;
+            }
+            if i > value_start {
+                hide.push((value_start, i));
+            }
+        }
+    }
+    hide.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in hide {
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(REDACTED);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    redact_jwts(&out)
+}
+
 /// A body as text with secrets replaced, cut at [`MAX_LOGGED_BODY`];
 /// returns whether it was cut.
 pub fn redact_body(body: &[u8], content_type: Option<&str>) -> (String, bool) {
@@ -317,7 +409,7 @@ pub fn redact_body(body: &[u8], content_type: Option<&str>) -> (String, bool) {
     } else if looks_like_form(text) {
         redact_form(text)
     } else {
-        redact_jwts(text)
+        redact_named_values(text)
     };
     if redacted.len() > MAX_LOGGED_BODY {
         let mut cut = MAX_LOGGED_BODY;
@@ -411,6 +503,57 @@ pub fn redact_jwts(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_carrying_the_code_and_state_is_stored_without_them() {
+        let h = redact_headers(&[
+            (
+                "Location".into(),
+                "http://127.0.0.1:5000/callback?code=SECRET-CODE&state=SECRET-STATE&iss=https%3A%2F%2Fidp".into(),
+            ),
+            ("location".into(), "/cb#access_token=SECRET-AT&token_type=Bearer".into()),
+        ]);
+        let text = format!("{h:?}");
+        for secret in ["SECRET-CODE", "SECRET-STATE", "SECRET-AT"] {
+            assert!(
+                !text.contains(secret),
+                "{secret} must not reach the log: {text}"
+            );
+        }
+        assert!(
+            text.contains("iss=https"),
+            "harmless parameters stay readable: {text}"
+        );
+        assert!(
+            text.contains("\"/cb#"),
+            "a relative location stays relative: {text}"
+        );
+    }
+
+    #[test]
+    fn a_token_response_that_is_not_json_still_loses_its_tokens_by_name() {
+        let truncated =
+            r#"{"access_token":"opaque-AT-123","token_type":"Bearer","refresh_token":"opaque-RT"#;
+        let (body, _) = redact_body(truncated.as_bytes(), Some("application/json"));
+        assert!(
+            !body.contains("opaque-AT-123") && !body.contains("opaque-RT"),
+            "opaque tokens are hidden by their names even when the JSON is broken: {body}"
+        );
+        assert!(
+            body.contains("token_type"),
+            "the rest stays readable: {body}"
+        );
+        let (yaml, _) = redact_body(
+            b"access_token: opaque-AT-9\ntoken_type: Bearer",
+            Some("text/plain"),
+        );
+        assert!(!yaml.contains("opaque-AT-9"), "{yaml}");
+        let (word, _) = redact_body(b"tokens=3 is not a token", Some("text/plain"));
+        assert_eq!(
+            word, "tokens=3 is not a token",
+            "a name inside a longer word is not a secret name"
+        );
+    }
 
     #[test]
     fn authorization_headers_keep_their_scheme_and_lose_their_value() {
