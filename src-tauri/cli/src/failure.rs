@@ -85,11 +85,14 @@ impl Failure {
 }
 
 /// The command line's advice for an error of this kind, if it has any.
-fn advice(kind: ErrorKind, profile: Option<&str>) -> Option<String> {
+fn advice(kind: ErrorKind, profile: Option<&str>, endpoint: Option<&str>) -> Option<String> {
     let flag = profile
         .map(|p| format!(" --profile {p}"))
         .unwrap_or_default();
     Some(match kind {
+        ErrorKind::Unsupported if endpoint == Some("revocation endpoint") => {
+            format!("run `tessera logout{flag}` without --revoke")
+        }
         ErrorKind::NotSignedIn | ErrorKind::SessionExpired => {
             format!("run `tessera login{flag}`")
         }
@@ -110,7 +113,9 @@ impl<E: EngineError> From<E> for Failure {
         if kind == ErrorKind::InvalidProfile && facts.redirect_uri.is_some() {
             // A custom-scheme redirect: only the desktop app receives it.
             message.push_str(" (--redirect-port 0)");
-        } else if let Some(advice) = advice(kind, facts.profile.as_deref()) {
+        } else if let Some(advice) =
+            advice(kind, facts.profile.as_deref(), facts.endpoint.as_deref())
+        {
             message.push_str(&format!(" ({advice})"));
         }
         Self {

@@ -193,6 +193,14 @@ pub enum InspectError {
         /// `revocation` or `introspection`.
         endpoint: &'static str,
     },
+    /// The provider does not let this client revoke its tokens.
+    #[error("the provider of profile \"{profile}\" does not let this client revoke its tokens (HTTP {status}); the session is kept, and the token ends when it expires")]
+    RevocationRefused {
+        /// The profile whose token was being revoked.
+        profile: String,
+        /// The revocation endpoint's status, 401 or 403 (or 400 `invalid_client`).
+        status: u16,
+    },
     /// The profile is missing or invalid.
     #[error(transparent)]
     Profile(#[from] ProfileError),
@@ -217,7 +225,9 @@ impl EngineError for InspectError {
             InspectError::NoToken { .. } | InspectError::IdTokenNotApplicable(_) => {
                 ErrorKind::InvalidInput
             }
-            InspectError::NoEndpoint { .. } => ErrorKind::Unsupported,
+            InspectError::NoEndpoint { .. } | InspectError::RevocationRefused { .. } => {
+                ErrorKind::Unsupported
+            }
             InspectError::Profile(e) => e.kind(),
             InspectError::Discovery(e) => e.kind(),
             InspectError::Http(e) => e.kind(),
@@ -234,6 +244,11 @@ impl EngineError for InspectError {
             InspectError::NoEndpoint { profile, endpoint } => ErrorFacts {
                 profile: Some(profile.clone()),
                 endpoint: Some(format!("{endpoint} endpoint")),
+                ..ErrorFacts::default()
+            },
+            InspectError::RevocationRefused { profile, .. } => ErrorFacts {
+                profile: Some(profile.clone()),
+                endpoint: Some("revocation endpoint".into()),
                 ..ErrorFacts::default()
             },
             InspectError::Profile(e) => e.facts(),

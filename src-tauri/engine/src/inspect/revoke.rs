@@ -52,7 +52,15 @@ impl Engine {
                 endpoint: "revocation",
             })?;
         let credentials = self.credentials(&profile, None).await?;
-        token::revoke(&http, meta.url(endpoint)?, &credentials, &token, kind).await?;
+        token::revoke(&http, meta.url(endpoint)?, &credentials, &token, kind)
+            .await
+            .map_err(|e| match token::revocation_refused(&e) {
+                Some(status) => InspectError::RevocationRefused {
+                    profile: name.clone(),
+                    status,
+                },
+                None => InspectError::Http(e),
+            })?;
         let owned = name.clone();
         if kind == TokenKind::Refresh {
             self.with_store(move |store| SessionStore::new(store).delete(&owned))

@@ -224,6 +224,24 @@ pub async fn revoke(
     http.send(request).await.map(|_| ())
 }
 
+/// Whether a failed revocation means the provider does not let this client
+/// revoke (some refuse RFC 7009 requests from public clients with 401 or
+/// `invalid_client`), rather than a passing fault; returns the HTTP status.
+pub fn revocation_refused(e: &HttpError) -> Option<u16> {
+    match e {
+        HttpError::Status { status, .. }
+            if matches!(status, 401 | 403)
+                || matches!(
+                    e.oauth_error(),
+                    Some("invalid_client" | "unauthorized_client")
+                ) =>
+        {
+            Some(*status)
+        }
+        _ => None,
+    }
+}
+
 /// RFC 7662 introspection; returns the provider's JSON.
 pub async fn introspect(
     http: &Http,

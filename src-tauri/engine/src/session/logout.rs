@@ -60,6 +60,14 @@ pub enum LogoutError {
         /// `revocation` or `end_session`.
         endpoint: &'static str,
     },
+    /// The provider does not let this client revoke its tokens.
+    #[error("the provider of profile \"{profile}\" does not let this client revoke its tokens (HTTP {status}); the session is kept: sign out on this device only, and the tokens end when they expire")]
+    RevocationRefused {
+        /// The profile that was being signed out.
+        profile: String,
+        /// The revocation endpoint's status, 401 or 403 (or 400 `invalid_client`).
+        status: u16,
+    },
     /// The profile is missing or invalid.
     #[error(transparent)]
     Profile(#[from] ProfileError),
@@ -83,7 +91,9 @@ pub enum LogoutError {
 impl EngineError for LogoutError {
     fn kind(&self) -> ErrorKind {
         match self {
-            LogoutError::NoEndpoint { .. } => ErrorKind::Unsupported,
+            LogoutError::NoEndpoint { .. } | LogoutError::RevocationRefused { .. } => {
+                ErrorKind::Unsupported
+            }
             LogoutError::Profile(e) => e.kind(),
             LogoutError::Discovery(e) => e.kind(),
             LogoutError::Http(e) => e.kind(),
@@ -98,6 +108,11 @@ impl EngineError for LogoutError {
             LogoutError::NoEndpoint { profile, endpoint } => ErrorFacts {
                 profile: Some(profile.clone()),
                 endpoint: Some(format!("{endpoint} endpoint")),
+                ..ErrorFacts::default()
+            },
+            LogoutError::RevocationRefused { profile, .. } => ErrorFacts {
+                profile: Some(profile.clone()),
+                endpoint: Some("revocation endpoint".into()),
                 ..ErrorFacts::default()
             },
             LogoutError::Profile(e) => e.facts(),
@@ -141,8 +156,17 @@ impl Engine {
                         })?;
                 let url = meta.url(endpoint)?;
                 let credentials = self.credentials(&profile, None).await?;
+                let refused = |e: HttpError| match token::revocation_refused(&e) {
+                    Some(status) => LogoutError::RevocationRefused {
+                        profile: name.clone(),
+                        status,
+                    },
+                    None => LogoutError::Http(e),
+                };
                 if let Some(rt) = &session.refresh_token {
-                    token::revoke(&http, url.clone(), &credentials, rt, TokenKind::Refresh).await?;
+                    token::revoke(&http, url.clone(), &credentials, rt, TokenKind::Refresh)
+                        .await
+                        .map_err(refused)?;
                     outcome.revoked.push(TokenKind::Refresh);
                 }
                 token::revoke(
@@ -152,7 +176,8 @@ impl Engine {
                     &session.access_token,
                     TokenKind::Access,
                 )
-                .await?;
+                .await
+                .map_err(refused)?;
                 outcome.revoked.push(TokenKind::Access);
             }
             if options.end_session {

@@ -372,3 +372,47 @@ async fn a_full_session_through_the_http_log_leaves_no_token_or_secret_in_it() {
         "the grant type is readable"
     );
 }
+
+#[tokio::test]
+async fn a_provider_that_refuses_revocation_says_so_and_the_session_is_kept() {
+    let f = fixture("revocation-refused", NOW + 600);
+    full_provider(&f);
+    f.http
+        .route("/revoke", 401, json!({"error": "invalid_client"}));
+    let err = f
+        .engine
+        .logout(
+            Some("p"),
+            tessera_engine::LogoutOptions {
+                revoke: true,
+                end_session: false,
+            },
+            &RecordingBrowser::default(),
+        )
+        .await
+        .expect_err("the provider refuses");
+    assert!(
+        err.to_string()
+            .contains("does not let this client revoke its tokens (HTTP 401); the session is kept"),
+        "says what happened and what to do, not just a status: {err}"
+    );
+    assert_eq!(
+        err.kind(),
+        tessera_engine::ErrorKind::Unsupported,
+        "hosts offer signing out on this device only"
+    );
+    assert_eq!(
+        stored(&f).access_token.expose(),
+        "old-access",
+        "nothing is lost"
+    );
+    let err = f
+        .engine
+        .revoke_token("p", TokenKind::Refresh)
+        .await
+        .expect_err("the inspector's Revoke is refused too");
+    assert!(
+        err.to_string().contains("does not let this client revoke"),
+        "{err}"
+    );
+}
