@@ -75,7 +75,7 @@ fn main() {
         client_id: "tessera",
         nonce: NonceRule::Sent(&nonce),
         now: NOW,
-        client_secret: None,
+        shared_secret: None,
         access_token: None,
         max_age: None,
         original: None,

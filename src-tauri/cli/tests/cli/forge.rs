@@ -67,6 +67,8 @@ pub struct Behaviour {
     pub jwks_rotated: Option<Vec<Value>>,
     pub rotate_after: usize,
     pub refresh_token: Option<&'static str>,
+    /// `id_token_signing_alg_values_supported` in discovery.
+    pub signing_algs: Vec<&'static str>,
 }
 
 impl Default for Behaviour {
@@ -91,6 +93,7 @@ impl Default for Behaviour {
             jwks_rotated: None,
             rotate_after: usize::MAX,
             refresh_token: Some("forge-refresh-token"),
+            signing_algs: vec!["RS256", "PS256", "ES256", "EdDSA", "HS256"],
         }
     }
 }
@@ -186,7 +189,7 @@ fn handle(
                 "jwks_uri": format!("{issuer}/jwks"),
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA", "HS256"],
+                "id_token_signing_alg_values_supported": b.signing_algs,
                 "code_challenge_methods_supported": ["S256"],
                 "authorization_response_iss_parameter_supported": b.advertise_iss,
             });

@@ -106,6 +106,31 @@ fn hs256_is_refused_for_a_public_client() {
 }
 
 #[test]
+fn hs256_is_refused_with_the_right_secret_when_the_provider_does_not_advertise_it() {
+    let ws = home("hs256-unadvertised");
+    let secret = "a-shared-secret-of-enough-length-0123";
+    let forge = Forge::start(Behaviour {
+        signing: Signing::Hmac(secret),
+        signing_algs: vec!["RS256"],
+        ..Default::default()
+    });
+    let line = failed(&login(
+        &ws,
+        &forge,
+        "forged-hs-unlisted",
+        &["--client-secret", secret],
+    ));
+    assert!(
+        line.contains("HS256, a shared-secret algorithm the provider does not list"),
+        "a secret the client holds proves nothing the provider did not promise: {line}"
+    );
+    assert_keyring_lacks(
+        "session:forged-hs-unlisted",
+        "a refused sign-in stores no session",
+    );
+}
+
+#[test]
 fn hs256_signed_with_the_client_secret_is_accepted() {
     let ws = home("hs256-ok");
     let secret = "a-shared-secret-of-enough-length-0123";

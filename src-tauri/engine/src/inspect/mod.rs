@@ -38,7 +38,9 @@ use crate::protocol::discovery::{self, DiscoveryError, ProviderMetadata};
 use crate::protocol::jwks::{JwkSet, HMAC_ALGS};
 use crate::protocol::jwt::{decode_unverified, UnverifiedJwt};
 use crate::protocol::token::TokenKind;
-use crate::protocol::validate::{validate_id_token, Expectations, NonceRule, ValidationReport};
+use crate::protocol::validate::{
+    validate_id_token, Expectations, NonceRule, SharedSecret, ValidationReport,
+};
 use crate::protocol::verify::{verify_jwt, VerifyOptions};
 use crate::seams::clock::UnixTime;
 use crate::seams::http::HttpError;
@@ -379,6 +381,12 @@ impl Context<'_> {
     fn revocable(&self) -> bool {
         self.meta.is_some_and(|m| m.revocation_endpoint.is_some())
     }
+    fn shared_secret(&self) -> Option<SharedSecret<'_>> {
+        let advertised = self.meta.map_or(&[][..], |m| {
+            m.id_token_signing_alg_values_supported.as_slice()
+        });
+        SharedSecret::new(self.secret, advertised)
+    }
     fn against(&self) -> String {
         format!("the JWKS and issuer of profile {}", self.profile)
     }
@@ -398,7 +406,7 @@ fn inspect_id_token(session: &Session, id: &SecretString, cx: &Context<'_>) -> T
                         client_id: &session.client_id,
                         nonce: NonceRule::CheckedOnReceipt,
                         now: cx.now,
-                        client_secret: cx.secret,
+                        shared_secret: cx.shared_secret(),
                         access_token: Some(&session.access_token),
                         max_age: None,
                         original: None,
@@ -449,7 +457,7 @@ fn inspect_opaque_or_jwt(
                         issuer: cx.meta.map(|m| m.issuer.as_str()),
                         audience: None,
                         now: cx.now,
-                        client_secret: cx.secret,
+                        shared_secret: cx.shared_secret(),
                     },
                 );
                 TokenFormat::Jwt(Box::new(JwtInspection::checked(&jwt, report, cx.against())))

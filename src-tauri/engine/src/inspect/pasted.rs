@@ -9,7 +9,7 @@ use crate::profile::ProfileError;
 use crate::protocol::discovery::{self, DiscoveryError, ProviderMetadata};
 use crate::protocol::jwks::{JwkSet, PastedKeyError, HMAC_ALGS};
 use crate::protocol::jwt::{decode_unverified, JwtDecodeError, UnverifiedJwt};
-use crate::protocol::validate::ValidationReport;
+use crate::protocol::validate::{SharedSecret, ValidationReport};
 use crate::protocol::verify::{verify_jwt, VerifyOptions};
 use crate::seams::http::{Http, HttpError};
 use crate::seams::store::StoreError;
@@ -101,7 +101,7 @@ impl Engine {
                         issuer: None,
                         audience: None,
                         now,
-                        client_secret: None,
+                        shared_secret: None,
                     },
                 );
                 let n = keys.keys.len();
@@ -129,7 +129,10 @@ impl Engine {
                     issuer: Some(&meta.issuer),
                     audience: audience.then_some(profile.client_id.as_str()),
                     now,
-                    client_secret: secret.as_ref(),
+                    shared_secret: SharedSecret::new(
+                        secret.as_ref(),
+                        &meta.id_token_signing_alg_values_supported,
+                    ),
                 };
                 let report = self
                     .verify_with_key_rotation(&http, &meta, &jwt, &options)

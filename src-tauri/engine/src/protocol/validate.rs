@@ -42,14 +42,39 @@ pub struct Expectations<'a> {
     pub nonce: NonceRule<'a>,
     /// Now, in Unix seconds.
     pub now: UnixTime,
-    /// The client secret (enables HS256/384/512).
-    pub client_secret: Option<&'a SecretString>,
+    /// The client secret and the provider's advertised algorithms: enables
+    /// HS256/384/512, for the algorithms the provider advertises only.
+    pub shared_secret: Option<SharedSecret<'a>>,
     /// The access token issued with the ID token (for `at_hash`).
     pub access_token: Option<&'a SecretString>,
     /// `max_age` sent with the request: then `auth_time` is required.
     pub max_age: Option<u64>,
     /// After a refresh: the ID token of the session being refreshed.
     pub original: Option<&'a UnverifiedJwt>,
+}
+
+/// The client secret as a key for HS256/384/512, with the algorithms the
+/// provider says it signs ID tokens with. A shared-secret signature counts
+/// only for an algorithm the provider advertises: a secret that sits in a
+/// desktop app or a script is weak proof of who signed, so it is never
+/// tried on the token's say-so alone.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedSecret<'a> {
+    /// The client secret, from the keyring.
+    pub secret: &'a SecretString,
+    /// `id_token_signing_alg_values_supported` from discovery (empty for
+    /// endpoints typed in by hand).
+    pub advertised_algs: &'a [String],
+}
+
+impl<'a> SharedSecret<'a> {
+    /// The key when there is a client secret.
+    pub fn new(secret: Option<&'a SecretString>, advertised_algs: &'a [String]) -> Option<Self> {
+        secret.map(|secret| Self {
+            secret,
+            advertised_algs,
+        })
+    }
 }
 
 /// Validates an ID token against `jwks` and `expect`, recording every check.
@@ -59,7 +84,7 @@ pub fn validate_id_token(
     expect: &Expectations<'_>,
 ) -> ValidationReport {
     let mut report = ValidationReport::default();
-    check_alg_and_signature(jwt, jwks, expect.client_secret, "ID token", &mut report);
+    check_alg_and_signature(jwt, jwks, expect.shared_secret, "ID token", &mut report);
     check_issuer(jwt, expect, &mut report);
     check_audience(jwt, expect, &mut report);
     check_subject(jwt, expect, &mut report);
@@ -81,12 +106,12 @@ pub fn validate_id_token(
 pub(crate) fn check_alg_and_signature(
     jwt: &UnverifiedJwt,
     jwks: &JwkSet,
-    client_secret: Option<&SecretString>,
+    shared_secret: Option<SharedSecret<'_>>,
     noun: &str,
     report: &mut ValidationReport,
 ) {
-    if check_alg(jwt, client_secret, noun, report) {
-        check_signature(jwt, jwks, client_secret, noun, report);
+    if check_alg(jwt, shared_secret, noun, report) {
+        check_signature(jwt, jwks, shared_secret.map(|s| s.secret), noun, report);
     } else {
         report.push(Check::fail(
             "signature",
@@ -98,7 +123,7 @@ pub(crate) fn check_alg_and_signature(
 
 fn check_alg(
     jwt: &UnverifiedJwt,
-    client_secret: Option<&SecretString>,
+    shared_secret: Option<SharedSecret<'_>>,
     noun: &str,
     report: &mut ValidationReport,
 ) -> bool {
@@ -110,11 +135,25 @@ fn check_alg(
             name,
             format!("{noun} is unsigned (alg \"none\"), which Tessera refuses"),
         )
-    } else if HMAC_ALGS.contains(&alg) && client_secret.is_none() {
+    } else if HMAC_ALGS.contains(&alg) && shared_secret.is_none() {
         Check::fail(
             id,
             name,
             format!("{noun} is signed with {alg}, a shared-secret algorithm, but this profile has no client secret"),
+        )
+    } else if HMAC_ALGS.contains(&alg)
+        && !shared_secret.is_some_and(|s| s.advertised_algs.iter().any(|a| a == alg))
+    {
+        Check::fail(
+            id,
+            name,
+            format!("{noun} is signed with {alg}, a shared-secret algorithm the provider does not list in id_token_signing_alg_values_supported; Tessera accepts it only when the provider advertises it"),
+        )
+        .with_values(
+            shared_secret
+                .map(|s| s.advertised_algs.join(", "))
+                .unwrap_or_default(),
+            alg,
         )
     } else if !ASYMMETRIC_ALGS.contains(&alg) && !HMAC_ALGS.contains(&alg) {
         Check::fail(id, name, format!("{noun} algorithm {alg} is not supported"))

@@ -9,9 +9,8 @@
 use crate::protocol::jwks::JwkSet;
 use crate::protocol::jwt::UnverifiedJwt;
 use crate::protocol::time_checks::{check_times, TimeClaims};
-use crate::protocol::validate::{check_alg_and_signature, Check, ValidationReport};
+use crate::protocol::validate::{check_alg_and_signature, Check, SharedSecret, ValidationReport};
 use crate::seams::clock::UnixTime;
-use crate::secret::SecretString;
 
 /// What a JWT is checked against, beyond its signature.
 #[derive(Debug, Clone, Copy)]
@@ -24,8 +23,8 @@ pub struct VerifyOptions<'a> {
     pub audience: Option<&'a str>,
     /// Now, in Unix seconds.
     pub now: UnixTime,
-    /// Enables HS256/384/512.
-    pub client_secret: Option<&'a SecretString>,
+    /// Enables HS256/384/512, for the algorithms the provider advertises.
+    pub shared_secret: Option<SharedSecret<'a>>,
 }
 
 /// Verifies `jwt` against `keys` and `options`, recording every check.
@@ -36,7 +35,7 @@ pub fn verify_jwt(
 ) -> ValidationReport {
     let noun = options.noun;
     let mut report = ValidationReport::default();
-    check_alg_and_signature(jwt, keys, options.client_secret, noun, &mut report);
+    check_alg_and_signature(jwt, keys, options.shared_secret, noun, &mut report);
     if let Some(expected) = options.issuer {
         report.push(match jwt.claim_str("iss") {
             Some(iss) if iss == expected => {
@@ -78,6 +77,7 @@ pub fn verify_jwt(
 mod tests {
     use super::*;
     use crate::protocol::jwt::decode_unverified;
+    use crate::secret::SecretString;
     use base64::Engine as _;
 
     fn b64(v: &serde_json::Value) -> String {
@@ -96,12 +96,14 @@ mod tests {
     }
 
     fn options<'a>(secret: Option<&'a SecretString>) -> VerifyOptions<'a> {
+        static HS256: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let advertised = HS256.get_or_init(|| vec!["HS256".to_string()]);
         VerifyOptions {
             noun: "token",
             issuer: Some("https://idp.test"),
             audience: Some("api"),
             now: 1_000,
-            client_secret: secret,
+            shared_secret: SharedSecret::new(secret, advertised),
         }
     }
 

@@ -26,7 +26,7 @@ use crate::protocol::callback::{self, CallbackError};
 use crate::protocol::discovery::{self, DiscoveryError};
 use crate::protocol::jwt::decode_unverified;
 use crate::protocol::token::{self, TokenResponse};
-use crate::protocol::validate::{Check, Expectations, NonceRule, ValidationReport};
+use crate::protocol::validate::{Check, Expectations, NonceRule, SharedSecret, ValidationReport};
 use crate::seams::browser::{BrowserError, BrowserLauncher};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::{Deadline, HttpError};
@@ -321,7 +321,10 @@ impl Engine {
             client_id: &profile.client_id,
             nonce: NonceRule::Sent(nonce),
             now: self.now(),
-            client_secret,
+            shared_secret: SharedSecret::new(
+                client_secret,
+                &meta.id_token_signing_alg_values_supported,
+            ),
             access_token: Some(&tokens.access_token),
             max_age: profile.params.max_age,
             original: None,

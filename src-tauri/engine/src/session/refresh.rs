@@ -26,7 +26,7 @@ use crate::protocol::discovery::DiscoveryError;
 use crate::protocol::jwt::decode_unverified;
 use crate::protocol::token;
 use crate::protocol::validate::Check;
-use crate::protocol::validate::{Expectations, NonceRule, ValidationReport};
+use crate::protocol::validate::{Expectations, NonceRule, SharedSecret, ValidationReport};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::HttpError;
 use crate::seams::lock::LockError;
@@ -214,7 +214,10 @@ impl Engine {
                 client_id: &session.client_id,
                 nonce: NonceRule::Refresh,
                 now: self.now(),
-                client_secret: credentials.secret.as_ref(),
+                shared_secret: SharedSecret::new(
+                    credentials.secret.as_ref(),
+                    &meta.id_token_signing_alg_values_supported,
+                ),
                 access_token: Some(&tokens.access_token),
                 max_age: None,
                 original: original.as_ref(),

@@ -52,6 +52,18 @@ fn run(
     secret: Option<&SecretString>,
     access: Option<&SecretString>,
 ) -> ValidationReport {
+    let advertised = ["RS256".to_string(), "HS256".to_string()];
+    run_advertising(token, nonce, secret, access, &advertised)
+}
+
+/// [`run`] against a provider that advertises `advertised` signing algorithms.
+fn run_advertising(
+    token: &str,
+    nonce: &str,
+    secret: Option<&SecretString>,
+    access: Option<&SecretString>,
+    advertised: &[String],
+) -> ValidationReport {
     let jwt = decode_unverified(token).expect("test tokens decode");
     let nonce = SecretString::new(nonce);
     let expect = Expectations {
@@ -59,7 +71,7 @@ fn run(
         client_id: CID,
         nonce: NonceRule::Sent(&nonce),
         now: NOW,
-        client_secret: secret,
+        shared_secret: SharedSecret::new(secret, advertised),
         access_token: access,
         max_age: None,
         original: None,
@@ -107,7 +119,7 @@ fn ps256_verifies_with_an_rsa_key_that_has_no_alg() {
         client_id: CID,
         nonce: NonceRule::Sent(&nonce),
         now: NOW,
-        client_secret: None,
+        shared_secret: None,
         access_token: None,
         max_age: None,
         original: None,
@@ -145,6 +157,19 @@ fn hs256_is_refused_without_a_client_secret_and_accepted_with_it() {
     );
     let wrong = SecretString::new("another-secret-entirely-0123456789abcdef");
     assert!(failure(&run(&token, "n-123", Some(&wrong), None)).contains("signature is invalid"));
+}
+
+#[test]
+fn hs256_is_refused_when_the_provider_does_not_advertise_it_even_with_the_right_secret() {
+    let token = sign("HS256", None, &claims());
+    let secret = SecretString::new("client-secret-for-hs256-tests-0123456789");
+    let report = run_advertising(&token, "n-123", Some(&secret), None, &["RS256".to_string()]);
+    assert!(
+        failure(&report)
+            .contains("the provider does not list in id_token_signing_alg_values_supported"),
+        "a secret held by the client proves nothing the provider did not promise: {}",
+        failure(&report)
+    );
 }
 
 #[test]
@@ -340,7 +365,7 @@ fn refreshed_token_must_keep_subject_and_audience_and_may_omit_nonce() {
             client_id: CID,
             nonce: NonceRule::Refresh,
             now: NOW,
-            client_secret: None,
+            shared_secret: None,
             access_token: None,
             max_age: None,
             original: Some(&original),
@@ -376,7 +401,7 @@ fn max_age_requires_a_recent_auth_time() {
         client_id: CID,
         nonce: NonceRule::Sent(&nonce),
         now: NOW,
-        client_secret: None,
+        shared_secret: None,
         access_token: None,
         max_age: Some(60),
         original: None,
@@ -419,7 +444,7 @@ fn run_with_issuer(token: &str, issuer: &str) -> ValidationReport {
         client_id: CID,
         nonce: NonceRule::Sent(&nonce),
         now: NOW,
-        client_secret: None,
+        shared_secret: None,
         access_token: None,
         max_age: None,
         original: None,
