@@ -3,6 +3,7 @@
 
 use tauri::{AppHandle, Manager, State};
 use tessera_engine::api::{curl_command, ApiRequest, CallOptions, CurlToken};
+use tessera_engine::seams::private_files::write_private_atomically;
 
 use crate::dto::api::{ApiRequestForm, ApiResponseView, SavedRequest};
 use crate::error::IpcError;
@@ -51,8 +52,12 @@ pub async fn api_save_response(
         _ => "bin",
     };
     let path = dir.join(format!("tessera-response-{id}.{ext}"));
-    tokio::fs::write(&path, &response.body)
+    // A response body may hold anything the API returned: private, like
+    // every file Tessera writes.
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || write_private_atomically(&target, &response.body))
         .await
+        .map_err(|e| IpcError::plain(format!("could not write {}: {e}", path.display())))?
         .map_err(|e| IpcError::plain(format!("could not write {}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }

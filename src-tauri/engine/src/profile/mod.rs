@@ -19,6 +19,7 @@ pub use crate::protocol::discovery::ManualEndpoints;
 use crate::protocol::discovery::ProviderSource;
 pub use crate::protocol::token::ClientAuthMethod;
 pub use crate::seams::paths::{NoConfigDir, Paths};
+use crate::seams::private_files::write_private_atomically;
 
 /// Scopes used when a profile names none.
 pub const DEFAULT_SCOPES: &[&str] = &["openid", "profile", "email"];
@@ -322,16 +323,13 @@ impl ProfileFile {
             path: path.clone(),
             source,
         };
-        std::fs::create_dir_all(&paths.config_dir).map_err(|e| io("create the directory of", e))?;
         let text = toml::to_string_pretty(self).map_err(|e| ProfileError::Parse {
             path: path.clone(),
             reason: e.to_string(),
         })?;
         let header = "# Tessera profiles. Secrets are never stored here: client secrets and\n# sessions live in the OS keyring.\n\n";
-        let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, format!("{header}{text}")).map_err(|e| io("write", e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| io("replace", e))?;
-        Ok(())
+        write_private_atomically(&path, format!("{header}{text}").as_bytes())
+            .map_err(|e| io("write", e))
     }
 
     /// The profile to use: the named one, else `$TESSERA_PROFILE`, else the
@@ -424,6 +422,32 @@ impl crate::engine::Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_profile_file_and_its_new_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("tessera-profile-mode-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let paths = Paths::under(&dir.join("config"));
+        let mut file = ProfileFile::default();
+        file.upsert(Profile::new("local", "http://127.0.0.1:9090", "tessera"));
+        file.save(&paths).expect("saved");
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).expect("exists").permissions().mode() & 0o777
+        };
+        assert_eq!(
+            mode(&paths.profiles_file()),
+            0o600,
+            "profiles.toml is the user's only"
+        );
+        assert_eq!(
+            mode(&paths.config_dir),
+            0o700,
+            "so is the config folder Tessera made"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn profile_file_round_trips_and_keeps_names() {

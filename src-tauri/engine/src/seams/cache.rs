@@ -82,10 +82,10 @@ impl DiskCache {
         };
         let path = self.path(url);
         let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.dir)?;
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, serde_json::to_vec(&entry)?)?;
-            std::fs::rename(&tmp, &path)
+            crate::seams::private_files::write_private_atomically(
+                &path,
+                &serde_json::to_vec(&entry)?,
+            )
         };
         if let Err(e) = write() {
             tracing::debug!(error = %e, "cache write failed");

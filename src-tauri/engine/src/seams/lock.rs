@@ -3,7 +3,7 @@
 //! (rotating) refresh token. It is an OS file lock: released on drop, and by
 //! the OS if the process dies.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -41,13 +41,8 @@ impl ProfileLock {
             path: path.display().to_string(),
             reason: e.to_string(),
         };
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io)?;
+        crate::seams::private_files::create_private_dir(dir).map_err(io)?;
+        let file = crate::seams::private_files::open_private(&path).map_err(io)?;
         let started = Instant::now();
         loop {
             match file.try_lock() {

@@ -12,7 +12,7 @@
 //! | cross-process lock | [`lock::ProfileLock`] | an OS file lock | the same, in a temp dir |
 //! | disk cache | [`cache::DiskCache`] | files under the cache dir | the same, in a temp dir |
 //! | redirect listener | [`loopback`] | 127.0.0.1 only | the same |
-//! | files | [`paths::Paths`] | OS config dirs or `TESSERA_CONFIG_DIR` | a temp dir |
+//! | files | [`paths::Paths`], [`private_files`] (0600/0700, atomic) | OS config dirs or `TESSERA_CONFIG_DIR` | a temp dir |
 //! | change events | [`events::SessionEvents`] | hosts subscribe | tests subscribe |
 //!
 //! Seams import nothing from the layers above them.
@@ -26,4 +26,5 @@ pub mod http_log;
 pub mod lock;
 pub mod loopback;
 pub mod paths;
+pub mod private_files;
 pub mod store;
