@@ -25,6 +25,21 @@ impl LocalProvider {
     /// Starts a provider of its own for one test, with extra flags of
     /// `dev/provider.mjs` (e.g. `["--access-token-ttl", "20"]`).
     pub fn start(flags: &[&str]) -> LocalProvider {
+        // Node has been seen, rarely, to stall before its first output line on
+        // this 2-core machine; one more start beats a test run that hangs.
+        for attempt in 1..=2 {
+            match Self::try_start(flags) {
+                Ok(provider) => return provider,
+                Err(why) if attempt < 2 => {
+                    eprintln!("dev/provider.mjs {flags:?}: {why}; starting it again")
+                }
+                Err(why) => panic!("dev/provider.mjs {flags:?}: {why}"),
+            }
+        }
+        unreachable!("the loop returns or panics")
+    }
+
+    fn try_start(flags: &[&str]) -> Result<LocalProvider, String> {
         let mut child = Command::new("node")
             .arg(repo_root().join("dev/provider.mjs"))
             .args(["--port", "0", "--ephemeral", "--exit-with-stdin"])
@@ -37,24 +52,36 @@ impl LocalProvider {
             .expect("start node dev/provider.mjs (./.ci/test installs Node and the provider's packages)");
         let stdin = child.stdin.take().expect("the provider's stdin is piped");
         let stdout = child.stdout.take().expect("the provider's stdout is piped");
-        let mut lines = BufReader::new(stdout).lines();
-        let issuer = loop {
-            let line = lines
-                .next()
-                .unwrap_or_else(|| {
-                    panic!("dev/provider.mjs {flags:?} exited before its ready line (is `npm ci --prefix dev` done?)")
-                })
-                .expect("the provider's stdout is readable");
-            if let Some((_, issuer)) = line.split_once("issuer: ") {
-                break issuer.trim().to_string();
+        let (ready, issuer) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            for line in lines.by_ref().map_while(Result::ok) {
+                if let Some((_, issuer)) = line.split_once("issuer: ") {
+                    let _ = ready.send(issuer.trim().to_string());
+                    break;
+                }
             }
-        };
-        // Keep draining stdout so the provider never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        LocalProvider {
-            issuer,
-            child,
-            stdin: Some(stdin),
+            // Keep draining stdout so the provider never blocks on a full pipe.
+            lines.for_each(drop);
+        });
+        match issuer.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(issuer) => Ok(LocalProvider {
+                issuer,
+                child,
+                stdin: Some(stdin),
+            }),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(match e {
+                    std::sync::mpsc::RecvTimeoutError::Timeout => {
+                        "no ready line within 30 s".to_string()
+                    }
+                    std::sync::mpsc::RecvTimeoutError::Disconnected => {
+                        "exited before its ready line (is `npm ci --prefix dev` done?)".to_string()
+                    }
+                })
+            }
         }
     }
 

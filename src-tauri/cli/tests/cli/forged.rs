@@ -430,12 +430,36 @@ fn a_missing_iss_is_accepted_when_not_advertised() {
 }
 
 #[test]
-fn a_tampered_state_is_refused() {
+fn a_tampered_state_is_ignored_and_the_sign_in_ends_at_its_deadline_saying_so() {
     let mut ws = home("state");
     ws.env("BROWSER_TAMPER_STATE", "1");
     let forge = Forge::start(Behaviour::default());
-    let line = failed(&login(&ws, &forge, "forged-state", &[]));
-    assert!(line.contains("state mismatch"), "{line}");
+    let out = ws.tessera(&[
+        "login",
+        "--issuer",
+        &forge.issuer,
+        "--client-id",
+        CLIENT,
+        "--profile",
+        "forged-state",
+        "--timeout",
+        "4",
+    ]);
+    let line = failed(&out);
+    assert!(
+        line.contains("1 redirect(s) with another sign-in's state were ignored"),
+        "a redirect that is not this sign-in's does not end it, and the error says what came: {line}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "a refused redirect exits 6: {line}"
+    );
+    assert!(
+        ws.browser_log().contains("Not this sign-in"),
+        "the browser is told the redirect was ignored: {}",
+        ws.browser_log()
+    );
     assert_eq!(
         forge.hits("/token"),
         0,

@@ -3,7 +3,9 @@
 //! It binds `127.0.0.1` only (never all interfaces, never `localhost`), opens
 //! when a sign-in starts and closes when the first real callback arrives or
 //! the time runs out. Requests for other paths (a favicon, a probe) get a 404
-//! and are ignored. The browser's request is held open until the sign-in has
+//! and are ignored, and so is a redirect the sign-in does not accept (another
+//! sign-in's `state`, a web page probing the port): it gets an error page and
+//! the listener keeps waiting, so a stray request cannot end a sign-in. The browser's request is held open until the sign-in has
 //! finished, so the page it shows tells the real outcome; the page never
 //! echoes the code or any query value.
 
@@ -27,10 +29,12 @@ pub enum ListenError {
         reason: String,
     },
     /// Nobody came back in time.
-    #[error("timed out waiting for the browser to return to {redirect_uri}; finish signing in within the time limit, and check that this redirect URI is registered for the client")]
+    #[error("timed out waiting for the browser to return to {redirect_uri}; {}", if *.ignored == 0 { "finish signing in within the time limit, and check that this redirect URI is registered for the client".to_string() } else { format!("{} redirect(s) with another sign-in's state were ignored (a stale tab or a forged link): start the sign-in again and finish it in the browser it opens", .ignored) })]
     TimedOut {
         /// The redirect URI the browser was expected to return to.
         redirect_uri: String,
+        /// Redirects that arrived but were not this sign-in's (wrong `state`).
+        ignored: usize,
     },
 }
 
@@ -96,9 +100,16 @@ impl LoopbackListener {
         &self.redirect_uri
     }
 
-    /// Waits up to `wait` for the callback, then stops listening.
-    pub async fn next_callback(self, wait: Duration) -> Result<Callback, ListenError> {
+    /// Waits up to `wait` for a callback that `accept` takes (the sign-in's
+    /// `state` check), then stops listening. Any other request is answered
+    /// and ignored.
+    pub async fn next_callback(
+        self,
+        wait: Duration,
+        accept: &(dyn Fn(&[(String, String)]) -> bool + Send + Sync),
+    ) -> Result<Callback, ListenError> {
         let (tx, mut rx) = mpsc::channel::<(String, TcpStream)>(16);
+        let mut ignored = 0;
         let deadline = tokio::time::sleep(wait);
         tokio::pin!(deadline);
         loop {
@@ -127,6 +138,11 @@ impl LoopbackListener {
                         tokio::spawn(write_response(stream, 400, "Waiting for sign-in", "This address receives Tessera's sign-in redirect; this request was not one."));
                         continue;
                     }
+                    if !accept(&params) {
+                        ignored += 1;
+                        tokio::spawn(write_response(stream, 400, "Not this sign-in", "This redirect does not belong to the sign-in in progress, so Tessera ignored it and is still waiting. Finish signing in in the tab Tessera opened."));
+                        continue;
+                    }
                     let (reply, reply_rx) = oneshot::channel::<Page>();
                     let (written_tx, written) = oneshot::channel::<()>();
                     tokio::spawn(async move {
@@ -143,7 +159,7 @@ impl LoopbackListener {
                     return Ok(Callback { params, reply, written });
                 }
                 _ = &mut deadline => {
-                    return Err(ListenError::TimedOut { redirect_uri: self.redirect_uri.clone() });
+                    return Err(ListenError::TimedOut { redirect_uri: self.redirect_uri.clone(), ignored });
                 }
             }
         }
@@ -234,13 +250,14 @@ impl crate::error::EngineError for ListenError {
     fn kind(&self) -> crate::error::ErrorKind {
         match self {
             ListenError::Bind { .. } => crate::error::ErrorKind::Io,
-            ListenError::TimedOut { .. } => crate::error::ErrorKind::TimedOut,
+            ListenError::TimedOut { ignored: 0, .. } => crate::error::ErrorKind::TimedOut,
+            ListenError::TimedOut { .. } => crate::error::ErrorKind::StateMismatch,
         }
     }
 
     fn facts(&self) -> crate::error::ErrorFacts {
         match self {
-            ListenError::TimedOut { redirect_uri } => crate::error::ErrorFacts {
+            ListenError::TimedOut { redirect_uri, .. } => crate::error::ErrorFacts {
                 redirect_uri: Some(redirect_uri.clone()),
                 ..crate::error::ErrorFacts::default()
             },
@@ -276,11 +293,18 @@ mod tests {
             .trim_end_matches("/callback")
             .parse()
             .unwrap();
-        let waiter = tokio::spawn(listener.next_callback(Duration::from_secs(10)));
+        let waiter = tokio::spawn(listener.next_callback(Duration::from_secs(10), &|params| {
+            params.contains(&("state".into(), "s".into()))
+        }));
         let favicon = get(port, "/favicon.ico").await;
         assert!(
             favicon.starts_with("HTTP/1.1 404"),
             "strays get a 404: {favicon}"
+        );
+        let forged = get(port, "/callback?code=FORGED-CODE&state=other").await;
+        assert!(
+            forged.starts_with("HTTP/1.1 400") && forged.contains("still waiting"),
+            "a redirect with another state is answered and ignored, not taken: {forged}"
         );
         let browser =
             tokio::spawn(async move { get(port, "/callback?code=SECRET-CODE&state=s").await });
@@ -312,7 +336,7 @@ mod tests {
     async fn gives_up_after_the_timeout() {
         let listener = LoopbackListener::bind(0, "/callback").await.unwrap();
         let err = listener
-            .next_callback(Duration::from_millis(50))
+            .next_callback(Duration::from_millis(50), &|_| true)
             .await
             .unwrap_err();
         assert!(

@@ -231,7 +231,7 @@ impl Engine {
         }
 
         let waiting = std::time::Instant::now();
-        let callback = arrival.next(&redirect_uri, wait).await?;
+        let callback = arrival.next(&redirect_uri, wait, &auth.state).await?;
         // The browser's time (it talks to the provider, not to Tessera): logged
         // so that benchmarks can tell Tessera's own time from the provider's.
         tracing::debug!(
@@ -456,31 +456,57 @@ struct Arrived {
     held: Option<Callback>,
 }
 
+/// Whether a redirect belongs to this sign-in: its `state`, compared in
+/// constant time. Any other redirect (a stale tab, a forged link, a page
+/// probing the port) is ignored and the sign-in keeps waiting; it must not
+/// end a sign-in it does not belong to.
+fn carries_state(params: &[(String, String)], state: &SecretString) -> bool {
+    params
+        .iter()
+        .any(|(k, v)| k == "state" && state.constant_time_eq(v))
+}
+
 impl Arrival {
-    async fn next(self, redirect_uri: &str, wait: Duration) -> Result<Arrived, ListenError> {
+    async fn next(
+        self,
+        redirect_uri: &str,
+        wait: Duration,
+        state: &SecretString,
+    ) -> Result<Arrived, ListenError> {
+        let accept = |params: &[(String, String)]| carries_state(params, state);
         match self {
             Arrival::Loopback(listener) => {
-                let callback = listener.next_callback(wait).await?;
+                let callback = listener.next_callback(wait, &accept).await?;
                 Ok(Arrived {
                     params: callback.params.clone(),
                     held: Some(callback),
                 })
             }
             Arrival::Scheme(mut urls) => {
-                let timed_out = || ListenError::TimedOut {
-                    redirect_uri: redirect_uri.to_string(),
-                };
+                let mut ignored = 0;
                 let until = tokio::time::Instant::now() + wait;
                 loop {
+                    let timed_out = |ignored| ListenError::TimedOut {
+                        redirect_uri: redirect_uri.to_string(),
+                        ignored,
+                    };
                     let received = tokio::time::timeout_at(until, urls.recv())
                         .await
-                        .map_err(|_| timed_out())?
-                        .ok_or_else(timed_out)?;
-                    if let Some(params) = scheme_redirect_params(&received, redirect_uri) {
-                        return Ok(Arrived { params, held: None });
+                        .map_err(|_| timed_out(ignored))?
+                        .ok_or_else(|| timed_out(ignored))?;
+                    match scheme_redirect_params(&received, redirect_uri) {
+                        Some(params) if accept(&params) => {
+                            return Ok(Arrived { params, held: None })
+                        }
+                        Some(_) => {
+                            ignored += 1;
+                            tracing::debug!("ignored a redirect with another sign-in's state");
+                        }
+                        // Another URL for Tessera's scheme: not a redirect at all.
+                        None => tracing::debug!(
+                            "ignored a custom-scheme URL that is not the redirect URI"
+                        ),
                     }
-                    // Another URL for Tessera's scheme: not this sign-in's redirect.
-                    tracing::debug!("ignored a custom-scheme URL that is not the redirect URI");
                 }
             }
         }

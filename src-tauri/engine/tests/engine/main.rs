@@ -353,40 +353,97 @@ async fn a_preflight_refusing_the_client_names_the_client_id() {
 }
 
 #[tokio::test]
-async fn a_custom_scheme_redirect_with_a_forged_state_is_refused_and_other_urls_are_ignored() {
+async fn a_redirect_with_a_forged_state_is_ignored_and_the_genuine_one_after_it_is_used() {
     let f = fixture("scheme", NOW + 300);
     let mut profile = f.engine.profile(Some("p")).unwrap();
     profile.redirect = tessera_engine::profile::Redirect::CustomScheme {
         uri: "dev.tessera.app:/callback".into(),
     };
     let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let browser = RecordingBrowser::default();
+    let browser = std::sync::Arc::new(RecordingBrowser::default());
+    let opened = std::sync::Arc::clone(&browser);
     let sender = tokio::spawn(async move {
         tx.send("dev.tessera.app:/elsewhere?code=x&state=y".into())
             .await
             .unwrap();
-        tx.send("dev.tessera.app:/callback?code=x&state=forged".into())
+        tx.send("dev.tessera.app:/callback?code=forged&state=forged".into())
             .await
             .unwrap();
+        // Then the browser comes back with this sign-in's own state.
+        let state = loop {
+            if let Some(url) = opened.0.lock().unwrap().first().cloned() {
+                let url = url::Url::parse(&url).expect("the authorization URL");
+                break url
+                    .query_pairs()
+                    .find(|(k, _)| k == "state")
+                    .expect("a state")
+                    .1
+                    .into_owned();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        };
+        tx.send(format!(
+            "dev.tessera.app:/callback?code=genuine&state={state}"
+        ))
+        .await
+        .unwrap();
     });
     let err = f
         .engine
         .login(login_request(profile, &browser, Some(rx), false))
         .await
-        .expect_err("a forged state must be refused");
+        .expect_err("the fixture has no token endpoint, so the exchange itself fails");
     sender.await.unwrap();
     assert!(
-        err.to_string().contains("state"),
-        "the state check refused it: {err}"
+        err.to_string().contains("token endpoint"),
+        "the forged redirect did not end the sign-in: the genuine one reached the code exchange: {err}"
     );
-    let opened = browser.0.lock().unwrap().clone();
+    let token_requests: Vec<String> = f
+        .http
+        .requests()
+        .iter()
+        .filter(|r| r.url.path() == "/token")
+        .map(|r| String::from_utf8_lossy(r.body.as_deref().unwrap_or_default()).into_owned())
+        .collect();
+    assert_eq!(token_requests.len(), 1, "one code exchange");
     assert!(
-        opened.len() == 1 && opened[0].contains("redirect_uri=dev.tessera.app%3A%2Fcallback"),
-        "the browser was sent with the custom-scheme redirect: {opened:?}"
+        token_requests[0].contains("code=genuine") && !token_requests[0].contains("forged"),
+        "only the genuine code is exchanged: {token_requests:?}"
+    );
+}
+
+#[tokio::test]
+async fn only_forged_redirects_end_the_sign_in_at_its_deadline_saying_what_was_ignored() {
+    let f = fixture("scheme-forged", NOW + 300);
+    let mut profile = f.engine.profile(Some("p")).unwrap();
+    profile.redirect = tessera_engine::profile::Redirect::CustomScheme {
+        uri: "dev.tessera.app:/callback".into(),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tx.send("dev.tessera.app:/callback?code=x&state=forged".into())
+        .await
+        .unwrap();
+    let browser = RecordingBrowser::default();
+    let mut request = login_request(profile, &browser, Some(rx), false);
+    request.timeout = std::time::Duration::from_millis(300);
+    let err = f
+        .engine
+        .login(request)
+        .await
+        .expect_err("nothing genuine came back");
+    assert!(
+        err.to_string()
+            .contains("1 redirect(s) with another sign-in's state were ignored"),
+        "{err}"
+    );
+    assert_eq!(
+        err.kind(),
+        tessera_engine::ErrorKind::StateMismatch,
+        "hosts show it as a state problem"
     );
     assert!(
         !f.http.seen().iter().any(|p| p == "/token"),
-        "no code exchange after a refused redirect"
+        "no code exchange"
     );
 }
 
