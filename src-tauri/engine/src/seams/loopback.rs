@@ -38,6 +38,9 @@ pub enum ListenError {
     },
 }
 
+/// Whether a redirect's query parameters belong to the sign-in waiting for it.
+pub type AcceptRedirect<'a> = dyn Fn(&[(String, String)]) -> bool + Send + Sync + 'a;
+
 /// What the browser is shown when the sign-in ends.
 #[derive(Debug, Clone)]
 pub enum Page {
@@ -106,7 +109,7 @@ impl LoopbackListener {
     pub async fn next_callback(
         self,
         wait: Duration,
-        accept: &(dyn Fn(&[(String, String)]) -> bool + Send + Sync),
+        accept: &AcceptRedirect<'_>,
     ) -> Result<Callback, ListenError> {
         let (tx, mut rx) = mpsc::channel::<(String, TcpStream)>(16);
         let mut ignored = 0;
