@@ -346,6 +346,22 @@ fn an_id_token_issued_in_the_future_is_refused() {
 }
 
 #[test]
+fn a_refused_id_token_is_never_used_for_userinfo() {
+    let ws = home("nonce-userinfo");
+    let forge = Forge::start(Behaviour {
+        wrong_nonce: true,
+        ..Default::default()
+    });
+    let line = failed(&login(&ws, &forge, "forged-nonce-userinfo", &[]));
+    assert!(line.contains("ID token nonce mismatch"), "{line}");
+    assert_eq!(
+        forge.hits("/userinfo"),
+        0,
+        "the access token of a refused response is not sent anywhere, userinfo included"
+    );
+}
+
+#[test]
 fn a_nonce_mismatch_is_refused() {
     refused(
         "nonce",

@@ -24,11 +24,12 @@ pub enum TimeClaims {
 
 /// A time as UTC with its distance from now: `… (in 40 s)` or `… (3 s ago)`.
 pub fn describe_offset(now: UnixTime, t: UnixTime) -> String {
-    let d = t - now;
+    // Times come from the token: saturate instead of overflowing on absurd ones.
+    let d = t.saturating_sub(now);
     if d >= 0 {
         format!("{} (in {d} s)", format_utc(t))
     } else {
-        format!("{} ({} s ago)", format_utc(t), -d)
+        format!("{} ({} s ago)", format_utc(t), d.saturating_neg())
     }
 }
 
@@ -42,7 +43,7 @@ pub fn check_times(
     report: &mut ValidationReport,
 ) {
     match (jwt.claim_time("exp"), rule) {
-        (Some(exp), _) if now < exp + CLOCK_SKEW_SECS => report.push(Check::pass(
+        (Some(exp), _) if now < exp.saturating_add(CLOCK_SKEW_SECS) => report.push(Check::pass(
             "expiry",
             "Expiry",
             format!("expires {}", describe_offset(now, exp)),
@@ -64,7 +65,7 @@ pub fn check_times(
         )),
     }
     match (jwt.claim_time("iat"), rule) {
-        (Some(iat), _) if iat <= now + CLOCK_SKEW_SECS => report.push(Check::pass(
+        (Some(iat), _) if iat <= now.saturating_add(CLOCK_SKEW_SECS) => report.push(Check::pass(
             "issued_at",
             "Issued at",
             format!("issued {}", describe_offset(now, iat)),
@@ -85,7 +86,7 @@ pub fn check_times(
         (None, TimeClaims::WhenPresent) => {}
     }
     if let Some(nbf) = jwt.claim_time("nbf") {
-        report.push(if nbf <= now + CLOCK_SKEW_SECS {
+        report.push(if nbf <= now.saturating_add(CLOCK_SKEW_SECS) {
             Check::pass(
                 "not_before",
                 "Not before",

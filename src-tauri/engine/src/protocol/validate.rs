@@ -95,6 +95,7 @@ pub fn validate_id_token(
         TimeClaims::Required,
         &mut report,
     );
+    check_refreshed_iat(jwt, expect, &mut report);
     check_nonce(jwt, expect, &mut report);
     check_at_hash(jwt, expect, &mut report);
     check_auth_time(jwt, expect, &mut report);
@@ -387,6 +388,36 @@ fn same_set(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().all(|x| b.contains(x))
 }
 
+/// After a refresh (OIDC Core §12.2), the new ID token's `iat` is the time
+/// it was issued: it cannot be older than the token it replaces.
+fn check_refreshed_iat(
+    jwt: &UnverifiedJwt,
+    expect: &Expectations<'_>,
+    report: &mut ValidationReport,
+) {
+    let Some(original) = expect.original else {
+        return;
+    };
+    let (Some(before), Some(now_iat)) = (original.claim_time("iat"), jwt.claim_time("iat")) else {
+        return;
+    };
+    let (id, name) = ("refreshed_iat", "Issued after the original");
+    report.push(if now_iat >= before {
+        Check::pass(
+            id,
+            name,
+            "the refreshed ID token was issued after the one it replaces",
+        )
+    } else {
+        Check::fail(
+            id,
+            name,
+            "refreshed ID token was issued before the ID token it replaces (a replayed token?)",
+        )
+        .with_values(format!(">= {before}"), now_iat.to_string())
+    });
+}
+
 fn check_subject(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut ValidationReport) {
     let (id, name) = ("subject", "Subject");
     let sub = jwt.claim_str("sub");
@@ -491,14 +522,21 @@ fn check_auth_time(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut 
     let auth_time = jwt.claim_time("auth_time");
     if let Some(max_age) = expect.max_age {
         report.push(match auth_time {
-            Some(t) if expect.now - t <= max_age as i64 + CLOCK_SKEW_SECS => Check::pass(
-                id,
-                name,
-                format!(
-                    "authenticated {} (max_age {max_age} s)",
-                    describe_offset(expect.now, t)
-                ),
-            ),
+            Some(t)
+                if expect.now.saturating_sub(t)
+                    <= i64::try_from(max_age)
+                        .unwrap_or(i64::MAX)
+                        .saturating_add(CLOCK_SKEW_SECS) =>
+            {
+                Check::pass(
+                    id,
+                    name,
+                    format!(
+                        "authenticated {} (max_age {max_age} s)",
+                        describe_offset(expect.now, t)
+                    ),
+                )
+            }
             Some(t) => Check::fail(
                 id,
                 name,

@@ -333,6 +333,14 @@ impl Engine {
             .validate_with_key_rotation(http, meta, &jwt, &expect)
             .await?;
         report.checks.extend(id_report.checks);
+        // A failing ID token is refused before the access token is used
+        // anywhere, userinfo included.
+        if let Some(check) = report.first_failure().cloned() {
+            return Err(LoginError::Rejected {
+                check,
+                report: report.clone(),
+            });
+        }
 
         let mut userinfo = None;
         if let Some(endpoint) = &meta.userinfo_endpoint {

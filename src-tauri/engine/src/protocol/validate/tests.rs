@@ -390,6 +390,57 @@ fn refreshed_token_must_keep_subject_and_audience_and_may_omit_nonce() {
         failure(&check(&c)),
         "refreshed ID token carries a nonce that differs from the original"
     );
+    let mut c = claims();
+    c.as_object_mut().unwrap().remove("nonce");
+    c["iat"] = json!(NOW - 3600);
+    assert_eq!(
+        failure(&check(&c)),
+        "refreshed ID token was issued before the ID token it replaces (a replayed token?)",
+        "§12.2: the new token's iat is when it was issued"
+    );
+}
+
+#[test]
+fn absurd_times_from_a_token_are_refused_instead_of_overflowing() {
+    let nonce = SecretString::new("n-123");
+    let run_with = |c: &Value, max_age: Option<u64>| {
+        let jwt = decode_unverified(&sign("RS256", Some("test-rsa-1"), c)).unwrap();
+        let expect = Expectations {
+            issuer: ISS,
+            client_id: CID,
+            nonce: NonceRule::Sent(&nonce),
+            now: NOW,
+            shared_secret: None,
+            access_token: None,
+            max_age,
+            original: None,
+        };
+        validate_id_token(&jwt, &jwks(), &expect)
+    };
+    let mut c = claims();
+    c["auth_time"] = json!(-1e300);
+    assert_eq!(
+        failure(&run_with(&c, Some(60)))
+            .split(" is older")
+            .next()
+            .map(|s| s.starts_with("ID token auth_time")),
+        Some(true),
+        "an auth_time of -1e300 is long ago, not within max_age: {}",
+        failure(&run_with(&c, Some(60)))
+    );
+    let mut c = claims();
+    c["exp"] = json!(9.2e18);
+    c["iat"] = json!(-9.2e18);
+    c["nbf"] = json!(9.2e18);
+    let report = run_with(&c, None);
+    assert_eq!(
+        failure(&report),
+        format!(
+            "ID token is not valid before {}",
+            crate::protocol::time_checks::describe_offset(NOW, 9.2e18 as i64)
+        ),
+        "times at the ends of the range are compared, not overflowed"
+    );
 }
 
 #[test]
