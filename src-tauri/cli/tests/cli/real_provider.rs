@@ -474,3 +474,57 @@ fn profiles_save_creates_a_profile_that_signs_in_without_repeating_its_settings(
     );
     ok(&ws.tessera(&["logout", "--profile", "real-saved"]));
 }
+
+/// A proxy on 127.0.0.1 that records the request line of everything it is
+/// asked to carry and carries nothing.
+fn recording_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&asked);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().map_while(Result::ok) {
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let line = String::from_utf8_lossy(&buf[..n])
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            record.lock().expect("the record").push(line);
+            let _ = stream.write_all(
+                b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+    });
+    (url, asked)
+}
+
+#[test]
+fn proxy_variables_never_capture_the_loopback_sign_in() {
+    let p = LocalProvider::shared();
+    let (proxy, asked) = recording_proxy();
+    let mut ws = home("proxy");
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        ws.env(var, &proxy);
+    }
+    let out = login(&ws, p, "proxied", "tessera", &[]);
+    assert_eq!(
+        out["subject"], "demo-user-0001",
+        "the sign-in works with the variables set"
+    );
+    ok(&ws.tessera(&["refresh", "--profile", "proxied"]));
+    assert!(
+        asked.lock().expect("the record").is_empty(),
+        "discovery, the token request (code, verifier), userinfo and refresh stay on loopback: {:?}",
+        asked.lock().expect("the record")
+    );
+    ok(&ws.tessera(&["logout", "--profile", "proxied"]));
+}

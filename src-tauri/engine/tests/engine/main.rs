@@ -18,6 +18,7 @@ use tessera_testkit::ScratchDir;
 const NOW: i64 = 1_800_000_000;
 const ISSUER: &str = "https://idp.test";
 
+mod proxy;
 mod tools;
 
 type Answer = (u16, Value, Vec<(String, String)>);

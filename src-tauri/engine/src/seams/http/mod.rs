@@ -12,6 +12,7 @@
 //! | `budget` | [`Http`]: a transport plus the operation's [`Deadline`] and per-call timeout |
 //! | `responses` | JSON bodies and error statuses, read without quoting a secret |
 //! | `url_policy` | which URLs may be called: https, or plain http on loopback only |
+//! | `proxy` | [`ProxyEnv`]: which proxy a request takes; loopback never takes one |
 //! | `reqwest_client` | [`ReqwestClient`], the production transport |
 //!
 //! Error messages never contain a request body, a header value or a query
@@ -24,11 +25,13 @@ use std::pin::Pin;
 use url::Url;
 
 mod budget;
+mod proxy;
 mod reqwest_client;
 mod responses;
 mod url_policy;
 
 pub use budget::{Deadline, Http, DEFAULT_CALL_TIMEOUT};
+pub use proxy::ProxyEnv;
 pub use reqwest_client::ReqwestClient;
 pub use responses::{parse_json, sanitize_text, status_error};
 pub use url_policy::{check_endpoint_url, is_loopback_host, redact_url};

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{BoxFuture, HttpClient, HttpError, HttpRequest, HttpResponse, Method};
+use super::{BoxFuture, HttpClient, HttpError, HttpRequest, HttpResponse, Method, ProxyEnv};
 
 /// The production transport: reqwest over rustls with redirects disabled
 /// (a redirect could send a code or token to another origin).
@@ -18,9 +18,20 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 
 impl ReqwestClient {
     /// Builds a client, trusting `extra_ca` (a PEM file with one or more
-    /// certificates) in addition to the system and Mozilla roots.
+    /// certificates) in addition to the system and Mozilla roots, with the
+    /// proxy variables of this process.
     pub fn new(extra_ca: Option<&Path>) -> Result<Self, HttpError> {
+        Self::with_proxies(extra_ca, ProxyEnv::from_env())
+    }
+
+    /// [`ReqwestClient::new`] with the proxy variables given, not read.
+    pub fn with_proxies(extra_ca: Option<&Path>, proxies: ProxyEnv) -> Result<Self, HttpError> {
+        // Tessera decides per URL (loopback never goes through a proxy);
+        // reqwest's own reading of the variables is off.
+        let proxy = reqwest::Proxy::custom(move |url| proxies.proxy_for(url));
         let mut builder = reqwest::Client::builder()
+            .no_proxy()
+            .proxy(proxy)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("tessera/", env!("CARGO_PKG_VERSION")));
