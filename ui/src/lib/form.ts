@@ -135,3 +135,12 @@ export function check(form: ProfileForm): FieldErrors {
     errors.post_logout_redirect_uri = 'An http(s) URL or a reverse-domain scheme URI';
   return errors;
 }
+
+/**
+ * Whether saving `next` over a signed-in profile signs it out: its session
+ * belongs to the issuer and client it was issued by, so Tessera deletes it
+ * when either changes (and asks first).
+ */
+export function savingSignsOut(initial: ProfileForm, next: ProfileForm, signedIn: boolean): boolean {
+  return signedIn && (initial.issuer.trim() !== next.issuer.trim() || initial.client_id.trim() !== next.client_id.trim());
+}

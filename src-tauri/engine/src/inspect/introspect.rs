@@ -7,6 +7,7 @@ use super::InspectError;
 use crate::engine::Engine;
 use crate::protocol::discovery;
 use crate::protocol::token::{self, TokenKind};
+use crate::session::binding::bound_to;
 
 /// An RFC 7662 answer about one token.
 #[derive(Debug, Clone)]
@@ -46,6 +47,9 @@ impl Engine {
             .stored_session(&name)
             .await?
             .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
+        if !bound_to(&session, &profile) {
+            return Err(InspectError::ProfileChanged(name));
+        }
         let token = match kind {
             TokenKind::Access => session.access_token.clone(),
             TokenKind::Refresh => {

@@ -203,6 +203,10 @@ pub enum InspectError {
         /// The revocation endpoint's status, 401 or 403 (or 400 `invalid_client`).
         status: u16,
     },
+    /// The session was issued for another provider or client than the
+    /// profile now names: its tokens are not sent to this one.
+    #[error("the session of profile \"{0}\" was issued for a different issuer or client than the profile now names, so its tokens are not sent there; sign in again")]
+    ProfileChanged(String),
     /// The profile is missing or invalid.
     #[error(transparent)]
     Profile(#[from] ProfileError),
@@ -224,6 +228,7 @@ impl EngineError for InspectError {
     fn kind(&self) -> ErrorKind {
         match self {
             InspectError::NotSignedIn(_) => ErrorKind::NotSignedIn,
+            InspectError::ProfileChanged(_) => ErrorKind::SessionExpired,
             InspectError::NoToken { .. } | InspectError::IdTokenNotApplicable(_) => {
                 ErrorKind::InvalidInput
             }
@@ -240,9 +245,9 @@ impl EngineError for InspectError {
 
     fn facts(&self) -> ErrorFacts {
         match self {
-            InspectError::NotSignedIn(p) | InspectError::NoToken { profile: p, .. } => {
-                ErrorFacts::profile(p)
-            }
+            InspectError::NotSignedIn(p)
+            | InspectError::ProfileChanged(p)
+            | InspectError::NoToken { profile: p, .. } => ErrorFacts::profile(p),
             InspectError::NoEndpoint { profile, endpoint } => ErrorFacts {
                 profile: Some(profile.clone()),
                 endpoint: Some(format!("{endpoint} endpoint")),

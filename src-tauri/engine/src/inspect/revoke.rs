@@ -7,6 +7,7 @@ use crate::engine::Engine;
 use crate::protocol::discovery;
 use crate::protocol::token::{self, TokenKind};
 use crate::seams::events::{SessionChange, SessionEvent};
+use crate::session::binding::bound_to;
 use crate::session::SessionStore;
 
 /// What revoking a token did to the local session.
@@ -35,6 +36,9 @@ impl Engine {
             .stored_session(&name)
             .await?
             .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
+        if !bound_to(&session, &profile) {
+            return Err(InspectError::ProfileChanged(name));
+        }
         if kind == TokenKind::Id {
             return Err(InspectError::IdTokenNotApplicable("revoked"));
         }

@@ -26,6 +26,7 @@ use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::HttpError;
 use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
+use crate::session::binding::bound_to;
 use crate::session::SessionStore;
 
 /// What logout should do besides deleting the local session.
@@ -68,6 +69,10 @@ pub enum LogoutError {
         /// The revocation endpoint's status, 401 or 403 (or 400 `invalid_client`).
         status: u16,
     },
+    /// The session was issued for another provider or client than the
+    /// profile now names: its tokens are not sent to this one.
+    #[error("the session of profile \"{0}\" was issued for a different issuer or client than the profile now names, so its tokens are not sent there; sign out on this device only")]
+    ProfileChanged(String),
     /// The profile is missing or invalid.
     #[error(transparent)]
     Profile(#[from] ProfileError),
@@ -94,6 +99,7 @@ impl EngineError for LogoutError {
             LogoutError::NoEndpoint { .. } | LogoutError::RevocationRefused { .. } => {
                 ErrorKind::Unsupported
             }
+            LogoutError::ProfileChanged(_) => ErrorKind::SessionExpired,
             LogoutError::Profile(e) => e.kind(),
             LogoutError::Discovery(e) => e.kind(),
             LogoutError::Http(e) => e.kind(),
@@ -115,6 +121,7 @@ impl EngineError for LogoutError {
                 endpoint: Some("revocation endpoint".into()),
                 ..ErrorFacts::default()
             },
+            LogoutError::ProfileChanged(profile) => ErrorFacts::profile(profile),
             LogoutError::Profile(e) => e.facts(),
             LogoutError::Discovery(e) => e.facts(),
             LogoutError::Http(e) => e.facts(),
@@ -143,6 +150,9 @@ impl Engine {
             was_signed_in: true,
             ..LogoutOutcome::default()
         };
+        if (options.revoke || options.end_session) && !bound_to(&session, &profile) {
+            return Err(LogoutError::ProfileChanged(name));
+        }
         if options.revoke || options.end_session {
             let http = self.http_for(profile.ca_file.as_deref())?;
             let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;

@@ -11,8 +11,10 @@
 //! | [`profiles`] | listing, saving, duplicating and removing profiles ([`profiles::ProfileOpError`]) |
 //! | [`store`] | the session record and how it is kept in the keyring |
 //! | [`watch`] | noticing other processes' changes, published as this process's are |
+//! | [`binding`] | a stored session belongs to its provider and client, checked before its tokens are used |
 //! | [`credentials`], [`id_token`] | what several use cases share: the client's credentials, ID-token validation with key rotation |
 
+pub mod binding;
 pub mod credentials;
 pub mod id_token;
 pub mod login;

@@ -19,6 +19,7 @@ use crate::seams::http::HttpError;
 use crate::seams::http::{check_endpoint_url, Endpoint, Http, HttpRequest};
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
+use crate::session::binding::bound_to;
 use crate::session::{Session, SessionStore};
 
 /// A profile as listed, with its session status.
@@ -85,6 +86,9 @@ pub enum ProfileOpError {
     /// The picture's or provider's fetch failed.
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// Another process holds the profile's lock.
+    #[error(transparent)]
+    Lock(#[from] crate::seams::lock::LockError),
 }
 
 impl EngineError for ProfileOpError {
@@ -93,6 +97,7 @@ impl EngineError for ProfileOpError {
             ProfileOpError::Exists(_) => ErrorKind::ProfileExists,
             ProfileOpError::Profile(e) => e.kind(),
             ProfileOpError::Store(e) => e.kind(),
+            ProfileOpError::Lock(e) => e.kind(),
             ProfileOpError::Http(e) => e.kind(),
         }
     }
@@ -102,6 +107,7 @@ impl EngineError for ProfileOpError {
             ProfileOpError::Exists(name) => ErrorFacts::profile(name),
             ProfileOpError::Profile(e) => e.facts(),
             ProfileOpError::Store(e) => e.facts(),
+            ProfileOpError::Lock(e) => e.facts(),
             ProfileOpError::Http(e) => e.facts(),
         }
     }
@@ -135,7 +141,9 @@ impl Engine {
     }
 
     /// Validates and saves a profile, applying a client-secret change first
-    /// so the file never claims a secret the keyring lacks.
+    /// so the file never claims a secret the keyring lacks. A signed-in
+    /// profile whose issuer or client changes is signed out (its session is
+    /// deleted, not revoked: that would send its tokens to the new provider).
     pub async fn save_profile(
         &self,
         mut profile: Profile,
@@ -143,6 +151,20 @@ impl Engine {
     ) -> Result<Profile, ProfileOpError> {
         profile.validate()?;
         let name = profile.name.clone();
+        // The session and the profile file change together, as one step for
+        // another process that refreshes.
+        let _lock = self.lock(&name).await?;
+        let signed_out = match self.stored_session(&name).await? {
+            // A new issuer or client: the old session belongs to the old one,
+            // and its tokens must never reach the new provider.
+            Some(session) if !bound_to(&session, &profile) => {
+                let owned = name.clone();
+                self.with_store(move |store| SessionStore::new(store).delete(&owned))
+                    .await?;
+                true
+            }
+            _ => false,
+        };
         match secret {
             SecretChange::Keep => {}
             SecretChange::Set(secret) => {
@@ -161,6 +183,13 @@ impl Engine {
         let mut file = self.profiles()?;
         file.upsert(profile.clone());
         file.save(self.paths())?;
+        if signed_out {
+            self.publish(SessionEvent {
+                profile: profile.name.clone(),
+                change: SessionChange::SignedOut,
+                obtained_at: None,
+            });
+        }
         self.publish(SessionEvent {
             profile: profile.name.clone(),
             change: SessionChange::ProfileSaved,

@@ -31,6 +31,7 @@ use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::HttpError;
 use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
+use crate::session::binding::bound_to;
 use crate::session::login::expiry;
 use crate::session::Session;
 
@@ -134,6 +135,9 @@ impl Engine {
             .stored_session(&profile.name)
             .await?
             .ok_or_else(|| RefreshError::NotSignedIn(profile.name.clone()))?;
+        if !bound_to(&session, &profile) {
+            return Err(RefreshError::ProfileChanged(profile.name.clone()));
+        }
         if !session.needs_refresh(self.now()) {
             return Ok(session);
         }
@@ -158,6 +162,11 @@ impl Engine {
             .stored_session(&name)
             .await?
             .ok_or_else(|| RefreshError::NotSignedIn(name.clone()))?;
+        // Before any token leaves the keyring: the profile may name another
+        // provider or client since this session was issued.
+        if !bound_to(&session, profile) {
+            return Err(RefreshError::ProfileChanged(name));
+        }
         if !force && !session.needs_refresh(self.now()) {
             return Ok(RefreshOutcome {
                 session,

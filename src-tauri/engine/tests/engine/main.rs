@@ -541,3 +541,106 @@ async fn profile_statuses_name_the_signed_in_user_and_expiry() {
         .expect("other listed");
     assert!(!other.signed_in, "other has no session");
 }
+
+#[tokio::test]
+async fn a_session_is_never_used_with_a_profile_that_now_names_another_provider() {
+    let f = fixture("bound", NOW + 600);
+    // The profile file is edited behind the session's back (by hand, or by
+    // another tool): it now names provider B.
+    let paths = f.engine.paths().clone();
+    let mut file = ProfileFile::load(&paths).unwrap();
+    file.upsert(Profile::new("p", "https://provider-b.test", "c"));
+    file.save(&paths).unwrap();
+
+    let err = f.engine.access_token(Some("p")).await.unwrap_err();
+    assert!(matches!(err, RefreshError::ProfileChanged(_)), "{err}");
+    let err = f
+        .engine
+        .introspect(Some("p"), tessera_engine::token::TokenKind::Access)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("issued for a different issuer or client"),
+        "{err}"
+    );
+    let err = f
+        .engine
+        .revoke_token("p", tessera_engine::token::TokenKind::Refresh)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("issued for a different issuer or client"),
+        "{err}"
+    );
+    let err = f
+        .engine
+        .logout(
+            Some("p"),
+            tessera_engine::LogoutOptions {
+                revoke: true,
+                end_session: false,
+            },
+            &RecordingBrowser::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("sign out on this device only"),
+        "{err}"
+    );
+    assert!(
+        f.http.requests().is_empty(),
+        "not one request went out with provider A's tokens: {:?}",
+        f.http.seen()
+    );
+    assert_eq!(
+        stored(&f).access_token.expose(),
+        "old-access",
+        "and the session is kept"
+    );
+}
+
+#[tokio::test]
+async fn changing_a_signed_in_profiles_issuer_or_client_signs_it_out() {
+    let f = fixture("rebind", NOW + 600);
+    let heard = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&heard);
+    f.engine
+        .events()
+        .subscribe(move |e| record.lock().unwrap().push(e.change));
+    // The same issuer and client: the session stays.
+    let mut same = f.engine.profile(Some("p")).unwrap();
+    same.scopes = vec!["openid".into(), "email".into()];
+    f.engine
+        .save_profile(same, tessera_engine::profiles::SecretChange::Keep)
+        .await
+        .unwrap();
+    assert!(
+        SessionStore::new(&f.store).load("p").unwrap().is_some(),
+        "a change that keeps the provider and client keeps the session"
+    );
+    let mut moved = f.engine.profile(Some("p")).unwrap();
+    moved.client_id = "another-client".into();
+    f.engine
+        .save_profile(moved, tessera_engine::profiles::SecretChange::Keep)
+        .await
+        .unwrap();
+    assert!(
+        SessionStore::new(&f.store).load("p").unwrap().is_none(),
+        "the old client's session is deleted, not kept for the new one"
+    );
+    assert!(
+        f.http.requests().is_empty(),
+        "nothing was revoked at any provider"
+    );
+    assert!(
+        heard
+            .lock()
+            .unwrap()
+            .contains(&tessera_engine::events::SessionChange::SignedOut),
+        "the sign-out is published: {:?}",
+        heard.lock().unwrap()
+    );
+}

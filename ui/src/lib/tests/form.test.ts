@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPreset, check, emptyForm, formForSave, parseScopes, redirectDisplay } from '../form';
+import { applyPreset, check, emptyForm, formForSave, parseScopes, redirectDisplay, savingSignsOut } from '../form';
 import type { ProfileForm } from '../types';
 import { complete, fillIssuer, initialValues } from '../presets';
 import type { Preset } from '../types';
@@ -125,5 +125,16 @@ describe('more form checks', () => {
     expect(check({ ...valid, max_age: -1 }).max_age).toBeTruthy();
     expect(check({ ...valid, max_age: 1.5 }).max_age).toBeTruthy();
     expect(check({ ...valid, max_age: 0 }).max_age, 'zero forces a fresh login and is valid').toBeUndefined();
+  });
+});
+
+describe('savingSignsOut', () => {
+  it('is true only for a signed-in profile whose issuer or client changes', () => {
+    const before = { ...emptyForm(), issuer: 'https://a.example', client_id: 'app' };
+    expect(savingSignsOut(before, { ...before, scopes: ['openid'] }, true), 'other fields keep the session').toBe(false);
+    expect(savingSignsOut(before, { ...before, issuer: 'https://b.example' }, true), 'a new issuer').toBe(true);
+    expect(savingSignsOut(before, { ...before, client_id: 'other' }, true), 'a new client').toBe(true);
+    expect(savingSignsOut(before, { ...before, client_id: 'other' }, false), 'nothing to sign out of').toBe(false);
+    expect(savingSignsOut(before, { ...before, issuer: ' https://a.example ' }, true), 'spaces are not a change').toBe(false);
   });
 });
