@@ -114,7 +114,7 @@ pub fn run() {
                 let shell = handle.state::<Shell>();
                 sync::subscribe(&shell);
                 refresher::spawn(handle.clone());
-                sync::run(&shell, &sync::WindowAndTray(handle.clone())).await;
+                sync::run(&shell, &sync::WindowAndTray::new(handle.clone())).await;
             });
             Ok(())
         })

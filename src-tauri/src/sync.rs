@@ -45,14 +45,38 @@ pub async fn run(shell: &Shell, view: &dyn StateView) {
 }
 
 /// The app's view: the `overview` event for the window, the tray menu.
-pub struct WindowAndTray(pub AppHandle);
+pub struct WindowAndTray {
+    app: AppHandle,
+    /// What the window was last sent: the same overview again (a tick of
+    /// the refresher) redraws the tray's minutes left, not the window.
+    sent: std::sync::Mutex<Option<Overview>>,
+}
+
+impl WindowAndTray {
+    pub fn new(app: AppHandle) -> Self {
+        Self {
+            app,
+            sent: std::sync::Mutex::new(None),
+        }
+    }
+}
 
 impl StateView for WindowAndTray {
     fn show(&self, overview: &Overview, signing_in: Option<&str>) {
-        if let Err(e) = self.0.emit(crate::events::OVERVIEW, overview) {
-            tracing::warn!("could not send the overview: {e}");
+        let changed = match self.sent.lock() {
+            Ok(mut sent) if sent.as_ref() != Some(overview) => {
+                *sent = Some(overview.clone());
+                true
+            }
+            Ok(_) => false,
+            Err(_) => true,
+        };
+        if changed {
+            if let Err(e) = self.app.emit(crate::events::OVERVIEW, overview) {
+                tracing::warn!("could not send the overview: {e}");
+            }
         }
-        crate::tray::update(&self.0, overview, signing_in);
+        crate::tray::update(&self.app, overview, signing_in);
     }
 }
 

@@ -88,7 +88,7 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
 
     app.click("sign-in");
     app.wait("session", SIGN_IN_WAIT);
-    let email = app.text(&app.wait("user-email", UI_WAIT));
+    let email = app.text_of("user-email", UI_WAIT);
     assert_eq!(
         email, "demo@example.com",
         "the claims view shows the demo user"
@@ -108,7 +108,7 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
         "email came from the ID token and userinfo: {}",
         app.text(&email_row)
     );
-    let expiry = app.text(&app.wait("session-expiry", UI_WAIT));
+    let expiry = app.text_of("session-expiry", UI_WAIT);
     assert!(
         expiry.starts_with("expires in "),
         "a live countdown: {expiry}"
@@ -129,11 +129,11 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
     let second = TrayMenu::of_running_app(UI_WAIT).pid;
     assert_ne!(first, second, "a new process, not the old one shown again");
     app.wait("session", UI_WAIT);
-    let email = app.text(&app.wait("user-email", UI_WAIT));
+    let email = app.text_of("user-email", UI_WAIT);
     assert_eq!(email, "demo@example.com", "still signed in after a restart");
 
     app.click("raw-toggle");
-    let raw = app.text(&app.wait("raw-json", UI_WAIT));
+    let raw = app.text_of("raw-json", UI_WAIT);
     assert!(
         raw.contains("\"sub\": \"demo-user-0001\""),
         "the raw ID token payload: {raw}"
@@ -198,7 +198,7 @@ fn the_tray_menu_signs_in_and_out_and_the_window_follows() {
 
     tray.click("Sign in");
     app.wait("session", SIGN_IN_WAIT);
-    let email = app.text(&app.wait("user-email", UI_WAIT));
+    let email = app.text_of("user-email", UI_WAIT);
     assert_eq!(
         email, "demo@example.com",
         "a sign-in started from the tray shows the user in the window"

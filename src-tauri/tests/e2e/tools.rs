@@ -15,7 +15,7 @@ use crate::webdriver::Session;
 fn wait_status(app: &Session, what: &str, status: &str) {
     app.wait_until(what, UI_WAIT, || {
         app.find("[data-testid=\"api-status\"]")
-            .map(|e| app.text(&e))
+            .and_then(|e| app.try_text(&e))
             .filter(|t| t.starts_with(status))
             .map(|_| ())
     });
@@ -27,7 +27,7 @@ fn send(app: &Session, url: &str, status: &str) -> String {
     app.type_into("api-url", url);
     app.click("api-send");
     wait_status(app, &format!("HTTP {status} from {url}"), status);
-    app.text(&app.wait("api-body", UI_WAIT))
+    app.text_of("api-body", UI_WAIT)
 }
 
 /// The clipboard's text, read the way another X client would.
@@ -80,7 +80,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         "the access token is not expired yet: {expires_at} vs {now}"
     );
     app.wait_until("the countdown to tick", Duration::from_secs(5), || {
-        let t = app.text(&app.wait("token-access-countdown", UI_WAIT));
+        let t = app.text_of("token-access-countdown", UI_WAIT);
         (t != first).then_some(())
     });
 
@@ -109,7 +109,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
             "the {id} check is listed: {checks:?}"
         );
     }
-    let summary = app.text(&app.wait("report-id-summary", UI_WAIT));
+    let summary = app.text_of("report-id-summary", UI_WAIT);
     assert!(summary.contains("passed"), "a passing summary: {summary}");
 
     app.click("introspect-access");
@@ -151,7 +151,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     // Paste a JWT: a malformed one gets a precise error, the refreshed ID
     // token verifies against the profile's provider keys.
     app.type_into("decode-input", "eyJhbGciOiJSUzI1NiJ9.e30");
-    let error = app.text(&app.wait("decode-error", UI_WAIT));
+    let error = app.text_of("decode-error", UI_WAIT);
     assert!(
         error.contains("3 dot-separated parts") && error.contains("this has 2"),
         "the error says which part is missing: {error}"
@@ -163,7 +163,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.click("verify-run");
     let pasted = app.wait_until("the pasted token's report", UI_WAIT, || {
         app.find("[data-testid=\"report-pasted-summary\"]")
-            .map(|e| app.text(&e))
+            .and_then(|e| app.try_text(&e))
             .filter(|t| t.contains("passed") || t.contains("failed"))
     });
     assert!(
@@ -185,7 +185,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         admin.contains("requires the role 'admin'"),
         "the reason is shown: {admin}"
     );
-    let challenge = app.text(&app.wait("api-challenge", UI_WAIT));
+    let challenge = app.text_of("api-challenge", UI_WAIT);
     assert!(
         challenge.contains("insufficient_scope"),
         "the parsed challenge: {challenge}"
@@ -209,7 +209,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
         String::from_utf8_lossy(&out.stderr)
     );
     send(&app, &format!("{}/api/me", provider.issuer), "401");
-    let challenge = app.text(&app.wait("api-challenge", UI_WAIT));
+    let challenge = app.text_of("api-challenge", UI_WAIT);
     assert!(
         challenge.contains("invalid_token"),
         "the 401's challenge is parsed: {challenge}"
@@ -227,7 +227,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     // Copy as curl, then run what was copied in a shell.
     send(&app, &format!("{}/api/me", provider.issuer), "200");
     let preview = app.wait_until("the curl command for /api/me", UI_WAIT, || {
-        let text = app.text(&app.wait("api-curl", UI_WAIT));
+        let text = app.text_of("api-curl", UI_WAIT);
         text.contains("/api/me").then_some(text)
     });
     assert!(
@@ -281,7 +281,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     );
     // The newest exchange is the API call, which carried the bearer token.
     app.click_element(&rows[0]);
-    let detail = app.text(&app.wait("http-log-detail", UI_WAIT));
+    let detail = app.text_of("http-log-detail", UI_WAIT);
     assert!(
         detail.contains("/api/me") && detail.contains("Bearer [redacted]"),
         "the opened API call shows its Authorization header redacted: {detail}"
@@ -293,7 +293,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.screenshot(&artifact("http-log.png"));
 
     app.click("tab-provider");
-    let keys = app.text(&app.wait("provider-keys", UI_WAIT));
+    let keys = app.text_of("provider-keys", UI_WAIT);
     assert!(
         keys.contains("RSA") || keys.contains("EC"),
         "the JWKS keys are listed: {keys}"

@@ -240,6 +240,22 @@ impl Session {
         );
     }
 
+    /// An element's text, or `None` when the element is gone (the page
+    /// re-rendered it since it was found).
+    pub fn try_text(&self, e: &Element) -> Option<String> {
+        let v = self.call("GET", &format!("/element/{}/text", e.0), None);
+        v.as_str().map(str::to_string)
+    }
+
+    /// The text of `[data-testid=…]`, found again if the page re-renders it
+    /// while it is read (a state change redraws parts of the window).
+    pub fn text_of(&self, testid: &str, timeout: Duration) -> String {
+        let css = format!("[data-testid=\"{testid}\"]");
+        self.wait_until(&format!("the text of {css}"), timeout, || {
+            self.find(&css).and_then(|e| self.try_text(&e))
+        })
+    }
+
     pub fn text(&self, e: &Element) -> String {
         self.ok("GET", &format!("/element/{}/text", e.0), None)
             .as_str()
