@@ -35,6 +35,8 @@ pub struct ProfileSummary {
     pub user: Option<String>,
     #[cfg_attr(test, ts(type = "number | null"))]
     pub expires_at: Option<i64>,
+    /// Why the stored session cannot be read (damaged), if it cannot.
+    pub problem: Option<String>,
 }
 
 /// Every profile and the active one.
@@ -57,6 +59,7 @@ impl Overview {
                     signed_in: s.signed_in,
                     user: s.user,
                     expires_at: s.expires_at,
+                    problem: s.problem,
                 })
                 .collect(),
             active,

@@ -62,6 +62,7 @@ pub fn status_line(overview: &Overview, signing_in: Option<&str>, now: i64) -> S
                 None => format!("{active}: {user}"),
             }
         }
+        Some(p) if p.problem.is_some() => format!("{active}: session damaged, sign in again"),
         _ => format!("{active}: signed out"),
     }
 }
@@ -172,6 +173,7 @@ mod tests {
                 signed_in,
                 user: signed_in.then(|| "demo@example.com".into()),
                 expires_at,
+                problem: None,
             }],
             active: Some("local".into()),
         }

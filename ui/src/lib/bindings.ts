@@ -31,7 +31,11 @@ profile: string | null,
  */
 endpoint: string | null, };
 
-export type ProfileSummary = { name: string, issuer: string, client_id: string, signed_in: boolean, user: string | null, expires_at: number | null, };
+export type ProfileSummary = { name: string, issuer: string, client_id: string, signed_in: boolean, user: string | null, expires_at: number | null, 
+/**
+ * Why the stored session cannot be read (damaged), if it cannot.
+ */
+problem: string | null, };
 
 export type Overview = { profiles: Array<ProfileSummary>, active: string | null, };
 

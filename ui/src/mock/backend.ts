@@ -366,6 +366,7 @@ export function createBackend(options: BackendOptions = {}) {
         client_id: f.client_id,
         signed_in: !!s,
         user: s ? (s.email ?? s.display_name) : null,
+        problem: null,
         expires_at: s?.expires_at ?? null,
       };
     });

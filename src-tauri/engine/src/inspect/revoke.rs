@@ -33,7 +33,7 @@ impl Engine {
         let name = profile.name.clone();
         let _lock = self.lock(&name).await?;
         let mut session = self
-            .stored_session(&name)
+            .read_session(&name)
             .await?
             .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
         if !bound_to(&session, &profile) {

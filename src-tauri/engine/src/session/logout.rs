@@ -143,7 +143,7 @@ impl Engine {
         let profile = self.profile(profile)?;
         let name = profile.name.clone();
         let _lock = self.lock(&name).await?;
-        let Some(session) = self.stored_session(&name).await? else {
+        let Some(session) = self.read_session(&name).await? else {
             return Ok(LogoutOutcome::default());
         };
         let mut outcome = LogoutOutcome {

@@ -33,6 +33,9 @@ pub struct ProfileStatus {
     pub user: Option<String>,
     /// Expiry of the stored access token, Unix seconds; `None` if signed out or none was given.
     pub expires_at: Option<i64>,
+    /// Why the stored session cannot be read (it is damaged); the other
+    /// profiles are listed as usual.
+    pub problem: Option<String>,
 }
 
 /// What to do with the profile's client secret when saving it.
@@ -118,24 +121,32 @@ impl Engine {
     pub async fn profile_statuses(&self) -> Result<Vec<ProfileStatus>, ProfileOpError> {
         let file = self.profiles()?;
         let names: Vec<String> = file.profiles.keys().cloned().collect();
-        let sessions = self
-            .with_store(move |store| {
-                let sessions = SessionStore::new(store);
-                names
-                    .iter()
-                    .map(|n| sessions.load(n))
-                    .collect::<Result<Vec<_>, StoreError>>()
-            })
-            .await?;
+        let mut sessions = Vec::with_capacity(names.len());
+        for name in &names {
+            // One damaged session is that profile's problem, not the list's; a
+            // keyring that is locked or missing still fails the whole list.
+            sessions.push(match self.stored_session(name).await {
+                Ok(session) => Ok(session),
+                Err(e @ StoreError::Corrupt { .. }) => Err(e.to_string()),
+                Err(e) => return Err(e.into()),
+            });
+        }
         Ok(file
             .profiles
             .into_values()
             .zip(sessions)
-            .map(|(profile, session)| ProfileStatus {
-                signed_in: session.is_some(),
-                user: session.as_ref().map(Session::display_name),
-                expires_at: session.as_ref().and_then(|s| s.expires_at),
-                profile,
+            .map(|(profile, session)| {
+                let (session, problem) = match session {
+                    Ok(session) => (session, None),
+                    Err(problem) => (None, Some(problem)),
+                };
+                ProfileStatus {
+                    signed_in: session.is_some(),
+                    user: session.as_ref().map(Session::display_name),
+                    expires_at: session.as_ref().and_then(|s| s.expires_at),
+                    problem,
+                    profile,
+                }
             })
             .collect())
     }
@@ -154,7 +165,7 @@ impl Engine {
         // The session and the profile file change together, as one step for
         // another process that refreshes.
         let _lock = self.lock(&name).await?;
-        let signed_out = match self.stored_session(&name).await? {
+        let signed_out = match self.read_session(&name).await? {
             // A new issuer or client: the old session belongs to the old one,
             // and its tokens must never reach the new provider.
             Some(session) if !bound_to(&session, &profile) => {
@@ -289,6 +300,8 @@ impl Engine {
 
     /// Removes a profile, its session and its client secret.
     pub async fn remove_profile(&self, name: &str) -> Result<bool, ProfileOpError> {
+        // Not while another process refreshes this profile's session.
+        let _lock = self.lock(name).await?;
         let mut file = self.profiles()?;
         let name_owned = name.to_string();
         self.with_store(move |store| {

@@ -159,7 +159,7 @@ impl Engine {
         let _lock = self.lock(&name).await?;
         // Re-read under the lock: another process may have refreshed already.
         let session = self
-            .stored_session(&name)
+            .read_session(&name)
             .await?
             .ok_or_else(|| RefreshError::NotSignedIn(name.clone()))?;
         // Before any token leaves the keyring: the profile may name another

@@ -359,7 +359,26 @@ impl<'a> SessionStore<'a> {
 
 impl crate::engine::Engine {
     /// The stored session of a profile, without refreshing it.
+    ///
+    /// A read can meet a session another process is replacing right now (its
+    /// head switched, an old chunk already gone): a damaged read is tried once
+    /// more under the profile's lock, which every writer holds.
     pub async fn stored_session(&self, profile: &str) -> Result<Option<Session>, StoreError> {
+        match self.read_session(profile).await {
+            Err(StoreError::Corrupt { .. }) => match self.lock(profile).await {
+                Ok(_lock) => self.read_session(profile).await,
+                Err(e) => {
+                    tracing::debug!(profile, error = %e, "no lock to re-read a damaged session");
+                    self.read_session(profile).await
+                }
+            },
+            other => other,
+        }
+    }
+
+    /// The stored session, read once: for callers that hold the profile's
+    /// lock already (a second lock in the same process would wait for itself).
+    pub(crate) async fn read_session(&self, profile: &str) -> Result<Option<Session>, StoreError> {
         let name = profile.to_string();
         self.with_store(move |store| SessionStore::new(store).load(&name))
             .await

@@ -644,3 +644,50 @@ async fn changing_a_signed_in_profiles_issuer_or_client_signs_it_out() {
         heard.lock().unwrap()
     );
 }
+
+#[tokio::test]
+async fn one_damaged_session_is_that_profiles_problem_not_the_whole_lists() {
+    let f = fixture("damaged", NOW + 600);
+    let paths = f.engine.paths().clone();
+    let mut file = ProfileFile::load(&paths).unwrap();
+    file.upsert(Profile::new("big", ISSUER, "c"));
+    file.save(&paths).unwrap();
+    // A session large enough for several keyring entries, then one lost.
+    let mut big = stored(&f);
+    big.access_token = "x".repeat(5000).into();
+    SessionStore::new(&f.store).save("big", &big).unwrap();
+    let chunk = f
+        .store
+        .keys()
+        .into_iter()
+        .find(|k| k.starts_with("session:big:"))
+        .expect("a chunk entry");
+    use tessera_engine::store::SecretStore;
+    f.store.delete(&chunk).unwrap();
+
+    let statuses = f
+        .engine
+        .profile_statuses()
+        .await
+        .expect("the list still loads");
+    let by_name = |n: &str| {
+        statuses
+            .iter()
+            .find(|s| s.profile.name == n)
+            .expect("listed")
+    };
+    assert!(
+        by_name("p").signed_in && by_name("p").problem.is_none(),
+        "the healthy profile is unaffected"
+    );
+    let damaged = by_name("big");
+    assert!(!damaged.signed_in, "a damaged session is not a session");
+    assert!(
+        damaged
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("damaged")),
+        "and says so: {:?}",
+        damaged.problem
+    );
+}

@@ -144,7 +144,7 @@ describe('the profile editor', () => {
 describe('when the session may have changed', () => {
   const o = (active: string | null, signed_in: boolean, expires_at: number | null = 100) => ({
     active,
-    profiles: [{ name: 'a', issuer: 'https://a', client_id: 'c', signed_in, user: signed_in ? 'u' : null, expires_at }],
+    profiles: [{ name: 'a', issuer: 'https://a', client_id: 'c', signed_in, user: signed_in ? 'u' : null, expires_at, problem: null }],
   });
   it('is on another active profile, a sign-in or sign-out, or new tokens', () => {
     expect(store.sessionMayHaveChanged(o('a', true), o(null, true))).toBe(true);
