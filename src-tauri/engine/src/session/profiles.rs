@@ -16,7 +16,9 @@ use crate::protocol::claims;
 use crate::protocol::discovery::{self, DiscoveryError, ProviderReport};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::HttpError;
-use crate::seams::http::{check_endpoint_url, Endpoint, Http, HttpRequest};
+use crate::seams::http::{
+    check_endpoint_url, is_loopback_host, resolves_to_public_addresses, Endpoint, Http, HttpRequest,
+};
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
 use crate::session::binding::bound_to;
@@ -254,7 +256,10 @@ impl Engine {
 
     /// Fetches the `picture` claim's image of the stored session, if any.
     /// Only https (or http on loopback) and only `image/*` up to 1 MiB; the
-    /// fetch carries no token.
+    /// fetch carries no token. For a provider that is not on this machine,
+    /// the picture must resolve to public addresses only (no loopback,
+    /// private or link-local target: a token must not make Tessera probe
+    /// the user's network).
     pub async fn picture(&self, profile: &str) -> Result<Option<Picture>, ProfileOpError> {
         let Some(session) = self.stored_session(profile).await? else {
             return Ok(None);
@@ -269,6 +274,15 @@ impl Engine {
         };
         let settings = self.profile(Some(profile))?;
         check_endpoint_url(Endpoint::Picture, &url, settings.allow_insecure_http)?;
+        // The URL comes from a token: for a provider on the internet it may
+        // only point at the internet, never at this machine or its network.
+        let local_provider = Url::parse(&settings.issuer).is_ok_and(|u| is_loopback_host(&u));
+        if !local_provider && !resolves_to_public_addresses(&url).await {
+            tracing::debug!(
+                "picture refused: it points at a loopback, private or link-local address"
+            );
+            return Ok(None);
+        }
         let http = self.http_for(settings.ca_file.as_deref())?;
         let response = http.send(HttpRequest::get(Endpoint::Picture, url)).await?;
         let content_type = response

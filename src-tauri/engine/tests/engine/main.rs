@@ -691,3 +691,42 @@ async fn one_damaged_session_is_that_profiles_problem_not_the_whole_lists() {
         damaged.problem
     );
 }
+
+#[tokio::test]
+async fn a_remote_providers_picture_claim_cannot_point_tessera_at_this_machine_or_its_network() {
+    let f = fixture("picture", NOW + 600);
+    for target in [
+        "http://127.0.0.1:9/steal.png",
+        "https://10.0.0.5/a.png",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[fd00::1]/a.png",
+    ] {
+        let mut session = stored(&f);
+        session.userinfo =
+            Some(serde_json::from_value(json!({"sub": "user-1", "picture": target})).unwrap());
+        SessionStore::new(&f.store).save("p", &session).unwrap();
+        let picture = f
+            .engine
+            .picture("p")
+            .await
+            .expect("no error, just no picture");
+        assert!(picture.is_none(), "{target} is refused");
+    }
+    assert!(
+        f.http.requests().is_empty(),
+        "not one request went to a private target: {:?}",
+        f.http.seen()
+    );
+    let mut session = stored(&f);
+    session.userinfo = Some(
+        serde_json::from_value(json!({"sub": "user-1", "picture": "https://93.184.216.34/a.png"}))
+            .unwrap(),
+    );
+    SessionStore::new(&f.store).save("p", &session).unwrap();
+    let _ = f.engine.picture("p").await;
+    assert_eq!(
+        f.http.seen(),
+        vec!["/a.png".to_string()],
+        "a public address is fetched"
+    );
+}

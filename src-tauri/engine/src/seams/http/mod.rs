@@ -34,7 +34,10 @@ pub use budget::{Deadline, Http, DEFAULT_CALL_TIMEOUT};
 pub use proxy::ProxyEnv;
 pub use reqwest_client::ReqwestClient;
 pub use responses::{parse_json, sanitize_text, status_error};
-pub use url_policy::{check_endpoint_url, is_loopback_host, redact_url};
+pub use url_policy::{
+    check_endpoint_url, is_loopback_host, is_public_address, redact_url,
+    resolves_to_public_addresses,
+};
 
 /// A boxed, sendable future; keeps [`HttpClient`] object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
