@@ -353,13 +353,19 @@ async fn a_preflight_refusing_the_client_names_the_client_id() {
     );
 }
 
-#[tokio::test]
-async fn a_redirect_with_a_forged_state_is_ignored_and_the_genuine_one_after_it_is_used() {
-    let f = fixture("scheme", NOW + 300);
+/// The fixture's profile, redirecting to Tessera's custom scheme.
+fn custom_scheme_profile(f: &Fixture) -> Profile {
     let mut profile = f.engine.profile(Some("p")).unwrap();
     profile.redirect = tessera_engine::profile::Redirect::CustomScheme {
         uri: "dev.tessera.app:/callback".into(),
     };
+    profile
+}
+
+#[tokio::test]
+async fn a_redirect_with_a_forged_state_is_ignored_and_the_genuine_one_after_it_is_used() {
+    let f = fixture("scheme", NOW + 300);
+    let profile = custom_scheme_profile(&f);
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let browser = std::sync::Arc::new(RecordingBrowser::default());
     let opened = std::sync::Arc::clone(&browser);
@@ -416,10 +422,7 @@ async fn a_redirect_with_a_forged_state_is_ignored_and_the_genuine_one_after_it_
 #[tokio::test]
 async fn only_forged_redirects_end_the_sign_in_at_its_deadline_saying_what_was_ignored() {
     let f = fixture("scheme-forged", NOW + 300);
-    let mut profile = f.engine.profile(Some("p")).unwrap();
-    profile.redirect = tessera_engine::profile::Redirect::CustomScheme {
-        uri: "dev.tessera.app:/callback".into(),
-    };
+    let profile = custom_scheme_profile(&f);
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     tx.send("dev.tessera.app:/callback?code=x&state=forged".into())
         .await
@@ -451,10 +454,7 @@ async fn only_forged_redirects_end_the_sign_in_at_its_deadline_saying_what_was_i
 #[tokio::test]
 async fn without_a_url_channel_a_custom_scheme_profile_is_refused_up_front() {
     let f = fixture("scheme-cli", NOW + 300);
-    let mut profile = f.engine.profile(Some("p")).unwrap();
-    profile.redirect = tessera_engine::profile::Redirect::CustomScheme {
-        uri: "dev.tessera.app:/callback".into(),
-    };
+    let profile = custom_scheme_profile(&f);
     let browser = RecordingBrowser::default();
     let err = f
         .engine
