@@ -438,6 +438,43 @@ fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
         code_param.is_none(),
         "an authorization code leaked into the logs: {code_param:?}"
     );
+    // Nothing Tessera wrote to disk (profiles, cache, locks, the browser
+    // stand-in's log aside) holds a secret either: tokens live in the keyring.
+    let mut files = Vec::new();
+    let mut dirs = vec![ws.path().to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the home is readable") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.file_name().is_some_and(|n| n != "browser.log") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with("profiles.toml")),
+        "the scan sees Tessera's files: {files:?}"
+    );
+    let id_token = login_json["id_token_claims"]
+        .is_object()
+        .then_some(())
+        .map(|_| ());
+    assert!(id_token.is_some(), "the login printed its claims");
+    for file in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(file).expect("readable")).into_owned();
+        for (what, secret) in [
+            ("access token", access),
+            ("refresh token", first_rt.as_str()),
+            ("client secret", "tessera-demo-secret"),
+        ] {
+            assert!(
+                !text.contains(secret),
+                "the {what} is in {}",
+                file.display()
+            );
+        }
+    }
     ok(&ws.tessera(&["profiles", "remove", profile]));
 }
 
