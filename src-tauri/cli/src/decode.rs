@@ -141,7 +141,11 @@ fn print_human(i: &JwtInspection, now: i64) {
                 say(&format!("Checked against {against}:"));
             }
             for c in &report.checks {
-                let mark = if c.passed { "ok  " } else { "FAIL" };
+                let mark = match (c.passed, c.warning) {
+                    (false, _) => "FAIL",
+                    (true, true) => "warn",
+                    (true, false) => "ok  ",
+                };
                 let values = match (&c.expected, &c.found) {
                     (Some(e), Some(f)) if !c.passed => format!(" (expected {e}, found {f})"),
                     _ => String::new(),

@@ -78,6 +78,7 @@ fn main() {
         shared_secret: None,
         access_token: None,
         max_age: None,
+        acr_values: None,
         original: None,
     };
     // Sanity: the benchmark measures a passing validation.

@@ -27,6 +27,8 @@ pub struct CheckView {
     pub id: String,
     pub name: String,
     pub passed: bool,
+    /// Passed, but worth a look (a SHOULD of the spec, e.g. an `acr` other than requested).
+    pub warning: bool,
     pub detail: String,
     pub expected: Option<String>,
     pub found: Option<String>,
@@ -38,6 +40,7 @@ impl From<&Check> for CheckView {
             id: c.id.into(),
             name: c.name.into(),
             passed: c.passed,
+            warning: c.warning,
             detail: c.detail.clone(),
             expected: c.expected.clone(),
             found: c.found.clone(),

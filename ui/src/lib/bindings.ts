@@ -73,7 +73,11 @@ export type RefreshFailed = { profile: string, error: IpcError, };
 
 export type TokenKind = "id" | "access" | "refresh";
 
-export type CheckView = { id: string, name: string, passed: boolean, detail: string, expected: string | null, found: string | null, };
+export type CheckView = { id: string, name: string, passed: boolean, 
+/**
+ * Passed, but worth a look (a SHOULD of the spec, e.g. an `acr` other than requested).
+ */
+warning: boolean, detail: string, expected: string | null, found: string | null, };
 
 export type SignatureView = { verified: boolean, alg: string, kid: string | null, 
 /**

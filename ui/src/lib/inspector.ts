@@ -16,7 +16,9 @@ export function reportSummary(checks: CheckView[]): string {
   const n = checks.length;
   if (!n) return 'Not verified: decoded only';
   const failed = checks.filter((c) => !c.passed).length;
-  if (!failed) return n === 1 ? 'The one check passed' : `All ${n} checks passed`;
+  const warned = checks.filter((c) => c.passed && c.warning).length;
+  const warnings = warned ? `, ${warned} with a warning` : '';
+  if (!failed) return (n === 1 ? 'The one check passed' : `All ${n} checks passed`) + warnings;
   return `${failed} of ${n} check${n === 1 ? '' : 's'} failed`;
 }
 

@@ -414,6 +414,7 @@ fn inspect_id_token(session: &Session, id: &SecretString, cx: &Context<'_>) -> T
                         shared_secret: cx.shared_secret(),
                         access_token: Some(&session.access_token),
                         max_age: None,
+                        acr_values: None,
                         original: None,
                     },
                 );

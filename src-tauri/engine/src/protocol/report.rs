@@ -13,6 +13,9 @@ pub struct Check {
     pub name: &'static str,
     /// False when the check failed; one failed row fails the report ([`ValidationReport::passed`]).
     pub passed: bool,
+    /// A passing row that deserves attention (the spec says SHOULD, not
+    /// MUST): shown as a warning, never a reason to refuse.
+    pub warning: bool,
     /// On failure: the one-line reason, e.g. "ID token nonce mismatch".
     /// On success: what was established.
     pub detail: String,
@@ -31,6 +34,7 @@ impl Check {
             id,
             name,
             passed: true,
+            warning: false,
             detail: detail.into(),
             expected: None,
             found: None,
@@ -41,6 +45,14 @@ impl Check {
     pub fn fail(id: &'static str, name: &'static str, detail: impl Into<String>) -> Self {
         Self {
             passed: false,
+            ..Self::pass(id, name, detail)
+        }
+    }
+
+    /// A row that passes with a warning; [`Check::with_values`] adds what was compared.
+    pub fn warn(id: &'static str, name: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            warning: true,
             ..Self::pass(id, name, detail)
         }
     }

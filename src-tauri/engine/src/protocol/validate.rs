@@ -49,6 +49,9 @@ pub struct Expectations<'a> {
     pub access_token: Option<&'a SecretString>,
     /// `max_age` sent with the request: then `auth_time` is required.
     pub max_age: Option<u64>,
+    /// `acr_values` sent with the request (space-separated): the `acr` that
+    /// comes back should be one of them (a warning row otherwise).
+    pub acr_values: Option<&'a str>,
     /// After a refresh: the ID token of the session being refreshed.
     pub original: Option<&'a UnverifiedJwt>,
 }
@@ -99,7 +102,36 @@ pub fn validate_id_token(
     check_nonce(jwt, expect, &mut report);
     check_at_hash(jwt, expect, &mut report);
     check_auth_time(jwt, expect, &mut report);
+    check_acr(jwt, expect, &mut report);
     report
+}
+
+/// OIDC Core 3.1.3.7, step 12: when `acr_values` was requested, the client
+/// SHOULD check the `acr` it got. A provider may authenticate otherwise than
+/// asked, so this is a warning row, not a refusal.
+fn check_acr(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut ValidationReport) {
+    let Some(requested) = expect.acr_values.filter(|v| !v.trim().is_empty()) else {
+        return;
+    };
+    let (id, name) = ("acr", "Authentication context");
+    let requested_list: Vec<&str> = requested.split_whitespace().collect();
+    report.push(match jwt.claim_str("acr") {
+        Some(acr) if requested_list.contains(&acr) => {
+            Check::pass(id, name, format!("acr is {acr}, as requested"))
+        }
+        Some(acr) => Check::warn(
+            id,
+            name,
+            "the provider authenticated with another context than requested",
+        )
+        .with_values(requested, acr),
+        None => Check::warn(
+            id,
+            name,
+            "acr_values was requested but the ID token has no acr",
+        )
+        .with_values(requested, "-"),
+    });
 }
 
 /// The `alg` and signature rows, shared by ID token validation and

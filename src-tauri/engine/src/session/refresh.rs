@@ -229,6 +229,7 @@ impl Engine {
                 ),
                 access_token: Some(&tokens.access_token),
                 max_age: None,
+                acr_values: None,
                 original: original.as_ref(),
             };
             report = self

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatLine, latestPair, pickedPair, reportSummary, revokeConsequence, signatureText, togglePick } from '../inspector';
 import type { CheckView, HistoryEntryView, TokenView } from '../types';
 
-const checkOf = (passed: boolean, id = 'x'): CheckView => ({ id, name: id, passed, detail: '', expected: null, found: null });
+const checkOf = (passed: boolean, id = 'x'): CheckView => ({ id, name: id, passed, warning: false, detail: '', expected: null, found: null });
 const entry = (id: number): HistoryEntryView => ({ id, at: id * 100, label: 'Refreshed', expires_at: null, scopes: [], changes: 0 });
 
 describe('the report summary', () => {
@@ -59,5 +59,13 @@ describe('picking two history entries', () => {
   it('starts with the latest two entries', () => {
     expect(latestPair([entry(1), entry(2), entry(3)])).toEqual([2, 3]);
     expect(latestPair([entry(1)])).toEqual([]);
+  });
+});
+
+describe('reportSummary with warnings', () => {
+  it('counts a passing row with a warning without calling the report failed', () => {
+    const warned = { ...checkOf(true, 'acr'), warning: true };
+    expect(reportSummary([checkOf(true), warned]), 'a warning is not a failure').toBe('All 2 checks passed, 1 with a warning');
+    expect(reportSummary([checkOf(true), checkOf(false)]), 'failures are still counted').toBe('1 of 2 checks failed');
   });
 });

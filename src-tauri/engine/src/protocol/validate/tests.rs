@@ -74,6 +74,7 @@ fn run_advertising(
         shared_secret: SharedSecret::new(secret, advertised),
         access_token: access,
         max_age: None,
+        acr_values: None,
         original: None,
     };
     validate_id_token(&jwt, &jwks(), &expect)
@@ -122,6 +123,7 @@ fn ps256_verifies_with_an_rsa_key_that_has_no_alg() {
         shared_secret: None,
         access_token: None,
         max_age: None,
+        acr_values: None,
         original: None,
     };
     let report = validate_id_token(&jwt, &set, &expect);
@@ -368,6 +370,7 @@ fn refreshed_token_must_keep_subject_and_audience_and_may_omit_nonce() {
             shared_secret: None,
             access_token: None,
             max_age: None,
+            acr_values: None,
             original: Some(&original),
         };
         validate_id_token(&jwt, &jwks(), &expect)
@@ -413,6 +416,7 @@ fn absurd_times_from_a_token_are_refused_instead_of_overflowing() {
             shared_secret: None,
             access_token: None,
             max_age,
+            acr_values: None,
             original: None,
         };
         validate_id_token(&jwt, &jwks(), &expect)
@@ -455,6 +459,7 @@ fn max_age_requires_a_recent_auth_time() {
         shared_secret: None,
         access_token: None,
         max_age: Some(60),
+        acr_values: None,
         original: None,
     };
     assert_eq!(
@@ -498,6 +503,7 @@ fn run_with_issuer(token: &str, issuer: &str) -> ValidationReport {
         shared_secret: None,
         access_token: None,
         max_age: None,
+        acr_values: None,
         original: None,
     };
     validate_id_token(&jwt, &jwks(), &expect)
@@ -558,4 +564,56 @@ fn tenant_templates_match_one_path_segment_only() {
         !tenant_template_matches("https://idp.test", "https://idp.test"),
         "an issuer without a placeholder is not a template"
     );
+}
+
+#[test]
+fn an_acr_other_than_requested_is_a_warning_row_not_a_refusal() {
+    let nonce = SecretString::new("n-123");
+    let report_for = |c: &Value| {
+        let jwt = decode_unverified(&sign("RS256", Some("test-rsa-1"), c)).unwrap();
+        validate_id_token(
+            &jwt,
+            &jwks(),
+            &Expectations {
+                issuer: ISS,
+                client_id: CID,
+                nonce: NonceRule::Sent(&nonce),
+                now: NOW,
+                shared_secret: None,
+                access_token: None,
+                max_age: None,
+                acr_values: Some("urn:mfa urn:hwk"),
+                original: None,
+            },
+        )
+    };
+    let acr_row = |r: &ValidationReport| {
+        r.checks
+            .iter()
+            .find(|c| c.id == "acr")
+            .cloned()
+            .expect("an acr row")
+    };
+    let mut c = claims();
+    c["acr"] = json!("urn:mfa");
+    let asked = report_for(&c);
+    assert!(
+        asked.passed() && !acr_row(&asked).warning,
+        "the requested acr passes cleanly"
+    );
+    c["acr"] = json!("urn:password");
+    let other = report_for(&c);
+    assert!(
+        other.passed(),
+        "a different acr does not refuse the sign-in (SHOULD, not MUST)"
+    );
+    let row = acr_row(&other);
+    assert!(row.warning, "but it is flagged: {row:?}");
+    assert_eq!(
+        row.found.as_deref(),
+        Some("urn:password"),
+        "with what came back"
+    );
+    let missing = report_for(&claims());
+    assert!(acr_row(&missing).warning, "no acr at all is flagged too");
 }
