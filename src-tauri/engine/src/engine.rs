@@ -19,7 +19,7 @@ use crate::seams::http::{Http, HttpClient, HttpError, ReqwestClient};
 use crate::seams::http_log::{HttpLog, RecordingClient};
 use crate::seams::lock::{LockError, ProfileLock};
 use crate::seams::paths::{NoConfigDir, Paths};
-use crate::seams::store::{KeyringStore, SecretStore, StoreError};
+use crate::seams::store::{HeldWrites, KeyringStore, SecretStore, StoreError};
 
 /// How long a process waits for another one to finish refreshing.
 pub const LOCK_WAIT: Duration = Duration::from_secs(30);
@@ -33,6 +33,7 @@ pub struct Engine {
     http: Option<Arc<dyn HttpClient>>,
     http_log: Option<Arc<HttpLog>>,
     events: Arc<SessionEvents>,
+    held: Arc<HeldWrites>,
 }
 
 impl Engine {
@@ -45,6 +46,7 @@ impl Engine {
             http: None,
             http_log: None,
             events: Arc::new(SessionEvents::default()),
+            held: Arc::new(HeldWrites::default()),
         }
     }
 
@@ -73,6 +75,11 @@ impl Engine {
     /// Where "the session changed" is published: subscribe once to redraw.
     pub fn events(&self) -> &Arc<SessionEvents> {
         &self.events
+    }
+
+    /// Writes the keyring refused, held until it takes them.
+    pub(crate) fn held(&self) -> &HeldWrites {
+        &self.held
     }
 
     /// Publishes a change this process made.

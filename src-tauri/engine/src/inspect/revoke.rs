@@ -69,6 +69,7 @@ impl Engine {
         if kind == TokenKind::Refresh {
             self.with_store(move |store| SessionStore::new(store).delete(&owned))
                 .await?;
+            self.held().release(&name);
             self.publish(SessionEvent {
                 profile: name,
                 change: SessionChange::SignedOut,

@@ -161,6 +161,44 @@ impl SecretStore for KeyringStore {
     }
 }
 
+/// Values the keyring refused to store, held in this process's memory until
+/// it takes them. A rotated refresh token is the case: the old one is spent
+/// at the provider the moment the new one arrives, so if the keyring is
+/// locked at that instant, dropping the new one would lose the session.
+/// The bytes never reach a log, a file or a `Debug` print.
+#[derive(Default)]
+pub struct HeldWrites {
+    held: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl HeldWrites {
+    /// Holds `bytes` for `key`, replacing what was held.
+    pub fn hold(&self, key: &str, bytes: Vec<u8>) {
+        if let Ok(mut held) = self.held.lock() {
+            held.insert(key.to_string(), bytes);
+        }
+    }
+
+    /// What is held for `key`.
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        self.held.lock().ok()?.get(key).cloned()
+    }
+
+    /// Forgets what is held for `key` (stored at last, or no longer wanted).
+    pub fn release(&self, key: &str) {
+        if let Ok(mut held) = self.held.lock() {
+            held.remove(key);
+        }
+    }
+}
+
+impl std::fmt::Debug for HeldWrites {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.held.lock().map(|h| h.len()).unwrap_or(0);
+        write!(f, "HeldWrites({n} held)")
+    }
+}
+
 /// An in-memory store for tests, with failure injection.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStore {

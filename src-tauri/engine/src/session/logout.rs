@@ -212,6 +212,7 @@ impl Engine {
         let owned = name.clone();
         self.with_store(move |store| SessionStore::new(store).delete(&owned))
             .await?;
+        self.held().release(&name);
         self.publish(SessionEvent {
             profile: name,
             change: SessionChange::SignedOut,

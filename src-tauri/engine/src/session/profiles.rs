@@ -174,6 +174,7 @@ impl Engine {
                 let owned = name.clone();
                 self.with_store(move |store| SessionStore::new(store).delete(&owned))
                     .await?;
+                self.held().release(&name);
                 true
             }
             _ => false,
@@ -324,6 +325,7 @@ impl Engine {
             sessions.delete_client_secret(&name_owned)
         })
         .await?;
+        self.held().release(name);
         let existed = file.remove(name);
         file.save(self.paths())?;
         self.publish(SessionEvent {

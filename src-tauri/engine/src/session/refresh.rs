@@ -33,7 +33,7 @@ use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
 use crate::session::binding::bound_to;
 use crate::session::login::expiry;
-use crate::session::Session;
+use crate::session::{Session, SessionStore};
 
 /// What [`Engine::refresh`] returns: the session now stored, and how it came about.
 #[derive(Debug, Clone)]
@@ -74,6 +74,15 @@ pub enum RefreshError {
         /// Every check made on the refreshed ID token, passing ones included.
         report: ValidationReport,
     },
+    /// The provider rotated the refresh token and the keyring refused it.
+    #[error("the provider issued a new refresh token for profile \"{profile}\" but the OS keyring would not store it ({source}); Tessera holds it in memory and stores it once the keyring accepts it, so unlock the keyring; a process that ends before then loses it, and the profile must sign in again")]
+    RotatedNotSaved {
+        /// The profile whose refresh token was rotated.
+        profile: String,
+        /// Why the keyring refused.
+        #[source]
+        source: StoreError,
+    },
     /// The stored session belongs to another issuer or client than the profile.
     #[error("the session of profile \"{0}\" was issued for a different issuer or client than the profile now names; sign in again")]
     ProfileChanged(String),
@@ -102,6 +111,7 @@ impl EngineError for RefreshError {
             | RefreshError::RefreshRejected { .. }
             | RefreshError::ProfileChanged(_) => ErrorKind::SessionExpired,
             RefreshError::Rejected { .. } => ErrorKind::ValidationFailed,
+            RefreshError::RotatedNotSaved { source, .. } => source.kind(),
             RefreshError::Profile(e) => e.kind(),
             RefreshError::Discovery(e) => e.kind(),
             RefreshError::Http(e) => e.kind(),
@@ -115,7 +125,8 @@ impl EngineError for RefreshError {
             RefreshError::NotSignedIn(p)
             | RefreshError::Expired(p)
             | RefreshError::ProfileChanged(p)
-            | RefreshError::RefreshRejected { profile: p, .. } => ErrorFacts::profile(p),
+            | RefreshError::RefreshRejected { profile: p, .. }
+            | RefreshError::RotatedNotSaved { profile: p, .. } => ErrorFacts::profile(p),
             RefreshError::Profile(e) => e.facts(),
             RefreshError::Discovery(e) => e.facts(),
             RefreshError::Http(e) => e.facts(),
@@ -200,7 +211,15 @@ impl Engine {
             // The old refresh token is spent: keep the new one before anything can fail.
             let mut interim = session.clone();
             interim.refresh_token = Some(new_refresh.clone());
-            self.save_session(&name, &interim).await?;
+            if let Err(e) = self.save_rotated(&name, &interim).await {
+                // Never lose it: this process keeps it and stores it as soon
+                // as the keyring accepts (see `read_session`).
+                self.held().hold(&name, SessionStore::encode(&interim));
+                return Err(RefreshError::RotatedNotSaved {
+                    profile: name,
+                    source: e,
+                });
+            }
         }
 
         let mut report = ValidationReport::default();
@@ -272,5 +291,19 @@ impl Engine {
             report,
             refreshed_here: true,
         })
+    }
+
+    /// Saves the session with a rotated refresh token, trying a few times:
+    /// a keyring that is busy or unlocking a moment later still gets it.
+    async fn save_rotated(&self, profile: &str, session: &Session) -> Result<(), StoreError> {
+        let mut last = None;
+        for wait_ms in [0u64, 250, 750] {
+            tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+            match self.save_session(profile, session).await {
+                Ok(()) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or(StoreError::Locked))
     }
 }

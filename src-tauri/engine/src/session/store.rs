@@ -274,6 +274,18 @@ impl<'a> SessionStore<'a> {
         Ok(Some(stored.into()))
     }
 
+    /// A session as the bytes it is stored as.
+    pub(crate) fn encode(session: &Session) -> Vec<u8> {
+        serde_json::to_vec(&StoredV1::from(session)).unwrap_or_default()
+    }
+
+    /// A session from [`SessionStore::encode`]'s bytes.
+    pub(crate) fn decode(bytes: &[u8]) -> Option<Session> {
+        serde_json::from_slice::<StoredV1>(bytes)
+            .ok()
+            .map(Session::from)
+    }
+
     /// Saves a complete session, replacing the previous one only once every
     /// new entry is written.
     pub fn save(&self, profile: &str, session: &Session) -> Result<(), StoreError> {
@@ -379,6 +391,24 @@ impl crate::engine::Engine {
     /// The stored session, read once: for callers that hold the profile's
     /// lock already (a second lock in the same process would wait for itself).
     pub(crate) async fn read_session(&self, profile: &str) -> Result<Option<Session>, StoreError> {
+        // A session the keyring refused earlier is newer than what it holds:
+        // store it now if it lets us, and use it either way.
+        if let Some(held) = self
+            .held()
+            .get(profile)
+            .and_then(|b| SessionStore::decode(&b))
+        {
+            match self.save_session(profile, &held).await {
+                Ok(()) => {
+                    self.held().release(profile);
+                    tracing::info!(profile, "a held session reached the keyring");
+                }
+                Err(e) => {
+                    tracing::debug!(profile, error = %e, "the keyring still refuses the held session")
+                }
+            }
+            return Ok(Some(held));
+        }
         let name = profile.to_string();
         self.with_store(move |store| SessionStore::new(store).load(&name))
             .await

@@ -215,6 +215,49 @@ async fn a_rotated_refresh_token_is_kept_even_when_the_new_id_token_fails() {
 }
 
 #[tokio::test]
+async fn a_rotated_refresh_token_the_keyring_refuses_is_held_and_stored_once_it_accepts() {
+    let f = fixture("rotate-held", NOW - 5);
+    f.http.route(
+        "/token",
+        200,
+        json!({
+            "access_token": "new-access", "token_type": "Bearer", "expires_in": 300,
+            "refresh_token": "new-refresh", "id_token": id_token("user-1"),
+        }),
+    );
+    f.store.fail_writes_after(0);
+    let err = f.engine.access_token(Some("p")).await.unwrap_err();
+    assert!(matches!(err, RefreshError::RotatedNotSaved { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("holds it in memory and stores it once the keyring accepts it"),
+        "the user is told, not left with a silently lost session: {err}"
+    );
+    assert_eq!(
+        stored(&f).refresh_token.unwrap().expose(),
+        "old-refresh",
+        "the keyring still has the spent one"
+    );
+    f.store.fail_writes_after(usize::MAX);
+    let held = f
+        .engine
+        .stored_session("p")
+        .await
+        .unwrap()
+        .expect("a session");
+    assert_eq!(
+        held.refresh_token.unwrap().expose(),
+        "new-refresh",
+        "this process kept the new one"
+    );
+    assert_eq!(
+        stored(&f).refresh_token.unwrap().expose(),
+        "new-refresh",
+        "and stored it as soon as the keyring took writes again"
+    );
+}
+
+#[tokio::test]
 async fn a_rejected_refresh_token_leaves_the_session_untouched() {
     let f = fixture("invalid-grant", NOW - 5);
     f.http.route(
