@@ -150,6 +150,10 @@ pub(crate) struct LoginArgs {
     /// RFC 8707 resource indicator (repeatable).
     #[arg(long)]
     pub(crate) resource: Vec<String>,
+    /// For a multi-tenant issuer (Entra's common endpoint): a tenant id whose
+    /// tokens are accepted (repeatable; none accepts any tenant).
+    #[arg(long = "tenant")]
+    pub(crate) tenants: Vec<String>,
     /// `audience` parameter.
     #[arg(long)]
     pub(crate) audience: Option<String>,

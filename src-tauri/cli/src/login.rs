@@ -136,6 +136,9 @@ fn apply_overrides(p: &mut Profile, a: &LoginArgs) {
     if a.max_age.is_some() {
         params.max_age = a.max_age;
     }
+    if !a.tenants.is_empty() {
+        p.tenants = a.tenants.clone();
+    }
     if !a.resource.is_empty() {
         params.resource = a.resource.clone();
     }

@@ -79,6 +79,7 @@ fn main() {
         access_token: None,
         max_age: None,
         acr_values: None,
+        allowed_tenants: &[],
         original: None,
     };
     // Sanity: the benchmark measures a passing validation.

@@ -314,6 +314,7 @@ impl Engine {
             keys: keys.as_ref(),
             secret: secret.as_ref(),
             profile: &name,
+            tenants: &profile.tenants,
             now,
         };
         let mut tokens = Vec::new();
@@ -375,6 +376,7 @@ struct Context<'a> {
     keys: Option<&'a JwkSet>,
     secret: Option<&'a SecretString>,
     profile: &'a str,
+    tenants: &'a [String],
     now: UnixTime,
 }
 
@@ -415,6 +417,7 @@ fn inspect_id_token(session: &Session, id: &SecretString, cx: &Context<'_>) -> T
                         access_token: Some(&session.access_token),
                         max_age: None,
                         acr_values: None,
+                        allowed_tenants: cx.tenants,
                         original: None,
                     },
                 );

@@ -100,6 +100,11 @@ pub struct Profile {
     /// The provider preset the profile was made from ([`crate::profile::presets`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+    /// For a multi-tenant issuer (Entra's `…/common/v2.0`): the tenant ids
+    /// whose tokens are accepted. Empty accepts any tenant, each token still
+    /// checked against its own `tid`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<String>,
 }
 
 fn default_scopes() -> Vec<String> {
@@ -186,6 +191,7 @@ impl Profile {
             browser: None,
             post_logout_redirect_uri: None,
             preset: None,
+            tenants: Vec::new(),
         }
     }
 

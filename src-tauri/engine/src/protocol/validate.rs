@@ -52,6 +52,9 @@ pub struct Expectations<'a> {
     /// `acr_values` sent with the request (space-separated): the `acr` that
     /// comes back should be one of them (a warning row otherwise).
     pub acr_values: Option<&'a str>,
+    /// For a multi-tenant issuer template (Entra's `{tenantid}`): the tenants
+    /// whose tokens are accepted; empty accepts any tenant.
+    pub allowed_tenants: &'a [String],
     /// After a refresh: the ID token of the session being refreshed.
     pub original: Option<&'a UnverifiedJwt>,
 }
@@ -314,6 +317,23 @@ fn check_issuer(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut Val
     let (id, name) = ("issuer", "Issuer");
     if expect.issuer.contains(TENANT_PLACEHOLDER) {
         report.push(check_tenant_issuer(jwt, expect.issuer));
+        if !expect.allowed_tenants.is_empty() {
+            let (id, name) = ("tenant", "Tenant");
+            let tid = jwt.claim_str("tid").unwrap_or_default();
+            report.push(if expect.allowed_tenants.iter().any(|t| t == tid) {
+                Check::pass(id, name, format!("tenant {tid} is allowed by the profile"))
+            } else {
+                Check::fail(
+                    id,
+                    name,
+                    "ID token is from a tenant the profile does not allow",
+                )
+                .with_values(
+                    expect.allowed_tenants.join(", "),
+                    if tid.is_empty() { "-" } else { tid },
+                )
+            });
+        }
         return;
     }
     let check = match jwt.claim_str("iss") {

@@ -328,6 +328,7 @@ impl Engine {
             access_token: Some(&tokens.access_token),
             max_age: profile.params.max_age,
             acr_values: profile.params.acr_values.as_deref(),
+            allowed_tenants: &profile.tenants,
             original: None,
         };
         let id_report = self

@@ -249,6 +249,7 @@ impl Engine {
                 access_token: Some(&tokens.access_token),
                 max_age: None,
                 acr_values: None,
+                allowed_tenants: &profile.tenants,
                 original: original.as_ref(),
             };
             report = self

@@ -75,6 +75,7 @@ fn run_advertising(
         access_token: access,
         max_age: None,
         acr_values: None,
+        allowed_tenants: &[],
         original: None,
     };
     validate_id_token(&jwt, &jwks(), &expect)
@@ -124,6 +125,7 @@ fn ps256_verifies_with_an_rsa_key_that_has_no_alg() {
         access_token: None,
         max_age: None,
         acr_values: None,
+        allowed_tenants: &[],
         original: None,
     };
     let report = validate_id_token(&jwt, &set, &expect);
@@ -371,6 +373,7 @@ fn refreshed_token_must_keep_subject_and_audience_and_may_omit_nonce() {
             access_token: None,
             max_age: None,
             acr_values: None,
+            allowed_tenants: &[],
             original: Some(&original),
         };
         validate_id_token(&jwt, &jwks(), &expect)
@@ -417,6 +420,7 @@ fn absurd_times_from_a_token_are_refused_instead_of_overflowing() {
             access_token: None,
             max_age,
             acr_values: None,
+            allowed_tenants: &[],
             original: None,
         };
         validate_id_token(&jwt, &jwks(), &expect)
@@ -460,6 +464,7 @@ fn max_age_requires_a_recent_auth_time() {
         access_token: None,
         max_age: Some(60),
         acr_values: None,
+        allowed_tenants: &[],
         original: None,
     };
     assert_eq!(
@@ -493,6 +498,11 @@ fn every_check_is_reported_even_after_a_failure() {
 }
 
 fn run_with_issuer(token: &str, issuer: &str) -> ValidationReport {
+    run_with_tenants(token, issuer, &[])
+}
+
+/// [`run_with_issuer`] for a profile that allows only `tenants`.
+fn run_with_tenants(token: &str, issuer: &str, tenants: &[String]) -> ValidationReport {
     let jwt = decode_unverified(token).expect("test tokens decode");
     let nonce = SecretString::new("n-123");
     let expect = Expectations {
@@ -504,9 +514,36 @@ fn run_with_issuer(token: &str, issuer: &str) -> ValidationReport {
         access_token: None,
         max_age: None,
         acr_values: None,
+        allowed_tenants: tenants,
         original: None,
     };
     validate_id_token(&jwt, &jwks(), &expect)
+}
+
+#[test]
+fn a_tenant_allow_list_refuses_a_valid_token_from_any_other_tenant() {
+    let ours = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    let mut c = claims();
+    c["tid"] = json!("aaaaaaaa-0000-0000-0000-000000000000");
+    c["iss"] = json!("https://login.microsoftonline.com/aaaaaaaa-0000-0000-0000-000000000000/v2.0");
+    let token = sign("RS256", Some("test-rsa-1"), &c);
+    assert!(
+        run_with_issuer(&token, ENTRA_TEMPLATE).passed(),
+        "without a list, any tenant's own token passes"
+    );
+    let allowed = [ours.to_string()];
+    assert_eq!(
+        failure(&run_with_tenants(&token, ENTRA_TEMPLATE, &allowed)),
+        "ID token is from a tenant the profile does not allow",
+        "a stranger's tenant is refused even though its token is consistent"
+    );
+    c["tid"] = json!(ours);
+    c["iss"] = json!(format!("https://login.microsoftonline.com/{ours}/v2.0"));
+    let token = sign("RS256", Some("test-rsa-1"), &c);
+    assert!(
+        run_with_tenants(&token, ENTRA_TEMPLATE, &allowed).passed(),
+        "an allowed tenant passes"
+    );
 }
 
 const ENTRA_TEMPLATE: &str = "https://login.microsoftonline.com/{tenantid}/v2.0";
@@ -583,6 +620,7 @@ fn an_acr_other_than_requested_is_a_warning_row_not_a_refusal() {
                 access_token: None,
                 max_age: None,
                 acr_values: Some("urn:mfa urn:hwk"),
+                allowed_tenants: &[],
                 original: None,
             },
         )
