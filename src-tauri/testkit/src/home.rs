@@ -45,6 +45,32 @@ impl Home {
         }
     }
 
+    /// The keyring scope of this home, by Tessera's documented rule: the
+    /// first 12 hex digits of the SHA-256 of the config dir's absolute path.
+    pub fn keyring_scope(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let absolute = std::path::absolute(self.path()).expect("an absolute path");
+        let digest = Sha256::digest(absolute.to_string_lossy().as_bytes());
+        digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// How this home names `profile` in keyring entries: `profile@<scope>`.
+    pub fn keyring_profile(&self, profile: &str) -> String {
+        format!("{profile}@{}", self.keyring_scope())
+    }
+
+    /// A keyring entry name of this home: `session:work` becomes
+    /// `session:work@<scope>`, `session:work:` the prefix of its chunks.
+    pub fn entry(&self, name: &str) -> String {
+        let Some((kind, rest)) = name.split_once(':') else {
+            return name.to_string();
+        };
+        match rest.split_once(':') {
+            Some((profile, tail)) => format!("{kind}:{}:{tail}", self.keyring_profile(profile)),
+            None => format!("{kind}:{}", self.keyring_profile(rest)),
+        }
+    }
+
     /// The home's directory, which is also Tessera's config directory.
     pub fn path(&self) -> &Path {
         self.scratch.path()

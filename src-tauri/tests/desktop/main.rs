@@ -98,7 +98,7 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
         "the status shows the time left: {status}"
     );
     assert!(!tray.item("Sign in").enabled, "already signed in");
-    assert_keyring_has("session:tray", "the session is in the keyring");
+    assert_keyring_has(&home.entry("session:tray"), "the session is in the keyring");
     assert!(
         home.browser_log().contains("done: 200 Tessera · Signed in"),
         "the browser came back to Tessera's loopback page: {}",
@@ -130,7 +130,10 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
     tray.wait_for_status("signed out", Duration::from_secs(20), |s| {
         s == "tray: signed out"
     });
-    assert_keyring_lacks("session:tray", "sign-out removed the keyring entry");
+    assert_keyring_lacks(
+        &home.entry("session:tray"),
+        "sign-out removed the keyring entry",
+    );
     let line = failed(&home.tessera(&["token", "--profile", "tray"]));
     assert!(
         line.contains("not signed in"),
@@ -174,7 +177,10 @@ fn a_custom_scheme_redirect_reaches_the_running_app_through_the_os() {
         log.contains("handed dev.tessera.app:/callback?code&state&iss to gio: exit 0"),
         "the redirect went through the OS's scheme handler, not a loopback listener: {log}"
     );
-    assert_keyring_has("session:scheme", "the session is in the keyring");
+    assert_keyring_has(
+        &home.entry("session:scheme"),
+        "the session is in the keyring",
+    );
     let registered = std::env::var("XDG_DATA_HOME")
         .map(|d| Path::new(&d).join("applications/tessera-desktop-handler.desktop"))
         .ok()
@@ -214,7 +220,8 @@ fn the_app_refreshes_a_session_ahead_of_expiry_on_its_own() {
         .wait_for_status("the signed-in user", SIGN_IN_WAIT, |s| {
             s.starts_with("refresh: Dana Demo")
         });
-    let before = stored_refresh_token("refresh").expect("the sign-in stored a refresh token");
+    let before = stored_refresh_token(&home.keyring_profile("refresh"))
+        .expect("the sign-in stored a refresh token");
 
     // Nothing but the app touches the session, and the provider rotates the
     // refresh token on every refresh: a different refresh token in the
@@ -224,7 +231,7 @@ fn the_app_refreshes_a_session_ahead_of_expiry_on_its_own() {
     let mut after = before.clone();
     while after == before && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(500));
-        after = stored_refresh_token("refresh")
+        after = stored_refresh_token(&home.keyring_profile("refresh"))
             .expect("the session keeps a refresh token while the app refreshes it");
     }
     assert_ne!(

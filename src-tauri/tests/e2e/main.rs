@@ -84,7 +84,7 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
     );
     add_local_profile(&app, "local", &provider.issuer, "tessera");
     app.wait("signed-out", UI_WAIT);
-    assert_keyring_lacks("session:local", "no session before signing in");
+    assert_keyring_lacks(&home.entry("session:local"), "no session before signing in");
 
     app.click("sign-in");
     app.wait("session", SIGN_IN_WAIT);
@@ -113,7 +113,10 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
         expiry.starts_with("expires in "),
         "a live countdown: {expiry}"
     );
-    assert_keyring_has("session:local", "the session is in the keyring");
+    assert_keyring_has(
+        &home.entry("session:local"),
+        "the session is in the keyring",
+    );
     // The picture loads, and the "Added local" toast goes, before the photo.
     for _ in 0..50 {
         if app.find("[data-testid=\"toast\"]").is_none() && app.find(".avatar").is_some() {
@@ -142,7 +145,10 @@ fn a_user_adds_the_local_profile_signs_in_sees_the_claims_stays_signed_in_after_
     app.click("sign-out");
     app.click("sign-out-local");
     app.wait("signed-out", UI_WAIT);
-    assert_keyring_lacks("session:local", "signing out removed the keyring entry");
+    assert_keyring_lacks(
+        &home.entry("session:local"),
+        "signing out removed the keyring entry",
+    );
     app.end();
 }
 
@@ -216,7 +222,7 @@ fn the_tray_menu_signs_in_and_out_and_the_window_follows() {
         tray.items()
     );
     assert_keyring_has(
-        "session:tray",
+        &home.entry("session:tray"),
         "the tray's sign-in stored the session in the keyring",
     );
     app.screenshot(&artifact("tray-signed-in.png"));
@@ -225,7 +231,7 @@ fn the_tray_menu_signs_in_and_out_and_the_window_follows() {
     app.wait("signed-out", UI_WAIT);
     tray.wait_for_status("signed out again", UI_WAIT, |s| s == "tray: signed out");
     assert_keyring_lacks(
-        "session:tray",
+        &home.entry("session:tray"),
         "a sign-out from the tray removed the keyring entry",
     );
     quit(app);

@@ -301,7 +301,8 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.scroll_to(&app.wait("provider-keys", UI_WAIT));
     app.screenshot(&artifact("provider.png"));
 
-    let refresh_token = stored_refresh_token("tools").expect("the session keeps a refresh token");
+    let refresh_token = stored_refresh_token(&home.keyring_profile("tools"))
+        .expect("the session keeps a refresh token");
 
     // Revoking the refresh token, after a confirmation, signs the profile out
     // here and at the provider.
@@ -309,7 +310,7 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     app.click("revoke-refresh");
     app.click("revoke-dialog-ok");
     app.wait("sign-in", UI_WAIT);
-    assert_keyring_lacks("session:tools", "the session left the keyring");
+    assert_keyring_lacks(&home.entry("session:tools"), "the session left the keyring");
     let out = Command::new("curl")
         .args(["-sS", "--fail", "-d", "client_id=tessera", "-d"])
         .arg(format!("token={refresh_token}"))

@@ -40,7 +40,7 @@ fn refused(tag: &str, behaviour: Behaviour, expected: &str) {
         "expected the error to say {expected:?}; got {line:?}"
     );
     assert_keyring_lacks(
-        &format!("session:{profile}"),
+        &ws.entry(&format!("session:{profile}")),
         "a refused sign-in stores no session",
     );
     let profiles = json(&ws.tessera(&["profiles", "list", "--json"]));
@@ -77,7 +77,10 @@ fn a_correct_forged_sign_in_succeeds_and_reports_every_check() {
             "{id} passes for a correct token: {row}"
         );
     }
-    assert_keyring_has("session:forged-ok", "the session is in the real keyring");
+    assert_keyring_has(
+        &ws.entry("session:forged-ok"),
+        "the session is in the real keyring",
+    );
     ok(&ws.tessera(&["logout", "--profile", "forged-ok"]));
 }
 
@@ -125,7 +128,7 @@ fn hs256_is_refused_with_the_right_secret_when_the_provider_does_not_advertise_i
         "a secret the client holds proves nothing the provider did not promise: {line}"
     );
     assert_keyring_lacks(
-        "session:forged-hs-unlisted",
+        &ws.entry("session:forged-hs-unlisted"),
         "a refused sign-in stores no session",
     );
 }
@@ -146,7 +149,7 @@ fn hs256_signed_with_the_client_secret_is_accepted() {
     ));
     assert_eq!(out["subject"], "forge-user");
     assert_keyring_has(
-        "client-secret:forged-hs256",
+        &ws.entry("client-secret:forged-hs256"),
         "the client secret lives in the keyring",
     );
     let file = std::fs::read_to_string(ws.path().join("profiles.toml")).unwrap();
@@ -156,7 +159,7 @@ fn hs256_signed_with_the_client_secret_is_accepted() {
     );
     ok(&ws.tessera(&["profiles", "remove", "forged-hs256"]));
     assert_keyring_lacks(
-        "client-secret:forged-hs256",
+        &ws.entry("client-secret:forged-hs256"),
         "removing the profile removes its secret",
     );
 }
@@ -482,7 +485,7 @@ fn a_tampered_state_is_ignored_and_the_sign_in_ends_at_its_deadline_saying_so() 
         "the code is never exchanged after a state mismatch"
     );
     assert_keyring_lacks(
-        "session:forged-state",
+        &ws.entry("session:forged-state"),
         "a refused sign-in stores no session",
     );
 }
@@ -634,7 +637,7 @@ fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
     );
     let chunks = keyring_usernames()
         .iter()
-        .filter(|name| name.starts_with("session:forged-big:"))
+        .filter(|name| name.starts_with(&ws.entry("session:forged-big:")))
         .count();
     assert!(
         chunks >= 3,
@@ -651,7 +654,7 @@ fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
     ok(&ws.tessera(&["logout", "--profile", "forged-big"]));
     let left: Vec<String> = keyring_usernames()
         .into_iter()
-        .filter(|name| name.starts_with("session:forged-big"))
+        .filter(|name| name.starts_with(&ws.entry("session:forged-big")))
         .collect();
     assert!(
         left.is_empty(),

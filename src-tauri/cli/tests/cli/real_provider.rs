@@ -70,7 +70,10 @@ fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
         iss_row["detail"].as_str().unwrap().starts_with("iss is"),
         "the provider sends RFC 9207 iss: {iss_row}"
     );
-    assert_keyring_has("session:real-login", "the session is in the OS keyring");
+    assert_keyring_has(
+        &ws.entry("session:real-login"),
+        "the session is in the OS keyring",
+    );
     assert!(
         ws.browser_log().contains("login"),
         "the browser double posted the login form: {}",
@@ -96,7 +99,10 @@ fn signing_in_through_the_browser_stores_the_session_and_token_prints_it() {
         "the only profile is the default"
     );
     ok(&ws.tessera(&["logout", "--profile", "real-login"]));
-    assert_keyring_lacks("session:real-login", "logout deletes the keyring entry");
+    assert_keyring_lacks(
+        &ws.entry("session:real-login"),
+        "logout deletes the keyring entry",
+    );
     let line = failed(&ws.tessera(&["token", "--profile", "real-login"]));
     assert!(line.contains("not signed in"), "{line}");
 }
@@ -106,7 +112,8 @@ fn refresh_rotates_the_refresh_token_and_the_old_one_is_rejected() {
     let p = LocalProvider::shared();
     let ws = home("real-refresh");
     let first = login(&ws, p, "real-refresh", "tessera", &[]);
-    let old_rt = stored_refresh_token("real-refresh").expect("a refresh token is stored");
+    let old_rt = stored_refresh_token(&ws.keyring_profile("real-refresh"))
+        .expect("a refresh token is stored");
     let refreshed = json(&ws.tessera(&["refresh", "--profile", "real-refresh", "--json"]));
     assert_eq!(
         refreshed["rotated"], true,
@@ -116,8 +123,8 @@ fn refresh_rotates_the_refresh_token_and_the_old_one_is_rejected() {
         refreshed["access_token"], first["access_token"],
         "a new access token"
     );
-    let new_rt =
-        stored_refresh_token("real-refresh").expect("the refreshed session keeps a refresh token");
+    let new_rt = stored_refresh_token(&ws.keyring_profile("real-refresh"))
+        .expect("the refreshed session keeps a refresh token");
     assert_ne!(
         new_rt, old_rt,
         "the rotated refresh token is what the keyring holds now"
@@ -211,13 +218,17 @@ fn logout_with_revoke_revokes_at_the_provider_and_deletes_the_session() {
     let ws = home("real-revoke");
     let out = login(&ws, p, "real-revoke", "tessera", &[]);
     let at = out["access_token"].as_str().unwrap().to_string();
-    let rt = stored_refresh_token("real-revoke").expect("the session keeps a refresh token");
+    let rt = stored_refresh_token(&ws.keyring_profile("real-revoke"))
+        .expect("the session keeps a refresh token");
     let said = ok(&ws.tessera(&["logout", "--profile", "real-revoke", "--revoke"]));
     assert!(
         said.contains("Revoked the refresh token") && said.contains("Revoked the access token"),
         "{said}"
     );
-    assert_keyring_lacks("session:real-revoke", "the keyring entry is gone");
+    assert_keyring_lacks(
+        &ws.entry("session:real-revoke"),
+        "the keyring entry is gone",
+    );
     let (status, _) = call_api(&p.issuer, "/api/me", &at);
     assert_eq!(status, 401, "the revoked access token no longer works");
     let form = format!("grant_type=refresh_token&client_id=tessera&refresh_token={rt}");
@@ -245,7 +256,7 @@ fn logout_with_end_session_opens_the_providers_sign_out_page() {
         "the URL with the ID token is not printed"
     );
     assert_keyring_lacks(
-        "session:real-end",
+        &ws.entry("session:real-end"),
         "signing out with --end-session deletes the local session too",
     );
 }
@@ -284,7 +295,7 @@ fn confidential_clients_sign_in_with_basic_and_post_authentication() {
         );
         assert_eq!(out["id_token_claims"]["aud"], client);
         assert_keyring_has(
-            &format!("client-secret:{profile}"),
+            &ws.entry(&format!("client-secret:{profile}")),
             "the secret is kept in the keyring",
         );
         let file = std::fs::read_to_string(ws.path().join("profiles.toml")).unwrap();
@@ -343,7 +354,10 @@ fn denying_consent_gives_a_clear_error_and_stores_nothing() {
         line.contains("the provider returned access_denied"),
         "{line}"
     );
-    assert_keyring_lacks("session:real-deny", "a denied consent stores no session");
+    assert_keyring_lacks(
+        &ws.entry("session:real-deny"),
+        "a denied consent stores no session",
+    );
 }
 
 #[test]
@@ -366,7 +380,10 @@ fn a_tampered_state_from_the_real_provider_is_refused() {
         line.contains("another sign-in's state were ignored"),
         "{line}"
     );
-    assert_keyring_lacks("session:real-state", "a refused sign-in stores no session");
+    assert_keyring_lacks(
+        &ws.entry("session:real-state"),
+        "a refused sign-in stores no session",
+    );
 }
 
 #[test]
@@ -411,7 +428,8 @@ fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
         "--json",
     ]);
     let login_json: Value = serde_json::from_str(&ok(&out)).unwrap();
-    let first_rt = stored_refresh_token(profile).expect("the session keeps a refresh token");
+    let first_rt = stored_refresh_token(&ws.keyring_profile(profile))
+        .expect("the session keeps a refresh token");
     let refresh = ws.tessera(&["-v", "refresh", "--profile", profile]);
     ok(&refresh);
     let logout = ws.tessera(&["-v", "logout", "--profile", profile, "--revoke"]);
@@ -503,10 +521,13 @@ fn profiles_save_creates_a_profile_that_signs_in_without_repeating_its_settings(
         "openid profile email offline_access",
     ]));
     assert!(saved.contains("Saved profile \"real-saved\""), "{saved}");
-    assert_keyring_lacks("session:real-saved", "saving a profile must not sign in");
+    assert_keyring_lacks(
+        &ws.entry("session:real-saved"),
+        "saving a profile must not sign in",
+    );
     ok(&ws.tessera(&["login", "--profile", "real-saved"]));
     assert_keyring_has(
-        "session:real-saved",
+        &ws.entry("session:real-saved"),
         "the saved profile signs in with no flags",
     );
     ok(&ws.tessera(&["logout", "--profile", "real-saved"]));
@@ -564,4 +585,43 @@ fn proxy_variables_never_capture_the_loopback_sign_in() {
         asked.lock().expect("the record")
     );
     ok(&ws.tessera(&["logout", "--profile", "proxied"]));
+}
+
+#[test]
+fn two_tessera_homes_with_a_profile_of_the_same_name_never_share_a_session() {
+    let p = LocalProvider::shared();
+    let first = home("scope-first");
+    let second = home("scope-second");
+    login(&first, p, "same-name", "tessera", &[]);
+    ok(&second.tessera(&[
+        "profiles",
+        "save",
+        "--profile",
+        "same-name",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "tessera",
+    ]));
+    let out = second.tessera(&["token", "--profile", "same-name"]);
+    let line = failed(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "the second home's profile is not signed in, whatever the first did: {line}"
+    );
+    assert_keyring_has(
+        &first.entry("session:same-name"),
+        "the first home's session is under its own scope",
+    );
+    assert_keyring_lacks(
+        &second.entry("session:same-name"),
+        "and the second home has none",
+    );
+    assert_ne!(
+        first.entry("session:same-name"),
+        second.entry("session:same-name"),
+        "two homes, two names"
+    );
+    ok(&first.tessera(&["logout", "--profile", "same-name"]));
 }

@@ -8,7 +8,6 @@ use crate::protocol::discovery;
 use crate::protocol::token::{self, TokenKind};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::session::binding::bound_to;
-use crate::session::SessionStore;
 
 /// What revoking a token did to the local session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +66,7 @@ impl Engine {
             })?;
         let owned = name.clone();
         if kind == TokenKind::Refresh {
-            self.with_store(move |store| SessionStore::new(store).delete(&owned))
+            self.with_sessions(move |sessions| sessions.delete(&owned))
                 .await?;
             self.held().release(&name);
             self.publish(SessionEvent {
@@ -79,7 +78,7 @@ impl Engine {
         }
         session.expires_at = Some(self.now());
         let obtained_at = session.obtained_at;
-        self.with_store(move |store| SessionStore::new(store).save(&owned, &session))
+        self.with_sessions(move |sessions| sessions.save(&owned, &session))
             .await?;
         self.publish(SessionEvent {
             profile: name,

@@ -6,7 +6,6 @@ use crate::profile::Profile;
 use crate::protocol::token::ClientCredentials;
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
-use crate::session::SessionStore;
 
 impl Engine {
     /// The client's credentials, with the secret from the keyring if needed.
@@ -19,7 +18,7 @@ impl Engine {
             Some(s) => Some(s),
             None if profile.client_secret_in_keyring => {
                 let name = profile.name.clone();
-                self.with_store(move |store| SessionStore::new(store).client_secret(&name))
+                self.with_sessions(move |sessions| sessions.client_secret(&name))
                     .await?
             }
             None => None,

@@ -35,7 +35,7 @@ use crate::seams::lock::LockError;
 use crate::seams::loopback::{Callback, ListenError, LoopbackListener, Page};
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
-use crate::session::{Session, SessionStore};
+use crate::session::Session;
 
 /// Default time limit for a whole sign-in.
 pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -421,8 +421,7 @@ impl Engine {
         let obtained_at = session.obtained_at;
         let session = session.clone();
         let secret = new_secret.cloned();
-        self.with_store(move |store| {
-            let sessions = SessionStore::new(store);
+        self.with_sessions(move |sessions| {
             sessions.save(&name, &session)?;
             if let Some(secret) = &secret {
                 sessions.save_client_secret(&name, secret)?;

@@ -27,7 +27,6 @@ use crate::seams::http::HttpError;
 use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
 use crate::session::binding::bound_to;
-use crate::session::SessionStore;
 
 /// What logout should do besides deleting the local session.
 #[derive(Debug, Clone, Copy, Default)]
@@ -210,7 +209,7 @@ impl Engine {
             }
         }
         let owned = name.clone();
-        self.with_store(move |store| SessionStore::new(store).delete(&owned))
+        self.with_sessions(move |sessions| sessions.delete(&owned))
             .await?;
         self.held().release(&name);
         self.publish(SessionEvent {

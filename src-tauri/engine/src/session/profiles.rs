@@ -22,7 +22,7 @@ use crate::seams::http::{
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
 use crate::session::binding::bound_to;
-use crate::session::{Session, SessionStore};
+use crate::session::Session;
 
 /// A profile as listed, with its session status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,7 +172,7 @@ impl Engine {
             // and its tokens must never reach the new provider.
             Some(session) if !bound_to(&session, &profile) => {
                 let owned = name.clone();
-                self.with_store(move |store| SessionStore::new(store).delete(&owned))
+                self.with_sessions(move |sessions| sessions.delete(&owned))
                     .await?;
                 self.held().release(&name);
                 true
@@ -182,14 +182,12 @@ impl Engine {
         match secret {
             SecretChange::Keep => {}
             SecretChange::Set(secret) => {
-                self.with_store(move |store| {
-                    SessionStore::new(store).save_client_secret(&name, &secret)
-                })
-                .await?;
+                self.with_sessions(move |sessions| sessions.save_client_secret(&name, &secret))
+                    .await?;
                 profile.client_secret_in_keyring = true;
             }
             SecretChange::Clear => {
-                self.with_store(move |store| SessionStore::new(store).delete_client_secret(&name))
+                self.with_sessions(move |sessions| sessions.delete_client_secret(&name))
                     .await?;
                 profile.client_secret_in_keyring = false;
             }
@@ -243,7 +241,7 @@ impl Engine {
         let secret = if copy.client_secret_in_keyring {
             let from = name.to_string();
             match self
-                .with_store(move |store| SessionStore::new(store).client_secret(&from))
+                .with_sessions(move |sessions| sessions.client_secret(&from))
                 .await?
             {
                 Some(secret) => SecretChange::Set(secret),
@@ -319,8 +317,7 @@ impl Engine {
         let _lock = self.lock(name).await?;
         let mut file = self.profiles()?;
         let name_owned = name.to_string();
-        self.with_store(move |store| {
-            let sessions = SessionStore::new(store);
+        self.with_sessions(move |sessions| {
             sessions.delete(&name_owned)?;
             sessions.delete_client_secret(&name_owned)
         })

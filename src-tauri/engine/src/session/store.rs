@@ -204,16 +204,13 @@ impl Head {
     }
 }
 
-fn head_key(profile: &str) -> String {
-    format!("session:{profile}")
-}
-
-fn chunk_key(profile: &str, generation: &str, n: usize) -> String {
-    format!("session:{profile}:{generation}:{n}")
-}
-
-fn secret_key(profile: &str) -> String {
-    format!("client-secret:{profile}")
+/// A profile's name in keyring entry names: `work`, or `work@<scope>` for
+/// a Tessera home other than the default (profile names never hold `@`).
+fn scoped(profile: &str, scope: Option<&str>) -> String {
+    match scope {
+        Some(scope) => format!("{profile}@{scope}"),
+        None => profile.to_string(),
+    }
 }
 
 fn new_generation() -> String {
@@ -235,17 +232,43 @@ fn parse_head(raw: &[u8]) -> Option<Head> {
 /// Sessions and client secrets in a [`SecretStore`].
 pub struct SessionStore<'a> {
     store: &'a dyn SecretStore,
+    scope: Option<String>,
 }
 
 impl<'a> SessionStore<'a> {
-    /// Wraps a store: the OS keyring in the apps, a memory store in tests.
+    /// Wraps a store (the OS keyring in the apps, a memory store in tests),
+    /// entries named for the default Tessera home.
     pub fn new(store: &'a dyn SecretStore) -> Self {
-        Self { store }
+        Self { store, scope: None }
+    }
+
+    /// Wraps a store, entries named for the home with this keyring scope
+    /// ([`crate::seams::paths::Paths::keyring_scope`]).
+    pub fn scoped(store: &'a dyn SecretStore, scope: Option<&str>) -> Self {
+        Self {
+            store,
+            scope: scope.map(str::to_string),
+        }
+    }
+
+    fn head_key(&self, profile: &str) -> String {
+        format!("session:{}", scoped(profile, self.scope.as_deref()))
+    }
+
+    fn chunk_key(&self, profile: &str, generation: &str, n: usize) -> String {
+        format!(
+            "session:{}:{generation}:{n}",
+            scoped(profile, self.scope.as_deref())
+        )
+    }
+
+    fn secret_key(&self, profile: &str) -> String {
+        format!("client-secret:{}", scoped(profile, self.scope.as_deref()))
     }
 
     /// The profile's session, or `None` when signed out.
     pub fn load(&self, profile: &str) -> Result<Option<Session>, StoreError> {
-        let Some(raw) = self.store.get(&head_key(profile))? else {
+        let Some(raw) = self.store.get(&self.head_key(profile))? else {
             return Ok(None);
         };
         let corrupt = |reason: &str| StoreError::Corrupt {
@@ -262,7 +285,7 @@ impl<'a> SessionStore<'a> {
         for n in 1..head.chunks {
             let chunk = self
                 .store
-                .get(&chunk_key(profile, &head.generation, n))?
+                .get(&self.chunk_key(profile, &head.generation, n))?
                 .ok_or_else(|| corrupt(&format!("chunk {n} of {} is missing", head.chunks)))?;
             data.extend_from_slice(&chunk);
         }
@@ -295,7 +318,10 @@ impl<'a> SessionStore<'a> {
         let generation = new_generation();
         let chunks: Vec<&[u8]> = data.chunks(CHUNK_BYTES).collect();
         for (n, chunk) in chunks.iter().enumerate().skip(1) {
-            if let Err(e) = self.store.set(&chunk_key(profile, &generation, n), chunk) {
+            if let Err(e) = self
+                .store
+                .set(&self.chunk_key(profile, &generation, n), chunk)
+            {
                 self.delete_chunks(profile, &generation, n);
                 return Err(e);
             }
@@ -308,7 +334,7 @@ impl<'a> SessionStore<'a> {
         };
         let mut head_bytes = head.encode().into_bytes();
         head_bytes.extend_from_slice(chunks.first().copied().unwrap_or_default());
-        if let Err(e) = self.store.set(&head_key(profile), &head_bytes) {
+        if let Err(e) = self.store.set(&self.head_key(profile), &head_bytes) {
             self.delete_chunks(profile, &generation, chunks.len());
             return Err(e);
         }
@@ -322,10 +348,10 @@ impl<'a> SessionStore<'a> {
 
     /// Deletes the session; returns whether there was one.
     pub fn delete(&self, profile: &str) -> Result<bool, StoreError> {
-        let Some(raw) = self.store.get(&head_key(profile))? else {
+        let Some(raw) = self.store.get(&self.head_key(profile))? else {
             return Ok(false);
         };
-        self.store.delete(&head_key(profile))?;
+        self.store.delete(&self.head_key(profile))?;
         if let Some(old) = parse_head(&raw) {
             self.delete_chunks(profile, &old.generation, old.chunks);
         }
@@ -336,7 +362,7 @@ impl<'a> SessionStore<'a> {
     pub fn client_secret(&self, profile: &str) -> Result<Option<SecretString>, StoreError> {
         Ok(self
             .store
-            .get(&secret_key(profile))?
+            .get(&self.secret_key(profile))?
             .map(|b| SecretString::new(String::from_utf8_lossy(&b).into_owned())))
     }
 
@@ -347,22 +373,22 @@ impl<'a> SessionStore<'a> {
         secret: &SecretString,
     ) -> Result<(), StoreError> {
         self.store
-            .set(&secret_key(profile), secret.expose().as_bytes())
+            .set(&self.secret_key(profile), secret.expose().as_bytes())
     }
 
     /// Deletes the profile's client secret.
     pub fn delete_client_secret(&self, profile: &str) -> Result<(), StoreError> {
-        self.store.delete(&secret_key(profile))
+        self.store.delete(&self.secret_key(profile))
     }
 
     fn previous_head(&self, profile: &str) -> Option<Head> {
-        parse_head(&self.store.get(&head_key(profile)).ok()??)
+        parse_head(&self.store.get(&self.head_key(profile)).ok()??)
     }
 
     /// Best effort: a leftover chunk is harmless (nothing points at it).
     fn delete_chunks(&self, profile: &str, generation: &str, count: usize) {
         for n in 1..count {
-            if let Err(e) = self.store.delete(&chunk_key(profile, generation, n)) {
+            if let Err(e) = self.store.delete(&self.chunk_key(profile, generation, n)) {
                 tracing::warn!(profile, error = %e, "could not delete an old session chunk");
             }
         }
@@ -390,6 +416,17 @@ impl crate::engine::Engine {
 
     /// The stored session, read once: for callers that hold the profile's
     /// lock already (a second lock in the same process would wait for itself).
+    /// Runs blocking keyring work on this home's sessions and secrets.
+    pub(crate) async fn with_sessions<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SessionStore<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        let scope = self.paths().keyring_scope.clone();
+        self.with_store(move |store| work(&SessionStore::scoped(store, scope.as_deref())))
+            .await
+    }
+
     pub(crate) async fn read_session(&self, profile: &str) -> Result<Option<Session>, StoreError> {
         // A session the keyring refused earlier is newer than what it holds:
         // store it now if it lets us, and use it either way.
@@ -410,7 +447,7 @@ impl crate::engine::Engine {
             return Ok(Some(held));
         }
         let name = profile.to_string();
-        self.with_store(move |store| SessionStore::new(store).load(&name))
+        self.with_sessions(move |sessions| sessions.load(&name))
             .await
     }
 
@@ -422,7 +459,7 @@ impl crate::engine::Engine {
     ) -> Result<(), StoreError> {
         let name = profile.to_string();
         let session = session.clone();
-        self.with_store(move |store| SessionStore::new(store).save(&name, &session))
+        self.with_sessions(move |sessions| sessions.save(&name, &session))
             .await
     }
 }

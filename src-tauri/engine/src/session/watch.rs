@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use crate::engine::Engine;
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::session::profiles::ProfileOpError;
-use crate::session::SessionStore;
 
 /// What the watch last saw: per profile, when its session was obtained
 /// (`None`: signed out). `None` for the whole map: not polled yet.
@@ -54,8 +53,7 @@ impl SessionWatch {
     pub async fn poll(&self, engine: &Engine) -> Result<Vec<SessionEvent>, ProfileOpError> {
         let names: Vec<String> = engine.profiles()?.profiles.keys().cloned().collect();
         let now: BTreeMap<String, Option<i64>> = engine
-            .with_store(move |store| {
-                let sessions = SessionStore::new(store);
+            .with_sessions(move |sessions| {
                 names
                     .into_iter()
                     .map(|n| {
