@@ -30,7 +30,9 @@ login "$work/login-0.log"
 for i in 1 2 3 4 5; do login "$work/login-$i.log"; done
 
 # Baseline for `token`: one item of the same size as Tessera's session head.
-head_bytes=$(secret-tool lookup service tessera username session:bench | wc -c)
+# The home's keyring id: the first 12 hex digits of the SHA-256 of its config dir.
+scope=$(printf %s "$TESSERA_CONFIG_DIR" | sha256sum | cut -c1-12)
+head_bytes=$(secret-tool lookup service tessera username "session:bench@$scope" | wc -c)
 head -c "$head_bytes" /dev/zero | tr '\0' x | secret-tool store --label="tessera bench baseline" service tessera-bench username one
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/token.json" \
   "$bin token --profile bench" \
