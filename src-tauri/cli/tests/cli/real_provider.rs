@@ -625,3 +625,58 @@ fn two_tessera_homes_with_a_profile_of_the_same_name_never_share_a_session() {
     );
     ok(&first.tessera(&["logout", "--profile", "same-name"]));
 }
+
+#[test]
+fn four_processes_refreshing_one_rotating_session_200_times_lose_nothing_and_reuse_no_refresh_token(
+) {
+    // The local provider rotates refresh tokens and, like RFC 9700 asks,
+    // revokes the whole grant when a spent one is presented again: a single
+    // reuse would make every later refresh fail.
+    let p = &LocalProvider::start(&[]);
+    let ws = home("real-storm");
+    login(&ws, p, "storm", "tessera", &[]);
+    let first_rt = stored_refresh_token(&ws.keyring_profile("storm")).expect("a refresh token");
+    let workers: Vec<_> = (0..4)
+        .map(|worker| {
+            let commands: Vec<_> = (0..50)
+                .map(|_| ws.command(&["refresh", "--profile", "storm"]))
+                .collect();
+            std::thread::spawn(move || {
+                commands
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut cmd)| {
+                        let out = cmd.output().expect("run tessera refresh");
+                        (
+                            worker,
+                            i,
+                            out.status.success(),
+                            String::from_utf8_lossy(&out.stderr).into_owned(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let results: Vec<_> = workers
+        .into_iter()
+        .flat_map(|w| w.join().expect("a worker finishes"))
+        .collect();
+    let failures: Vec<_> = results.iter().filter(|(_, _, ok, _)| !ok).collect();
+    assert_eq!(results.len(), 200, "every refresh ran");
+    assert!(
+        failures.is_empty(),
+        "{} of 200 refreshes failed, first: {:?}",
+        failures.len(),
+        failures.first()
+    );
+    let last_rt = stored_refresh_token(&ws.keyring_profile("storm")).expect("the session survived");
+    assert_ne!(last_rt, first_rt, "the refresh token rotated along the way");
+    let token = ok(&ws.tessera(&["token", "--profile", "storm"]));
+    let (status, body) = call_api(&p.issuer, "/api/me", &token);
+    assert_eq!(
+        status, 200,
+        "the grant was never revoked for a reused refresh token: {body}"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "storm"]));
+}
