@@ -24,6 +24,8 @@
 //!   failing tool panics; it never reads as "absent".
 //! - [`http`], [`call_api`]: a raw HTTP/1.0 client over loopback, independent
 //!   of Tessera's HTTP client.
+//! - [`webdriver`]: a W3C WebDriver client, for the app's window (tauri-driver)
+//!   and for a real browser (chromedriver).
 //! - [`built_binary`], [`one_app_at_a_time`] and [`tray_menu`]: for the two
 //!   test binaries that start the desktop app (`desktop` drives its tray
 //!   menu, `e2e` its window, and quits it from the tray).
@@ -36,6 +38,7 @@ mod output;
 mod provider;
 mod scratch;
 pub mod tray_menu;
+pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 

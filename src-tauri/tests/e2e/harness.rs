@@ -12,7 +12,7 @@ use std::time::Duration;
 use tessera_testkit::tray_menu::TrayMenu;
 use tessera_testkit::{built_binary, repo_root, Home};
 
-use crate::webdriver::Session;
+use tessera_testkit::webdriver::Session;
 
 /// How long the window may take to show what a click asked for.
 pub const UI_WAIT: Duration = Duration::from_secs(20);

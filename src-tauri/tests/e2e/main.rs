@@ -8,7 +8,6 @@
 
 mod harness;
 mod tools;
-mod webdriver;
 
 use std::time::Duration;
 
@@ -18,7 +17,7 @@ use tessera_testkit::{
 };
 
 use harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
-use webdriver::Session;
+use tessera_testkit::webdriver::Session;
 
 /// Waits until the window has loaded the profiles, and returns their entries
 /// in the sidebar.

@@ -9,7 +9,7 @@ use tessera_testkit::{
 };
 
 use crate::harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
-use crate::webdriver::Session;
+use tessera_testkit::webdriver::Session;
 
 /// Waits until the API panel shows a status starting with `status`.
 fn wait_status(app: &Session, what: &str, status: &str) {

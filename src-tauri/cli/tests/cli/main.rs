@@ -8,6 +8,7 @@ mod exit_codes;
 mod forge;
 mod forged;
 mod keyring;
+mod real_browser;
 mod real_provider;
 mod tools;
 

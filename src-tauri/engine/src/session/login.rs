@@ -283,12 +283,7 @@ impl Engine {
         .await;
         let page = match &result {
             Ok(outcome) => {
-                let who = outcome
-                    .id_token_claims
-                    .get("email")
-                    .or_else(|| outcome.id_token_claims.get("preferred_username"))
-                    .and_then(Value::as_str)
-                    .unwrap_or(&outcome.session.subject);
+                let who = outcome.session.display_name();
                 Page::Success(format!(
                     "Signed in as {who} (profile \"{}\").",
                     outcome.profile.name

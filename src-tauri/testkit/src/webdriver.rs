@@ -1,7 +1,8 @@
 //! A small W3C WebDriver client over plain HTTP/1.1, enough to drive the app
-//! through tauri-driver and WebKitWebDriver: sessions, elements, clicks,
-//! keys, text, attributes and screenshots. Waits poll with a deadline and
-//! panic with what they were waiting for.
+//! through tauri-driver and WebKitWebDriver, and Chromium through
+//! chromedriver: sessions, navigation, elements, clicks, keys, text,
+//! attributes and screenshots. Waits poll with a deadline and panic with
+//! what they were waiting for.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -15,7 +16,8 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
     use std::io::{BufRead, BufReader};
     let body = body.map(Value::to_string).unwrap_or_default();
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to tauri-driver");
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).expect("connect to the WebDriver server");
     stream
         .set_read_timeout(Some(Duration::from_secs(120)))
         .expect("timeout");
@@ -27,7 +29,7 @@ fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
-    .expect("send to tauri-driver");
+    .expect("send to the WebDriver server");
     let mut reader = BufReader::new(stream);
     let mut length = None;
     let mut chunked = false;
@@ -73,7 +75,7 @@ fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
     })
 }
 
-/// A WebDriver session: one run of the app.
+/// A WebDriver session: one run of the app, or one browser.
 pub struct Session {
     port: u16,
     id: String,
@@ -86,7 +88,14 @@ pub struct Element(String);
 impl Session {
     /// Starts the app at `application` through tauri-driver on `port`.
     pub fn start(port: u16, application: &Path) -> Session {
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": application}}}});
+        Self::start_with(
+            port,
+            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": application}}}}),
+        )
+    }
+
+    /// Starts a session with these capabilities (a browser's, say).
+    pub fn start_with(port: u16, caps: Value) -> Session {
         let until = Instant::now() + Duration::from_secs(60);
         loop {
             let v = request(port, "POST", "/session", Some(&caps));
@@ -309,6 +318,36 @@ impl Session {
     }
 
     /// Ends the session, which closes the app.
+    /// Runs a script in the page and returns its value.
+    pub fn execute(&self, script: &str) -> Value {
+        self.ok(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
+    /// Opens `url` in the session's window.
+    pub fn navigate(&self, url: &str) {
+        self.ok("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// The URL the window shows now.
+    pub fn current_url(&self) -> String {
+        self.ok("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The page's title.
+    pub fn title(&self) -> String {
+        self.ok("GET", "/title", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     pub fn end(self) {
         let _ = request(self.port, "DELETE", &format!("/session/{}", self.id), None);
     }
