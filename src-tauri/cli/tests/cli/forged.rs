@@ -759,3 +759,66 @@ fn flags_given_with_a_saved_profile_override_it_and_are_saved() {
     );
     ok(&ws.tessera(&["logout", "--profile", "forged-override"]));
 }
+
+#[test]
+fn a_refresh_killed_at_any_moment_leaves_the_old_or_the_new_session_whole() {
+    // A session of several keyring entries (150 groups in the ID token), so
+    // a kill can land between chunk writes, at the head swap, or after it.
+    let ws = home("crash");
+    let groups: Vec<String> = (0..150)
+        .map(|i| format!("engineering-platform-group-{i:03}"))
+        .collect();
+    let forge = Forge::start(Behaviour {
+        claims: json!({"groups": groups}),
+        ..Default::default()
+    });
+    json(&login(&ws, &forge, "forged-crash", &[]));
+    let profile = ws.keyring_profile("forged-crash");
+    let access_of = |session: &serde_json::Value| {
+        session["access_token"]
+            .as_str()
+            .expect("a whole session has an access token")
+            .to_string()
+    };
+    let mut before = access_of(&tessera_testkit::stored_session(&profile).expect("signed in"));
+    let mut outcomes = (0, 0);
+    for i in 0..40u64 {
+        let mut child = ws
+            .command(&["refresh", "--profile", "forged-crash"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start tessera refresh");
+        // Spread the kills over the whole refresh: process start, the token
+        // request, the chunk writes, the head swap, the cleanup.
+        std::thread::sleep(std::time::Duration::from_millis((i * 53) % 600));
+        let _ = child.kill(); // SIGKILL: no destructor, no cleanup runs
+        let _ = child.wait();
+        // stored_session panics on a missing chunk or a length mismatch.
+        let after = access_of(
+            &tessera_testkit::stored_session(&profile)
+                .unwrap_or_else(|| panic!("kill {i}: the session is gone")),
+        );
+        if after == before {
+            outcomes.0 += 1;
+        } else {
+            assert!(
+                after.starts_with("forge-access-"),
+                "kill {i}: a session the provider issued, not a mix: {after}"
+            );
+            outcomes.1 += 1;
+        }
+        before = after;
+        let token = ok(&ws.tessera(&["token", "--profile", "forged-crash"]));
+        assert_eq!(
+            token.trim(),
+            before,
+            "kill {i}: Tessera itself reads the same whole session"
+        );
+    }
+    eprintln!(
+        "40 kills: {} left the old session, {} the new one",
+        outcomes.0, outcomes.1
+    );
+    ok(&ws.tessera(&["logout", "--profile", "forged-crash"]));
+}
