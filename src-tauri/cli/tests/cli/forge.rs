@@ -46,6 +46,8 @@ pub enum TokenMode {
     Status(u16, &'static str),
     Garbage,
     Hang,
+    /// A JSON body cut off in the middle.
+    Truncated,
 }
 
 #[derive(Clone, Debug)]
@@ -262,6 +264,15 @@ fn handle(
                     std::thread::sleep(Duration::from_secs(60));
                     return respond(request, 500, "text/plain", String::new());
                 }
+                TokenMode::Truncated => {
+                    return respond(
+                        request,
+                        200,
+                        "application/json",
+                        r#"{"access_token":"forge-cut","token_type":"Bearer","expi"#.into(),
+                    )
+                }
+
                 TokenMode::Ok => {}
             }
             let nonce = if form.get("grant_type").map(String::as_str) == Some("authorization_code")

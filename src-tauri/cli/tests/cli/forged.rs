@@ -822,3 +822,88 @@ fn a_refresh_killed_at_any_moment_leaves_the_old_or_the_new_session_whole() {
     );
     ok(&ws.tessera(&["logout", "--profile", "forged-crash"]));
 }
+
+#[test]
+fn a_provider_failing_in_each_way_during_refresh_gives_one_line_and_keeps_the_session() {
+    let ws = home("faults");
+    let forge = Forge::start(Behaviour::default());
+    json(&login(&ws, &forge, "forged-faults", &[]));
+    let profile = ws.keyring_profile("forged-faults");
+    let access = || {
+        tessera_testkit::stored_session(&profile).expect("the session is still stored")
+            ["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_string()
+    };
+    let before = access();
+    let mut matrix = Vec::new();
+    for (name, mode, says) in [
+        (
+            "HTTP 500",
+            TokenMode::Status(500, "{}"),
+            "token endpoint returned HTTP 500",
+        ),
+        (
+            "garbage",
+            TokenMode::Garbage,
+            "token endpoint returned a response that is not valid JSON",
+        ),
+        (
+            "truncated JSON",
+            TokenMode::Truncated,
+            "token endpoint returned a response that is not valid JSON",
+        ),
+    ] {
+        forge.set(|b| b.token = mode);
+        let out = ws.tessera(&["refresh", "--profile", "forged-faults"]);
+        let line = failed(&out);
+        assert!(
+            line.contains(says),
+            "{name}: one line saying what failed: {line}"
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "{name}: a provider failure exits 5: {line}"
+        );
+        assert_eq!(access(), before, "{name}: the previous session is intact");
+        matrix.push(format!("{name} -> exit 5, {line}"));
+    }
+    // A server that answers a TLS handshake with plain HTTP.
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let plain_port = plain.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        for mut stream in plain.incoming().map_while(Result::ok) {
+            let _ = stream.write_all(b"HTTP/1.0 400 Bad Request\r\n\r\n");
+        }
+    });
+    let tls = ws.tessera(&[
+        "login",
+        "--issuer",
+        &format!("https://127.0.0.1:{plain_port}"),
+        "--client-id",
+        CLIENT,
+        "--profile",
+        "forged-tls",
+        "--timeout",
+        "10",
+    ]);
+    let line = failed(&tls);
+    assert!(
+        line.contains("could not reach the discovery"),
+        "a TLS handshake failure: {line}"
+    );
+    assert_eq!(tls.status.code(), Some(5), "{line}");
+    matrix.push(format!("TLS handshake failure -> exit 5, {line}"));
+    eprintln!("fault matrix:\n  {}", matrix.join("\n  "));
+    forge.set(|b| b.token = TokenMode::Ok);
+    ok(&ws.tessera(&["refresh", "--profile", "forged-faults"]));
+    assert_ne!(
+        access(),
+        before,
+        "and once the provider recovers, the same session refreshes"
+    );
+    ok(&ws.tessera(&["logout", "--profile", "forged-faults"]));
+}

@@ -41,7 +41,8 @@ fn describe_json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> Str
         }
         serde_json::error::Category::Io => "read error".to_string(),
     };
-    if path == "." || path.is_empty() {
+    // `?` is where the parser stopped inside an unknown member: no place to name.
+    if path == "." || path == "?" || path.is_empty() {
         category
     } else {
         format!("{category} at `{path}`")
