@@ -60,12 +60,21 @@ pub fn assert_keyring_lacks(username: &str, why: &str) {
 /// `secret-tool search --all` lists them. Panics when `secret-tool` fails.
 #[track_caller]
 pub fn keyring_usernames() -> Vec<String> {
-    let out = secret_tool(&["search", "--all", "service", SERVICE]);
-    match search_usernames(&out) {
-        Ok(usernames) => usernames,
-        Err(failure) => panic!(
-            "secret-tool search --all service {SERVICE} failed, so the keyring could not be listed: {failure}"
-        ),
+    let mut attempt = 0;
+    loop {
+        let out = secret_tool(&["search", "--all", "service", SERVICE]);
+        match search_usernames(&out) {
+            Ok(usernames) => return usernames,
+            // Another test deleted an item between the search and the read
+            // of its attributes: the listing is retried, it is no tool failure.
+            Err(failure) if failure.contains("Object does not exist") && attempt < 5 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(failure) => panic!(
+                "secret-tool search --all service {SERVICE} failed, so the keyring could not be listed: {failure}"
+            ),
+        }
     }
 }
 
