@@ -23,8 +23,14 @@ pub fn spawn(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let shell = app.state::<Shell>();
         let watch = SessionWatch::new(&shell.engine);
+        // The baseline other processes' changes are measured against; the
+        // first tick waits, so start-up reads every session once, not twice.
+        if let Err(e) = watch.poll(&shell.engine).await {
+            tracing::warn!("could not read the sessions to watch: {e}");
+        }
         let mut backoff = Backoff::default();
         loop {
+            tokio::time::sleep(TICK).await;
             for failure in tick(&shell, &watch, &mut backoff).await {
                 notify::show(
                     &app,
@@ -33,7 +39,6 @@ pub fn spawn(app: AppHandle) {
                 );
                 events::refresh_failed(&app, &failure);
             }
-            tokio::time::sleep(TICK).await;
         }
     });
 }

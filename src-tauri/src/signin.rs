@@ -40,7 +40,9 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
         Redirect::Loopback { .. } => (None, None),
     };
     let engine = shell.engine.clone();
-    let now = shell.engine.now();
+    // The deadline counts from when the browser opened, read off the clock
+    // seam at that moment (discovery and the listener come first).
+    let clock = shell.engine.clone();
     let progress_app = app.clone();
     let progress_profile = profile.clone();
     let task = tokio::spawn(async move {
@@ -53,13 +55,13 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
                     url,
                     redirect_uri,
                     wait,
-                } => waiting(now, url, redirect_uri, wait, None),
+                } => waiting(clock.now(), url, redirect_uri, wait, None),
                 LoginProgress::BrowserFailed {
                     url,
                     redirect_uri,
                     wait,
                     reason,
-                } => waiting(now, url, redirect_uri, wait, Some(reason)),
+                } => waiting(clock.now(), url, redirect_uri, wait, Some(reason)),
                 LoginProgress::Exchanging => SignInPhase::Exchanging,
                 _ => return,
             };
