@@ -74,7 +74,7 @@ impl Engine {
                 profile: name.clone(),
                 endpoint: "introspection",
             })?;
-        let credentials = self.credentials(&profile, None).await?;
+        let credentials = self.credentials(&profile, None, &meta).await?;
         Ok(token::introspect(&http, meta.url(endpoint)?, &credentials, &token, kind).await?)
     }
 }

@@ -304,7 +304,7 @@ impl Engine {
             None => None,
         };
         let secret = if HMAC_ALGS.iter().any(|a| session_uses_alg(&session, a)) {
-            self.credentials(&profile, None).await?.secret
+            self.client_secret(&profile).await?
         } else {
             None
         };

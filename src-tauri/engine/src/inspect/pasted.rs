@@ -120,7 +120,7 @@ impl Engine {
                 let http = self.http_for(profile.ca_file.as_deref())?;
                 let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
                 let secret = if HMAC_ALGS.contains(&jwt.header.alg.as_str()) {
-                    self.credentials(&profile, None).await?.secret
+                    self.client_secret(&profile).await?
                 } else {
                     None
                 };

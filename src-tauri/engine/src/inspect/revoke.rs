@@ -54,7 +54,7 @@ impl Engine {
                 profile: name.clone(),
                 endpoint: "revocation",
             })?;
-        let credentials = self.credentials(&profile, None).await?;
+        let credentials = self.credentials(&profile, None, &meta).await?;
         token::revoke(&http, meta.url(endpoint)?, &credentials, &token, kind)
             .await
             .map_err(|e| match token::revocation_refused(&e) {

@@ -13,8 +13,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+pub use crate::protocol::assertion::AssertionAudience;
 pub use crate::protocol::authorize::AuthParams;
 use crate::protocol::authorize::ClientRequest;
+pub use crate::protocol::client_key::{ClientKeyInfo, KeyAlg};
 pub use crate::protocol::discovery::ManualEndpoints;
 use crate::protocol::discovery::ProviderSource;
 pub use crate::protocol::token::ClientAuthMethod;
@@ -57,6 +59,36 @@ impl Default for Redirect {
     }
 }
 
+/// How a profile gets its tokens.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    /// The authorization code flow with PKCE through the browser (the default).
+    #[default]
+    AuthorizationCode,
+    /// The device authorization grant (RFC 8628): a code the user types on another device.
+    DeviceCode,
+    /// The client credentials grant: the client's own token, no user.
+    ClientCredentials,
+}
+
+impl Grant {
+    /// The OAuth name, e.g. `client_credentials`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            Grant::ClientCredentials => "client_credentials",
+        }
+    }
+
+    /// Whether a user signs in (so an ID token and claims are expected).
+    pub fn has_user(self) -> bool {
+        !matches!(self, Grant::ClientCredentials)
+    }
+}
+
 /// One provider + client configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -73,9 +105,18 @@ pub struct Profile {
     /// Whether a client secret is stored in the keyring for this profile.
     #[serde(default)]
     pub client_secret_in_keyring: bool,
-    /// How the secret is sent.
+    /// How the client authenticates (a secret, an assertion, a certificate, or none).
     #[serde(default)]
     pub client_auth: ClientAuthMethod,
+    /// How the profile gets its tokens.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub grant: Grant,
+    /// The `aud` of client assertions (`client_secret_jwt`, `private_key_jwt`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub assertion_audience: AssertionAudience,
+    /// The public facts of the client key in the keyring (for `private_key_jwt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<ClientKeyInfo>,
     /// Requested scopes; `openid` is always included.
     #[serde(default = "default_scopes")]
     pub scopes: Vec<String>,
@@ -105,6 +146,10 @@ pub struct Profile {
     /// checked against its own `tid`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tenants: Vec<String>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 fn default_scopes() -> Vec<String> {
@@ -183,6 +228,9 @@ impl Profile {
             client_id: client_id.to_string(),
             client_secret_in_keyring: false,
             client_auth: ClientAuthMethod::default(),
+            grant: Grant::default(),
+            assertion_audience: AssertionAudience::default(),
+            client_key: None,
             scopes: default_scopes(),
             redirect: Redirect::default(),
             params: AuthParams::default(),
@@ -230,7 +278,17 @@ impl Profile {
                 }
             }
         }
-        let mut scopes: Vec<String> = vec!["openid".to_string()];
+        // A client's own token has no user, so no `openid`: its scopes are
+        // exactly those given.
+        if !self.grant.has_user() && self.scopes == default_scopes() {
+            // The defaults are a user's scopes; a service asks for none unless told.
+            self.scopes.clear();
+        }
+        let mut scopes: Vec<String> = if self.grant.has_user() {
+            vec!["openid".to_string()]
+        } else {
+            Vec::new()
+        };
         for s in self.scopes.iter().flat_map(|s| s.split_whitespace()) {
             if !scopes.iter().any(|x| x == s) {
                 scopes.push(s.to_string());

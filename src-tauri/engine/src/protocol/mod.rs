@@ -5,6 +5,9 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`assertion`] | client assertions: `client_secret_jwt` and `private_key_jwt` (RFC 7523) |
+//! | [`client_key`] | the client's key pair: generated or imported, its JWK and thumbprint |
+//! | [`device`] | the device authorization grant (RFC 8628): the request and the polling rules |
 //! | [`authorize`] | the authorization request: PKCE S256, state, nonce |
 //! | [`callback`] | the authorization response: state, RFC 9207 `iss`, `error` |
 //! | [`claims`] | claims explained, merged from ID token and userinfo, and who the user is |
@@ -18,10 +21,13 @@
 //! | [`verify`] | any JWT against keys and an issuer (the inspector's check) |
 //! | [`challenge`] | `WWW-Authenticate` challenges (RFC 6750) |
 
+pub mod assertion;
 pub mod authorize;
 pub mod callback;
 pub mod challenge;
 pub mod claims;
+pub mod client_key;
+pub mod device;
 pub mod discovery;
 pub mod jwks;
 pub mod jwt;

@@ -1,54 +1,145 @@
-//! The token endpoint: code exchange and refresh, with client authentication
-//! (none, `client_secret_basic` or `client_secret_post`). Shared by revocation
-//! and introspection, which authenticate the same way.
+//! The token endpoint: code exchange, refresh, client credentials, the
+//! device code and token exchange, with client authentication (none, a
+//! secret in Basic or the form, `client_secret_jwt`, `private_key_jwt`, or
+//! mutual TLS). Shared by revocation and introspection, which authenticate
+//! the same way.
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
+use crate::protocol::assertion::{self, JWT_BEARER};
+use crate::protocol::client_key::ClientKey;
 use crate::seams::http::{parse_json, Endpoint, Http, HttpError, HttpRequest};
 use crate::secret::SecretString;
 
-/// How the client authenticates at the token endpoint when it has a secret.
+/// How the client authenticates at the provider's endpoints (RFC 7591's
+/// `token_endpoint_auth_method` names).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "ClientAuth"))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuthMethod {
-    /// HTTP Basic (RFC 6749 §2.3.1), the default.
+    /// A public client: only `client_id` in the form.
+    None,
+    /// HTTP Basic (RFC 6749 §2.3.1), the default; a profile without a
+    /// stored secret is a public client.
     #[default]
     ClientSecretBasic,
     /// `client_id` and `client_secret` in the form body.
     ClientSecretPost,
+    /// An HS256 assertion keyed with the client secret (RFC 7523).
+    ClientSecretJwt,
+    /// An assertion signed with the client's own key (RFC 7523).
+    PrivateKeyJwt,
+    /// A client certificate from a CA the provider trusts (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// A self-signed client certificate registered with the provider (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
 }
 
-/// Who the client is at the provider's endpoints.
+impl ClientAuthMethod {
+    /// The RFC 7591 name, e.g. `private_key_jwt`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientAuthMethod::None => "none",
+            ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
+            ClientAuthMethod::ClientSecretPost => "client_secret_post",
+            ClientAuthMethod::ClientSecretJwt => "client_secret_jwt",
+            ClientAuthMethod::PrivateKeyJwt => "private_key_jwt",
+            ClientAuthMethod::TlsClientAuth => "tls_client_auth",
+            ClientAuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+        }
+    }
+
+    /// Whether the method needs the client secret.
+    pub fn uses_secret(self) -> bool {
+        matches!(
+            self,
+            ClientAuthMethod::ClientSecretBasic
+                | ClientAuthMethod::ClientSecretPost
+                | ClientAuthMethod::ClientSecretJwt
+        )
+    }
+}
+
+/// Who the client is at the provider's endpoints, and how it proves it.
 #[derive(Debug, Clone)]
 pub struct ClientCredentials {
     /// The client id: in the form, or in the Basic header when the secret goes there.
     pub client_id: String,
-    /// The secret, for confidential clients.
+    /// The secret, for `client_secret_*` methods.
     pub secret: Option<SecretString>,
-    /// How the secret is sent; ignored when there is no secret.
+    /// The client's key, for `private_key_jwt`.
+    pub key: Option<ClientKey>,
+    /// How the client authenticates. Basic or post without a secret is a public client.
     pub method: ClientAuthMethod,
+    /// The `aud` of assertions, already resolved against the provider's metadata.
+    pub assertion_audience: String,
+    /// Now, for the assertion's `iat` and `exp`.
+    pub now: i64,
 }
 
 impl ClientCredentials {
-    /// Builds a form POST with this client's authentication.
-    pub fn post(&self, endpoint: Endpoint, url: Url, form: &[(&str, &str)]) -> HttpRequest {
+    /// A public client (no secret, no key): only `client_id` in the form.
+    pub fn public(client_id: &str) -> Self {
+        Self {
+            client_id: client_id.to_string(),
+            secret: None,
+            key: None,
+            method: ClientAuthMethod::None,
+            assertion_audience: String::new(),
+            now: 0,
+        }
+    }
+
+    /// Builds a form POST with this client's authentication. Assertions are
+    /// made per request, each with a fresh `jti`.
+    pub fn post(
+        &self,
+        endpoint: Endpoint,
+        url: Url,
+        form: &[(&str, &str)],
+    ) -> Result<HttpRequest, HttpError> {
         let mut fields: Vec<(&str, &str)> = form.to_vec();
-        match (&self.secret, self.method) {
-            (None, _) => fields.push(("client_id", &self.client_id)),
-            (Some(secret), ClientAuthMethod::ClientSecretPost) => {
-                fields.push(("client_id", &self.client_id));
-                fields.push(("client_secret", secret.expose()));
+        let assertion = match (self.method, &self.secret, &self.key) {
+            (ClientAuthMethod::ClientSecretJwt, Some(secret), _) => {
+                Some(assertion::client_secret_jwt(
+                    secret,
+                    &self.client_id,
+                    &self.assertion_audience,
+                    self.now,
+                ))
             }
-            (Some(_), ClientAuthMethod::ClientSecretBasic) => {}
+            (ClientAuthMethod::PrivateKeyJwt, _, Some(key)) => Some(
+                assertion::private_key_jwt(
+                    key,
+                    &self.client_id,
+                    &self.assertion_audience,
+                    self.now,
+                )
+                .map_err(|e| HttpError::Setup(e.to_string()))?,
+            ),
+            _ => None,
+        };
+        let basic = match (self.method, &self.secret) {
+            (ClientAuthMethod::ClientSecretBasic, Some(secret)) => Some(secret),
+            _ => None,
+        };
+        if basic.is_none() {
+            fields.push(("client_id", &self.client_id));
+        }
+        if let (ClientAuthMethod::ClientSecretPost, Some(secret)) = (self.method, &self.secret) {
+            fields.push(("client_secret", secret.expose()));
+        }
+        if let Some(assertion) = &assertion {
+            fields.push(("client_assertion_type", JWT_BEARER));
+            fields.push(("client_assertion", assertion.expose()));
         }
         let request = HttpRequest::post_form(endpoint, url, &fields);
-        match (&self.secret, self.method) {
-            (Some(secret), ClientAuthMethod::ClientSecretBasic) => {
+        Ok(match basic {
+            Some(secret) => {
                 // RFC 6749 §2.3.1: both parts form-urlencoded before Basic.
                 let enc = |s: &str| {
                     url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
@@ -62,8 +153,8 @@ impl ClientCredentials {
                     ),
                 )
             }
-            _ => request,
-        }
+            None => request,
+        })
     }
 }
 
@@ -82,6 +173,8 @@ pub struct TokenResponse {
     pub id_token: Option<SecretString>,
     /// Granted scopes, if the provider says.
     pub scope: Option<String>,
+    /// RFC 8693 `issued_token_type`, in a token exchange's answer.
+    pub issued_token_type: Option<String>,
 }
 
 impl TokenResponse {
@@ -107,6 +200,8 @@ struct RawTokenResponse {
     id_token: Option<String>,
     #[serde(default)]
     scope: Option<String>,
+    #[serde(default)]
+    issued_token_type: Option<String>,
 }
 
 async fn request_tokens(http: &Http, request: HttpRequest) -> Result<TokenResponse, HttpError> {
@@ -130,6 +225,7 @@ async fn request_tokens(http: &Http, request: HttpRequest) -> Result<TokenRespon
         refresh_token: raw.refresh_token.filter(|t| !t.is_empty()).map(Into::into),
         id_token: raw.id_token.filter(|t| !t.is_empty()).map(Into::into),
         scope: raw.scope,
+        issued_token_type: raw.issued_token_type,
     })
 }
 
@@ -151,7 +247,7 @@ pub async fn exchange_code(
             ("redirect_uri", redirect_uri),
             ("code_verifier", code_verifier.expose()),
         ],
-    );
+    )?;
     request_tokens(http, request).await
 }
 
@@ -169,7 +265,115 @@ pub async fn refresh(
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
         ],
-    );
+    )?;
+    request_tokens(http, request).await
+}
+
+/// The client credentials grant (RFC 6749 §4.4): the client's own token.
+/// `scopes` go as given (no `openid`: there is no user); `resources` are RFC
+/// 8707 indicators and `audience` the parameter some providers read instead.
+pub async fn client_credentials(
+    http: &Http,
+    token_url: Url,
+    client: &ClientCredentials,
+    scopes: &[String],
+    resources: &[String],
+    audience: Option<&str>,
+) -> Result<TokenResponse, HttpError> {
+    let scope = scopes.join(" ");
+    let mut form: Vec<(&str, &str)> = vec![("grant_type", "client_credentials")];
+    if !scope.is_empty() {
+        form.push(("scope", &scope));
+    }
+    for r in resources {
+        form.push(("resource", r));
+    }
+    if let Some(a) = audience {
+        form.push(("audience", a));
+    }
+    let request = client.post(Endpoint::Token, token_url, &form)?;
+    request_tokens(http, request).await
+}
+
+/// `grant_type` of the device authorization grant (RFC 8628 §3.4).
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// One poll of the token endpoint with a device code (RFC 8628 §3.4).
+pub async fn device_code(
+    http: &Http,
+    token_url: Url,
+    client: &ClientCredentials,
+    device_code: &SecretString,
+) -> Result<TokenResponse, HttpError> {
+    let request = client.post(
+        Endpoint::Token,
+        token_url,
+        &[
+            ("grant_type", DEVICE_CODE_GRANT),
+            ("device_code", device_code.expose()),
+        ],
+    )?;
+    request_tokens(http, request).await
+}
+
+/// `grant_type` of token exchange (RFC 8693 §2.1).
+pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+/// An RFC 8693 token type URN for one of the session's tokens.
+pub fn token_type_urn(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Access => "urn:ietf:params:oauth:token-type:access_token",
+        TokenKind::Refresh => "urn:ietf:params:oauth:token-type:refresh_token",
+        TokenKind::Id => "urn:ietf:params:oauth:token-type:id_token",
+    }
+}
+
+/// What a token exchange asks for (RFC 8693 §2.1).
+#[derive(Debug, Clone, Default)]
+pub struct ExchangeParams {
+    /// The token to trade and its type URN.
+    pub subject: Option<(SecretString, &'static str)>,
+    /// Who acts on the subject's behalf: a token and its type URN.
+    pub actor: Option<(SecretString, &'static str)>,
+    /// `audience` values (logical names of the target services).
+    pub audiences: Vec<String>,
+    /// `resource` values (URIs of the target services).
+    pub resources: Vec<String>,
+    /// `scope`, space-separated.
+    pub scope: Option<String>,
+    /// `requested_token_type`, a URN.
+    pub requested_token_type: Option<String>,
+}
+
+/// Token exchange (RFC 8693): trades the subject token for a new one.
+pub async fn exchange(
+    http: &Http,
+    token_url: Url,
+    client: &ClientCredentials,
+    params: &ExchangeParams,
+) -> Result<TokenResponse, HttpError> {
+    let mut form: Vec<(&str, &str)> = vec![("grant_type", TOKEN_EXCHANGE_GRANT)];
+    if let Some((token, urn)) = &params.subject {
+        form.push(("subject_token", token.expose()));
+        form.push(("subject_token_type", urn));
+    }
+    if let Some((token, urn)) = &params.actor {
+        form.push(("actor_token", token.expose()));
+        form.push(("actor_token_type", urn));
+    }
+    for a in &params.audiences {
+        form.push(("audience", a));
+    }
+    for r in &params.resources {
+        form.push(("resource", r));
+    }
+    if let Some(scope) = &params.scope {
+        form.push(("scope", scope));
+    }
+    if let Some(t) = &params.requested_token_type {
+        form.push(("requested_token_type", t));
+    }
+    let request = client.post(Endpoint::Token, token_url, &form)?;
     request_tokens(http, request).await
 }
 
@@ -220,7 +424,7 @@ pub async fn revoke(
         Endpoint::Revocation,
         url,
         &[("token", token.expose()), ("token_type_hint", kind.hint())],
-    );
+    )?;
     http.send(request).await.map(|_| ())
 }
 
@@ -254,7 +458,7 @@ pub async fn introspect(
         Endpoint::Introspection,
         url,
         &[("token", token.expose()), ("token_type_hint", kind.hint())],
-    );
+    )?;
     let (value, _) = http.send_json(request).await?;
     Ok(value)
 }
@@ -313,15 +517,16 @@ mod tests {
     #[test]
     fn public_clients_send_client_id_in_the_body() {
         let c = ClientCredentials {
-            client_id: "tessera".into(),
-            secret: None,
             method: ClientAuthMethod::ClientSecretBasic,
+            ..ClientCredentials::public("tessera")
         };
-        let r = c.post(
-            Endpoint::Token,
-            Url::parse("https://idp/token").unwrap(),
-            &[("grant_type", "x")],
-        );
+        let r = c
+            .post(
+                Endpoint::Token,
+                Url::parse("https://idp/token").unwrap(),
+                &[("grant_type", "x")],
+            )
+            .unwrap();
         assert!(body(&r).contains("client_id=tessera"));
         assert!(!r.headers.iter().any(|(k, _)| k == "authorization"));
     }
@@ -329,15 +534,17 @@ mod tests {
     #[test]
     fn basic_auth_form_encodes_both_parts() {
         let c = ClientCredentials {
-            client_id: "my client".into(),
             secret: Some("p@ss:word".into()),
             method: ClientAuthMethod::ClientSecretBasic,
+            ..ClientCredentials::public("my client")
         };
-        let r = c.post(
-            Endpoint::Token,
-            Url::parse("https://idp/token").unwrap(),
-            &[("grant_type", "x")],
-        );
+        let r = c
+            .post(
+                Endpoint::Token,
+                Url::parse("https://idp/token").unwrap(),
+                &[("grant_type", "x")],
+            )
+            .unwrap();
         let auth = &r
             .headers
             .iter()
@@ -364,16 +571,108 @@ mod tests {
     #[test]
     fn post_auth_puts_the_secret_in_the_body() {
         let c = ClientCredentials {
-            client_id: "c".into(),
             secret: Some("s3".into()),
             method: ClientAuthMethod::ClientSecretPost,
+            ..ClientCredentials::public("c")
         };
-        let r = c.post(
-            Endpoint::Token,
-            Url::parse("https://idp/token").unwrap(),
-            &[],
-        );
+        let r = c
+            .post(
+                Endpoint::Token,
+                Url::parse("https://idp/token").unwrap(),
+                &[],
+            )
+            .unwrap();
         assert!(body(&r).contains("client_secret=s3"));
+    }
+
+    fn form(req: &HttpRequest) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(req.body.as_deref().unwrap_or_default())
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn private_key_jwt_sends_a_signed_assertion_and_no_secret() {
+        let key = crate::protocol::client_key::ClientKey::generate(
+            crate::protocol::client_key::KeyAlg::ES256,
+        )
+        .unwrap();
+        let c = ClientCredentials {
+            secret: Some("must-not-be-sent".into()),
+            key: Some(key),
+            method: ClientAuthMethod::PrivateKeyJwt,
+            assertion_audience: "https://idp".into(),
+            now: 100,
+            ..ClientCredentials::public("svc")
+        };
+        let r = c
+            .post(
+                Endpoint::Token,
+                Url::parse("https://idp/token").unwrap(),
+                &[("grant_type", "client_credentials")],
+            )
+            .unwrap();
+        let fields = form(&r);
+        let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        assert_eq!(get("client_assertion_type").as_deref(), Some(JWT_BEARER));
+        let jwt =
+            crate::protocol::jwt::decode_unverified(&get("client_assertion").unwrap()).unwrap();
+        assert_eq!(
+            jwt.claim_str("aud"),
+            Some("https://idp"),
+            "the resolved audience"
+        );
+        assert_eq!(get("client_id").as_deref(), Some("svc"));
+        assert!(
+            !body(&r).contains("must-not-be-sent")
+                && !r.headers.iter().any(|(k, _)| k == "authorization"),
+            "an assertion replaces the secret everywhere"
+        );
+    }
+
+    #[test]
+    fn client_secret_jwt_keeps_the_secret_out_of_the_request() {
+        let c = ClientCredentials {
+            secret: Some("the-shared-secret-0123456789abcdef".into()),
+            method: ClientAuthMethod::ClientSecretJwt,
+            assertion_audience: "https://idp/token".into(),
+            ..ClientCredentials::public("c")
+        };
+        let r = c
+            .post(
+                Endpoint::Token,
+                Url::parse("https://idp/token").unwrap(),
+                &[],
+            )
+            .unwrap();
+        assert!(
+            body(&r).contains("client_assertion="),
+            "an assertion is sent"
+        );
+        assert!(
+            !body(&r).contains("the-shared-secret"),
+            "the secret only keys the HMAC"
+        );
+    }
+
+    #[test]
+    fn mutual_tls_clients_send_only_their_id_in_the_form() {
+        let c = ClientCredentials {
+            method: ClientAuthMethod::TlsClientAuth,
+            ..ClientCredentials::public("mtls")
+        };
+        let r = c
+            .post(
+                Endpoint::Token,
+                Url::parse("https://idp/token").unwrap(),
+                &[],
+            )
+            .unwrap();
+        assert_eq!(
+            form(&r),
+            vec![("client_id".to_string(), "mtls".to_string())],
+            "the certificate authenticates; the form names the client"
+        );
     }
 
     #[test]

@@ -1,32 +1,141 @@
 //! The client's credentials for a profile: the id from the profile file, the
-//! secret (when it has one) from the keyring, never from the file.
+//! secret and the private key (when it has them) from the keyring, never from
+//! the file; the assertion audience resolved against the provider's metadata.
+//!
+//! | `client_auth`                     | needs            | missing → |
+//! |-----------------------------------|------------------|-----------|
+//! | `none`, `tls_client_auth`, `self_signed_tls_client_auth` | nothing here | – |
+//! | `client_secret_basic`, `_post`    | the secret, if any (none: a public client) | – |
+//! | `client_secret_jwt`               | the secret       | `ProfileError::Invalid` (`client_secret`) |
+//! | `private_key_jwt`                 | the client key   | `ProfileError::Invalid` (`client_key`) |
 
 use crate::engine::Engine;
-use crate::profile::Profile;
-use crate::protocol::token::ClientCredentials;
+use crate::profile::{Profile, ProfileError};
+use crate::protocol::client_key::ClientKey;
+use crate::protocol::discovery::ProviderMetadata;
+use crate::protocol::token::{ClientAuthMethod, ClientCredentials};
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
 
+/// Why the client's credentials could not be put together.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// The profile lacks the secret or key its client authentication needs.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The keyring could not give the secret or key.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 impl Engine {
-    /// The client's credentials, with the secret from the keyring if needed.
+    /// The client's credentials for requests to the provider described by
+    /// `meta`, with the secret (unless `secret` gives a new one) and the key
+    /// from the keyring when the method needs them.
     pub(crate) async fn credentials(
         &self,
         profile: &Profile,
         secret: Option<SecretString>,
-    ) -> Result<ClientCredentials, StoreError> {
+        meta: &ProviderMetadata,
+    ) -> Result<ClientCredentials, CredentialsError> {
+        let method = profile.client_auth;
         let secret = match secret {
             Some(s) => Some(s),
-            None if profile.client_secret_in_keyring => {
-                let name = profile.name.clone();
-                self.with_sessions(move |sessions| sessions.client_secret(&name))
-                    .await?
-            }
+            None if method.uses_secret() => self.client_secret(profile).await?,
             None => None,
         };
+        let missing = |field, reason: &str| ProfileError::Invalid {
+            profile: profile.name.clone(),
+            field,
+            reason: reason.to_string(),
+        };
+        if method == ClientAuthMethod::ClientSecretJwt && secret.is_none() {
+            return Err(missing(
+                "client_secret",
+                "is missing: client_secret_jwt signs with the client secret, so give one",
+            )
+            .into());
+        }
+        let key = match method {
+            ClientAuthMethod::PrivateKeyJwt => Some(self.client_key(profile).await?.ok_or_else(
+                || {
+                    missing(
+                        "client_key",
+                        "is missing: private_key_jwt signs with a key in the keyring, so generate or import one",
+                    )
+                },
+            )?),
+            _ => None,
+        };
+        let token_endpoint = meta.token_endpoint.as_deref().unwrap_or(&meta.issuer);
         Ok(ClientCredentials {
             client_id: profile.client_id.clone(),
             secret,
-            method: profile.client_auth,
+            key,
+            method,
+            assertion_audience: profile
+                .assertion_audience
+                .resolve(&meta.issuer, token_endpoint)
+                .to_string(),
+            now: self.now(),
+        })
+    }
+
+    /// The profile's client secret from the keyring, if it has one.
+    pub(crate) async fn client_secret(
+        &self,
+        profile: &Profile,
+    ) -> Result<Option<SecretString>, StoreError> {
+        if !profile.client_secret_in_keyring {
+            return Ok(None);
+        }
+        let name = profile.name.clone();
+        self.with_sessions(move |sessions| sessions.client_secret(&name))
+            .await
+    }
+
+    /// The profile's client key from the keyring, if it has one.
+    pub(crate) async fn client_key(
+        &self,
+        profile: &Profile,
+    ) -> Result<Option<ClientKey>, CredentialsError> {
+        let name = profile.name.clone();
+        let Some(stored) = self
+            .with_sessions(move |sessions| sessions.client_key(&name))
+            .await?
+        else {
+            return Ok(None);
+        };
+        ClientKey::from_keyring(&stored).map(Some).map_err(|e| {
+            ProfileError::Invalid {
+                profile: profile.name.clone(),
+                field: "client_key",
+                reason: format!("cannot be used: {e}"),
+            }
+            .into()
         })
     }
 }
+
+/// Each use case that authenticates the client reports a missing secret or
+/// key as a profile problem and a keyring failure as a keyring problem.
+macro_rules! credentials_into {
+    ($($error:ty),+) => {$(
+        impl From<CredentialsError> for $error {
+            fn from(e: CredentialsError) -> Self {
+                match e {
+                    CredentialsError::Profile(e) => Self::Profile(e),
+                    CredentialsError::Store(e) => Self::Store(e),
+                }
+            }
+        }
+    )+};
+}
+
+credentials_into!(
+    crate::session::login::LoginError,
+    crate::session::refresh::RefreshError,
+    crate::session::logout::LogoutError,
+    crate::inspect::InspectError
+);

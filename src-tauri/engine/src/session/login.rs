@@ -239,7 +239,9 @@ impl Engine {
             "browser returned"
         );
         progress(LoginProgress::Exchanging);
-        let credentials = self.credentials(&profile, client_secret.clone()).await?;
+        let credentials = self
+            .credentials(&profile, client_secret.clone(), &meta)
+            .await?;
         let result = async {
             let mut report = ValidationReport::default();
             let code = callback::check(

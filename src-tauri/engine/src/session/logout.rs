@@ -164,7 +164,7 @@ impl Engine {
                             endpoint: "revocation",
                         })?;
                 let url = meta.url(endpoint)?;
-                let credentials = self.credentials(&profile, None).await?;
+                let credentials = self.credentials(&profile, None, &meta).await?;
                 let refused = |e: HttpError| match token::revocation_refused(&e) {
                     Some(status) => LogoutError::RevocationRefused {
                         profile: name.clone(),

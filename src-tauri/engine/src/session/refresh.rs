@@ -194,7 +194,7 @@ impl Engine {
         if meta.issuer != session.issuer || profile.client_id != session.client_id {
             return Err(RefreshError::ProfileChanged(name));
         }
-        let credentials = self.credentials(profile, None).await?;
+        let credentials = self.credentials(profile, None, &meta).await?;
         let token_url = meta.token_url()?;
         let tokens = token::refresh(&http, token_url, &credentials, &refresh_token)
             .await

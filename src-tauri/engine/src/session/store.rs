@@ -266,6 +266,30 @@ impl<'a> SessionStore<'a> {
         format!("client-secret:{}", scoped(profile, self.scope.as_deref()))
     }
 
+    fn key_key(&self, profile: &str) -> String {
+        format!("client-key:{}", scoped(profile, self.scope.as_deref()))
+    }
+
+    /// The profile's client key, in its keyring form
+    /// ([`crate::protocol::client_key::ClientKey::to_keyring`]).
+    pub fn client_key(&self, profile: &str) -> Result<Option<SecretString>, StoreError> {
+        Ok(self
+            .store
+            .get(&self.key_key(profile))?
+            .map(|b| SecretString::new(String::from_utf8_lossy(&b).into_owned())))
+    }
+
+    /// Stores the profile's client key, replacing any earlier one.
+    pub fn save_client_key(&self, profile: &str, key: &SecretString) -> Result<(), StoreError> {
+        self.store
+            .set(&self.key_key(profile), key.expose().as_bytes())
+    }
+
+    /// Deletes the profile's client key.
+    pub fn delete_client_key(&self, profile: &str) -> Result<(), StoreError> {
+        self.store.delete(&self.key_key(profile))
+    }
+
     /// The profile's session, or `None` when signed out.
     pub fn load(&self, profile: &str) -> Result<Option<Session>, StoreError> {
         let Some(raw) = self.store.get(&self.head_key(profile))? else {

@@ -56,6 +56,8 @@ pub enum Endpoint {
     EndSession,
     /// The token endpoint (code exchange and refresh).
     Token,
+    /// The RFC 8628 device authorization endpoint.
+    DeviceAuthorization,
     /// The userinfo endpoint, called with the access token after sign-in.
     Userinfo,
     /// The RFC 7009 revocation endpoint.
@@ -76,6 +78,7 @@ impl fmt::Display for Endpoint {
             Endpoint::Authorization => "authorization endpoint",
             Endpoint::EndSession => "end-session endpoint",
             Endpoint::Token => "token endpoint",
+            Endpoint::DeviceAuthorization => "device authorization endpoint",
             Endpoint::Userinfo => "userinfo endpoint",
             Endpoint::Revocation => "revocation endpoint",
             Endpoint::Introspection => "introspection endpoint",
