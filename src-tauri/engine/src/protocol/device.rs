@@ -101,7 +101,7 @@ pub fn group_user_code(code: &str) -> String {
         return code.to_string();
     }
     let chars: Vec<char> = code.chars().collect();
-    let size = if chars.len() % 4 == 0 { 4 } else { 3 };
+    let size = if chars.len().is_multiple_of(4) { 4 } else { 3 };
     chars
         .chunks(size)
         .map(|c| c.iter().collect::<String>())

@@ -26,6 +26,9 @@ pub enum NonceRule<'a> {
     Sent(&'a SecretString),
     /// After a refresh (§12.2): absent, or the original token's nonce.
     Refresh,
+    /// After a grant that sends no nonce (the device flow): none is
+    /// required, and one that turns up cannot be checked.
+    NotSent,
     /// Re-checking a stored token for the inspector: the nonce was compared
     /// when the token arrived and is not kept, so this row only reports it.
     CheckedOnReceipt,
@@ -513,6 +516,16 @@ fn check_nonce(jwt: &UnverifiedJwt, expect: &Expectations<'_>, report: &mut Vali
             Check::fail(id, name, "ID token has no nonce, but one was sent")
         }
         (NonceRule::Refresh, None) => Check::pass(id, name, "absent, as expected after a refresh"),
+        (NonceRule::NotSent, None) => Check::pass(
+            id,
+            name,
+            "absent, as expected: this grant sends no nonce",
+        ),
+        (NonceRule::NotSent, Some(_)) => Check::warn(
+            id,
+            name,
+            "present though this grant sent none, so it proves nothing",
+        ),
         (NonceRule::CheckedOnReceipt, Some(_)) => Check::pass(
             id,
             name,

@@ -21,6 +21,9 @@ pub enum BrowserError {
         /// The OS error's message, e.g. that no such file exists.
         reason: String,
     },
+    /// The user asked for no browser; the host shows the URL instead.
+    #[error("no browser was opened, as asked; open the URL yourself")]
+    NotWanted,
     /// The system browser could not be opened.
     #[error("could not open the system browser ({0}); open the sign-in URL yourself, or choose a browser command")]
     System(String),
@@ -30,6 +33,16 @@ pub enum BrowserError {
 pub trait BrowserLauncher: Send + Sync {
     /// Opens `url` without waiting for the browser to exit.
     fn open(&self, url: &str) -> Result<(), BrowserError>;
+}
+
+/// No browser at all: the host shows the URL for the user to open (a
+/// device flow on a machine without a display, or the user's choice).
+pub struct NoBrowser;
+
+impl BrowserLauncher for NoBrowser {
+    fn open(&self, _url: &str) -> Result<(), BrowserError> {
+        Err(BrowserError::NotWanted)
+    }
 }
 
 /// The platform's default browser.

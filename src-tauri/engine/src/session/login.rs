@@ -1,5 +1,9 @@
-//! Interactive sign-in: the Authorization Code flow with PKCE through the
-//! system browser and a loopback redirect (RFC 8252).
+//! Sign-in: the Authorization Code flow with PKCE through the system
+//! browser and a loopback redirect (RFC 8252). [`Engine::login`] is the one
+//! entry point for every grant: a profile whose grant is the device code or
+//! client credentials is signed in by [`crate::session::device`] or
+//! [`crate::session::service`] instead, with the same outcome and the same
+//! saving rules.
 //!
 //! Steps, each of which can refuse the sign-in with a one-line reason:
 //! 1. provider metadata (discovery, cached) and an ephemeral 127.0.0.1 listener;
@@ -20,9 +24,10 @@ use serde_json::{Map, Value};
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
-use crate::profile::{Profile, ProfileError, ProfileFile, Redirect};
+use crate::profile::{ClientAuthMethod, Grant, Profile, ProfileError, ProfileFile, Redirect};
 use crate::protocol::authorize;
 use crate::protocol::callback::{self, CallbackError};
+use crate::protocol::client_key::ClientKey;
 use crate::protocol::discovery::{self, DiscoveryError};
 use crate::protocol::jwt::decode_unverified;
 use crate::protocol::token::{self, TokenResponse};
@@ -88,6 +93,24 @@ pub enum LoginProgress {
     },
     /// The redirect arrived; tokens are being fetched and checked.
     Exchanging,
+    /// Device flow: the user must enter this code at this URI (RFC 8628).
+    DeviceCode {
+        /// The user code, grouped for reading (`WDJB-MJHT`).
+        user_code: String,
+        /// Where to enter it.
+        verification_uri: String,
+        /// The URI with the code filled in, for a link or a QR code.
+        verification_uri_complete: Option<String>,
+        /// How long the code stays valid.
+        expires_in: Duration,
+        /// Whether the browser was opened at the verification URI.
+        browser_opened: bool,
+    },
+    /// Device flow: the provider asked Tessera to poll less often.
+    DeviceSlowDown {
+        /// The new interval between polls.
+        interval: Duration,
+    },
 }
 
 /// What [`Engine::login`] returns once the session and profile are saved.
@@ -170,14 +193,83 @@ pub enum LoginError {
         /// The provider's error code or HTTP status.
         reason: String,
     },
+    /// Device flow: the user declined at the provider.
+    #[error(
+        "the device authorization was denied at the provider (access_denied); nothing was stored"
+    )]
+    DeviceDenied,
+    /// Device flow: the code expired before the user approved it.
+    #[error(
+        "device authorization expired before it was approved; start again and approve it sooner"
+    )]
+    DeviceExpired,
+    /// Device flow: the sign-in's time limit ran out first.
+    #[error("the device authorization was not approved within the sign-in's time limit of {waited} s; start again, or allow more time")]
+    DeviceTimedOut {
+        /// The time limit, in seconds.
+        waited: u64,
+    },
+    /// The provider has no device authorization endpoint.
+    #[error("the provider advertises no device_authorization_endpoint, so it does not offer the device flow; use the authorization code flow")]
+    NoDeviceEndpoint,
+    /// The provider refused the client's authentication.
+    #[error("{}", client_auth_refused(.method, .reason))]
+    ClientAuthRefused {
+        /// The client id.
+        client_id: String,
+        /// The client authentication method used.
+        method: ClientAuthMethod,
+        /// The provider's error code and description.
+        reason: String,
+    },
     /// The command line cannot receive a custom-scheme redirect.
     #[error("profile redirects to {0}, a custom scheme only the Tessera desktop app receives; use a loopback redirect here")]
     CustomSchemeNeedsApp(String),
 }
 
+/// The one line for a refused client authentication, worded for the method.
+fn client_auth_refused(method: &ClientAuthMethod, reason: &str) -> String {
+    match method {
+        ClientAuthMethod::ClientSecretJwt | ClientAuthMethod::PrivateKeyJwt => format!(
+            "the provider refused the client assertion ({reason}); check that the provider holds this client's {} and expects the assertion audience the profile sends",
+            if *method == ClientAuthMethod::PrivateKeyJwt { "public key" } else { "secret" }
+        ),
+        ClientAuthMethod::TlsClientAuth | ClientAuthMethod::SelfSignedTlsClientAuth => format!(
+            "the provider refused the client certificate ({reason}); check that it is the certificate registered for this client"
+        ),
+        _ => format!(
+            "the provider refused the client's credentials ({reason}); check the client id and secret"
+        ),
+    }
+}
+
+/// A token endpoint error, as a sign-in reports it: `invalid_client` means
+/// the client's authentication was refused, named by its method.
+pub(crate) fn token_error(e: HttpError, profile: &Profile) -> LoginError {
+    match e.oauth_error() {
+        Some("invalid_client") => LoginError::ClientAuthRefused {
+            client_id: profile.client_id.clone(),
+            method: profile.client_auth,
+            reason: e.oauth_detail().unwrap_or("invalid_client").to_string(),
+        },
+        _ => LoginError::Http(e),
+    }
+}
+
 impl Engine {
-    /// Signs in interactively and saves the session and profile on success.
-    pub async fn login(&self, request: LoginRequest<'_>) -> Result<LoginOutcome, LoginError> {
+    /// Signs in with the profile's grant and saves the session and profile
+    /// on success.
+    pub async fn login(&self, mut request: LoginRequest<'_>) -> Result<LoginOutcome, LoginError> {
+        request.profile.validate()?;
+        match request.profile.grant {
+            Grant::AuthorizationCode => self.login_with_code(request).await,
+            Grant::DeviceCode => self.login_with_device_code(request).await,
+            Grant::ClientCredentials => self.login_as_service(request).await,
+        }
+    }
+
+    /// The authorization code flow.
+    async fn login_with_code(&self, request: LoginRequest<'_>) -> Result<LoginOutcome, LoginError> {
         let LoginRequest {
             mut profile,
             client_secret,
@@ -260,21 +352,27 @@ impl Engine {
                 &auth.code_verifier,
                 &auth.redirect_uri,
             )
-            .await?;
+            .await
+            .map_err(|e| token_error(e, &profile))?;
             let (claims, userinfo) = self
                 .check_tokens(
                     &http,
                     &meta,
                     &profile,
                     &tokens,
-                    &auth.nonce,
+                    NonceRule::Sent(&auth.nonce),
                     credentials.secret.as_ref(),
                     &mut report,
                 )
                 .await?;
             let session = self.new_session(&meta.issuer, &profile, &tokens, &claims, userinfo);
-            self.save_login(&mut profile, &session, client_secret.as_ref())
-                .await?;
+            self.save_login(
+                &mut profile,
+                &session,
+                client_secret.as_ref(),
+                credentials.key.as_ref(),
+            )
+            .await?;
             Ok::<_, LoginError>(LoginOutcome {
                 profile: profile.clone(),
                 session,
@@ -301,13 +399,13 @@ impl Engine {
 
     /// Validates the ID token and userinfo of a fresh token response.
     #[allow(clippy::too_many_arguments)]
-    async fn check_tokens(
+    pub(crate) async fn check_tokens(
         &self,
         http: &crate::seams::http::Http,
         meta: &discovery::ProviderMetadata,
         profile: &Profile,
         tokens: &TokenResponse,
-        nonce: &SecretString,
+        nonce: NonceRule<'_>,
         client_secret: Option<&SecretString>,
         report: &mut ValidationReport,
     ) -> Result<(Map<String, Value>, Option<Map<String, Value>>), LoginError> {
@@ -316,7 +414,7 @@ impl Engine {
         let expect = Expectations {
             issuer: &meta.issuer,
             client_id: &profile.client_id,
-            nonce: NonceRule::Sent(nonce),
+            nonce,
             now: self.now(),
             shared_secret: SharedSecret::new(
                 client_secret,
@@ -404,13 +502,17 @@ impl Engine {
     }
 
     /// Saves session, secret and profile, in that order, under the lock.
-    async fn save_login(
+    pub(crate) async fn save_login(
         &self,
         profile: &mut Profile,
         session: &Session,
         new_secret: Option<&SecretString>,
+        key: Option<&ClientKey>,
     ) -> Result<(), LoginError> {
         let _lock = self.lock(&profile.name).await?;
+        if let Some(key) = key {
+            profile.client_key = Some(key.info());
+        }
         if new_secret.is_some() {
             profile.client_secret_in_keyring = true;
         }
@@ -611,6 +713,10 @@ impl EngineError for LoginError {
             LoginError::ClientRejected { .. } => ErrorKind::ClientRejected,
             LoginError::AuthorizationRefused { .. } => ErrorKind::Provider,
             LoginError::CustomSchemeNeedsApp(_) => ErrorKind::InvalidProfile,
+            LoginError::DeviceDenied => ErrorKind::Provider,
+            LoginError::DeviceExpired | LoginError::DeviceTimedOut { .. } => ErrorKind::TimedOut,
+            LoginError::NoDeviceEndpoint => ErrorKind::Unsupported,
+            LoginError::ClientAuthRefused { .. } => ErrorKind::ClientRejected,
         }
     }
 
@@ -631,7 +737,8 @@ impl EngineError for LoginError {
                 client_id: Some(client_id.clone()),
                 ..ErrorFacts::default()
             },
-            LoginError::ClientRejected { client_id, .. } => ErrorFacts {
+            LoginError::ClientRejected { client_id, .. }
+            | LoginError::ClientAuthRefused { client_id, .. } => ErrorFacts {
                 client_id: Some(client_id.clone()),
                 ..ErrorFacts::default()
             },

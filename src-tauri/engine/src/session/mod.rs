@@ -7,6 +7,10 @@
 //! |---|---|
 //! | [`login`] | the authorization code flow, end to end ([`login::LoginError`]) |
 //! | [`refresh`] | a valid access token, and refreshing now ([`refresh::RefreshError`]) |
+//! | [`device`] | sign-in with the device authorization grant (RFC 8628), through [`login`] |
+//! | [`service`] | the client credentials grant: sign-in and renewal, through [`login`] and [`refresh`] |
+//! | [`keys`] | the client's key pair in the keyring: generate, import, show ([`keys::KeysError`]) |
+//! | [`exchange`] | token exchange (RFC 8693) from a signed-in profile ([`exchange::ExchangeError`]) |
 //! | [`logout`] | signing out: locally, revoking, ending the provider session ([`logout::LogoutError`]) |
 //! | [`profiles`] | listing, saving, duplicating and removing profiles ([`profiles::ProfileOpError`]) |
 //! | [`store`] | the session record and how it is kept in the keyring |
@@ -16,11 +20,15 @@
 
 pub mod binding;
 pub mod credentials;
+pub mod device;
+pub mod exchange;
 pub mod id_token;
+pub mod keys;
 pub mod login;
 pub mod logout;
 pub mod profiles;
 pub mod refresh;
+pub mod service;
 pub mod store;
 pub mod watch;
 

@@ -224,7 +224,7 @@ impl Engine {
         self.save_profile(profile, secret).await
     }
 
-    /// Copies a profile (and its client secret, not its session) to a new
+    /// Copies a profile (and its client secret and key, not its session) to a new
     /// name, trimmed; a name already taken is refused.
     pub async fn duplicate_profile(
         &self,
@@ -250,6 +250,13 @@ impl Engine {
         } else {
             SecretChange::Keep
         };
+        // The copy is the same client, so it signs with the same key.
+        let (from, to) = (name.to_string(), new_name.to_string());
+        self.with_sessions(move |sessions| match sessions.client_key(&from)? {
+            Some(key) => sessions.save_client_key(&to, &key),
+            None => Ok(()),
+        })
+        .await?;
         self.save_profile(copy, secret).await
     }
 
@@ -311,7 +318,7 @@ impl Engine {
         discovery::inspect(&http, url, allow_insecure_http).await
     }
 
-    /// Removes a profile, its session and its client secret.
+    /// Removes a profile, its session, its client secret and its client key.
     pub async fn remove_profile(&self, name: &str) -> Result<bool, ProfileOpError> {
         // Not while another process refreshes this profile's session.
         let _lock = self.lock(name).await?;
@@ -319,7 +326,8 @@ impl Engine {
         let name_owned = name.to_string();
         self.with_sessions(move |sessions| {
             sessions.delete(&name_owned)?;
-            sessions.delete_client_secret(&name_owned)
+            sessions.delete_client_secret(&name_owned)?;
+            sessions.delete_client_key(&name_owned)
         })
         .await?;
         self.held().release(name);

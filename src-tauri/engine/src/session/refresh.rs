@@ -8,6 +8,7 @@
 //! | present        | > 30 s left         | –             | the stored session, no network |
 //! | present        | ≤ 30 s left/expired | present       | refresh, then the new session  |
 //! | present        | ≤ 30 s left/expired | absent        | `Expired`: sign in again       |
+//! | present (client credentials) | ≤ 30 s left/expired | – | a new token with the same grant |
 //!
 //! A refresh runs under the profile's cross-process lock and re-reads the
 //! session once it holds it, so when the desktop app and the command line race,
@@ -20,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
-use crate::profile::ProfileError;
+use crate::profile::{Grant, ProfileError};
 use crate::protocol::discovery;
 use crate::protocol::discovery::DiscoveryError;
 use crate::protocol::jwt::decode_unverified;
@@ -83,6 +84,14 @@ pub enum RefreshError {
         #[source]
         source: StoreError,
     },
+    /// A service profile could not get a new client credentials token.
+    #[error("the provider would not issue a new token for profile \"{profile}\" ({detail}); check the client's credentials")]
+    RenewalRefused {
+        /// The service profile.
+        profile: String,
+        /// What the token endpoint said.
+        detail: String,
+    },
     /// The stored session belongs to another issuer or client than the profile.
     #[error("the session of profile \"{0}\" was issued for a different issuer or client than the profile now names; sign in again")]
     ProfileChanged(String),
@@ -111,6 +120,7 @@ impl EngineError for RefreshError {
             | RefreshError::RefreshRejected { .. }
             | RefreshError::ProfileChanged(_) => ErrorKind::SessionExpired,
             RefreshError::Rejected { .. } => ErrorKind::ValidationFailed,
+            RefreshError::RenewalRefused { .. } => ErrorKind::ClientRejected,
             RefreshError::RotatedNotSaved { source, .. } => source.kind(),
             RefreshError::Profile(e) => e.kind(),
             RefreshError::Discovery(e) => e.kind(),
@@ -126,6 +136,7 @@ impl EngineError for RefreshError {
             | RefreshError::Expired(p)
             | RefreshError::ProfileChanged(p)
             | RefreshError::RefreshRejected { profile: p, .. }
+            | RefreshError::RenewalRefused { profile: p, .. }
             | RefreshError::RotatedNotSaved { profile: p, .. } => ErrorFacts::profile(p),
             RefreshError::Profile(e) => e.facts(),
             RefreshError::Discovery(e) => e.facts(),
@@ -186,14 +197,40 @@ impl Engine {
                 refreshed_here: false,
             });
         }
-        let Some(refresh_token) = session.refresh_token.clone() else {
+        let service = profile.grant == Grant::ClientCredentials;
+        if session.refresh_token.is_none() && !service {
             return Err(RefreshError::Expired(name));
-        };
+        }
         let http = self.http_for(profile.ca_file.as_deref())?;
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         if meta.issuer != session.issuer || profile.client_id != session.client_id {
             return Err(RefreshError::ProfileChanged(name));
         }
+        let Some(refresh_token) = session.refresh_token.clone().filter(|_| !service) else {
+            // A service has no refresh token: it asks again with its own credentials.
+            let (renewed, report) = self
+                .renew_service_token(profile, &session, &http, &meta)
+                .await
+                .map_err(|e| match e.oauth_error() {
+                    Some(_) => RefreshError::RenewalRefused {
+                        profile: name.clone(),
+                        detail: e.to_string(),
+                    },
+                    None => RefreshError::Http(e),
+                })?;
+            self.save_session(&name, &renewed).await?;
+            self.publish(SessionEvent {
+                profile: name,
+                change: SessionChange::Refreshed,
+                obtained_at: Some(renewed.obtained_at),
+            });
+            return Ok(RefreshOutcome {
+                session: renewed,
+                rotated: false,
+                report,
+                refreshed_here: true,
+            });
+        };
         let credentials = self.credentials(profile, None, &meta).await?;
         let token_url = meta.token_url()?;
         let tokens = token::refresh(&http, token_url, &credentials, &refresh_token)

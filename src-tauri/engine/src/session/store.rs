@@ -92,8 +92,15 @@ impl Session {
 
     /// Who is signed in, as every host shows it: the name, else the
     /// username, else the email, else the subject. The one home of this rule.
+    /// A service session (client credentials) has no user: it is its client.
     pub fn display_name(&self) -> String {
-        claims::display_name(&self.claims()).unwrap_or_else(|| self.subject.clone())
+        claims::display_name(&self.claims()).unwrap_or_else(|| {
+            if self.subject.is_empty() {
+                self.client_id.clone()
+            } else {
+                self.subject.clone()
+            }
+        })
     }
 }
 

@@ -310,6 +310,17 @@ impl HttpError {
             _ => None,
         }
     }
+
+    /// The OAuth error as the message shows it, `error (description)`
+    /// (sanitised), when the body had one.
+    pub fn oauth_detail(&self) -> Option<&str> {
+        match self {
+            HttpError::Status { detail, .. } if !detail.is_empty() => {
+                Some(detail.trim_start_matches(": "))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The transport seam: send one request, with no redirects followed.
