@@ -3,6 +3,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use tessera_engine::profile::KeyAlg;
+
 use crate::call::CallArgs;
 use crate::decode::DecodeArgs;
 
@@ -66,6 +68,80 @@ pub(crate) enum Command {
     /// Manage saved profiles.
     #[command(subcommand)]
     Profiles(ProfilesCommand),
+    /// The client's key pair for private_key_jwt: its private key lives only in the OS keyring.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Trade the session's token for another (RFC 8693 token exchange); prints the issued token.
+    Exchange(ExchangeArgs),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Make a new key pair; prints the public JWK Set to register with the provider.
+    Generate {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: String,
+        /// Signing algorithm (Ed25519 is EdDSA under its RFC 9864 name).
+        #[arg(long, default_value = "ES256", value_parser = parse_alg)]
+        alg: KeyAlg,
+    },
+    /// Import a PEM private key (PKCS#8), with the certificate issued for it if any.
+    Import {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: String,
+        /// The private key, PEM.
+        #[arg(long)]
+        key: std::path::PathBuf,
+        /// The certificate for the key, PEM (adds x5c, x5t#S256 and x5t).
+        #[arg(long)]
+        cert: Option<std::path::PathBuf>,
+        /// Signing algorithm, when the key's default is not wanted (PS256 for RSA, Ed25519).
+        #[arg(long, value_parser = parse_alg)]
+        alg: Option<KeyAlg>,
+    },
+    /// Print the public JWK Set of the profile's key.
+    Show {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: String,
+    },
+}
+
+fn parse_alg(s: &str) -> Result<KeyAlg, String> {
+    KeyAlg::parse(s).ok_or_else(|| format!("{s} is not one of ES256, RS256, PS256, EdDSA, Ed25519"))
+}
+
+#[derive(Args)]
+pub(crate) struct ExchangeArgs {
+    #[arg(long, env = "TESSERA_PROFILE")]
+    pub(crate) profile: Option<String>,
+    /// Which of the session's tokens to send as the subject token.
+    #[arg(long, value_enum, default_value = "access")]
+    pub(crate) subject_token: SubjectToken,
+    /// `audience` (repeatable).
+    #[arg(long)]
+    pub(crate) audience: Vec<String>,
+    /// `resource` (repeatable).
+    #[arg(long)]
+    pub(crate) resource: Vec<String>,
+    /// `scope`, space-separated.
+    #[arg(long)]
+    pub(crate) scope: Option<String>,
+    /// `requested_token_type`, a URN.
+    #[arg(long)]
+    pub(crate) requested_token_type: Option<String>,
+    /// A signed-in profile whose access token is sent as the actor token.
+    #[arg(long)]
+    pub(crate) actor_profile: Option<String>,
+    /// Print a JSON object with the issued token and its metadata.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum SubjectToken {
+    Access,
+    Id,
+    Refresh,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,9 +183,21 @@ pub(crate) struct LoginArgs {
     /// Client secret, for confidential clients; stored in the OS keyring. Prefer TESSERA_CLIENT_SECRET.
     #[arg(long, env = "TESSERA_CLIENT_SECRET", hide_env_values = true)]
     pub(crate) client_secret: Option<String>,
-    /// How to send the client secret.
+    /// How the client authenticates: none (public), a secret (basic, post,
+    /// client-secret-jwt), its key (private-key-jwt; see `tessera keys`).
     #[arg(long, value_enum)]
     pub(crate) client_auth: Option<ClientAuth>,
+    /// How to get tokens: through the browser (authorization-code), with a
+    /// code typed on another device (device), or as the client itself
+    /// (client-credentials).
+    #[arg(long, value_enum)]
+    pub(crate) grant: Option<GrantArg>,
+    /// Device flow: do not open a browser; only print the code and the URI.
+    #[arg(long)]
+    pub(crate) no_browser: bool,
+    /// The `aud` of client assertions: the issuer (default) or the token endpoint URL.
+    #[arg(long, value_enum)]
+    pub(crate) assertion_audience: Option<AssertionAudienceArg>,
     /// Space-separated scopes (openid is always included).
     #[arg(long)]
     pub(crate) scope: Option<String>,
@@ -173,6 +261,22 @@ pub(crate) struct LoginArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum ClientAuth {
+    None,
     Basic,
     Post,
+    ClientSecretJwt,
+    PrivateKeyJwt,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum GrantArg {
+    AuthorizationCode,
+    Device,
+    ClientCredentials,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum AssertionAudienceArg {
+    Issuer,
+    TokenEndpoint,
 }

@@ -6,11 +6,13 @@ use std::time::Duration;
 use serde_json::json;
 use tessera_engine::browser;
 use tessera_engine::login::{LoginProgress, LoginRequest, DEFAULT_LOGIN_TIMEOUT};
-use tessera_engine::profile::{ClientAuthMethod, Profile, ProfileError, Redirect};
+use tessera_engine::profile::{
+    AssertionAudience, ClientAuthMethod, Grant, Profile, ProfileError, Redirect,
+};
 use tessera_engine::secret::SecretString;
 use tessera_engine::Engine;
 
-use crate::args::{ClientAuth, LoginArgs};
+use crate::args::{AssertionAudienceArg, ClientAuth, GrantArg, LoginArgs};
 use crate::failure::Failure;
 use crate::output::{expires_phrase, print_json, say};
 use crate::terminal::escape_line;
@@ -31,7 +33,17 @@ pub(crate) fn profile_from_args(engine: &Engine, args: &LoginArgs) -> Result<Pro
 
 pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failure> {
     let profile = profile_from_args(engine, &args)?;
-    let launcher = browser::choose(args.browser.as_deref(), profile.browser.as_deref())?;
+    let launcher: Box<dyn browser::BrowserLauncher> = if args.no_browser {
+        Box::new(browser::NoBrowser)
+    } else {
+        browser::choose(args.browser.as_deref(), profile.browser.as_deref())?
+    };
+    let default_timeout = match profile.grant {
+        // A device code is typed on another device: allow the code's own
+        // lifetime (the provider's expiry still ends it sooner).
+        Grant::DeviceCode => DEFAULT_DEVICE_TIMEOUT,
+        _ => DEFAULT_LOGIN_TIMEOUT,
+    };
     let progress = |step: LoginProgress| match step {
         LoginProgress::BrowserOpened {
             url, redirect_uri, ..
@@ -43,7 +55,38 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
             eprintln!("{}", escape_line(&reason));
             eprintln!("Open this URL to sign in:\n  {url}");
         }
-        LoginProgress::Exchanging => eprintln!("Redirect received; checking tokens…"),
+        LoginProgress::Exchanging => eprintln!("Signed in at the provider; checking tokens…"),
+        LoginProgress::DeviceCode {
+            user_code,
+            verification_uri,
+            verification_uri_complete,
+            expires_in,
+            browser_opened,
+        } => {
+            let user_code = escape_line(&user_code);
+            eprintln!(
+                "To sign in, visit {} and enter the code\n\n    {user_code}\n",
+                escape_line(&verification_uri)
+            );
+            if let Some(complete) = &verification_uri_complete {
+                if let Some(qr) = terminal_qr(complete) {
+                    eprintln!("or scan this code to open the page with the code filled in:\n{qr}");
+                }
+            }
+            eprintln!(
+                "{}The code expires in {} min; waiting for approval…",
+                if browser_opened {
+                    "Opened the browser there. "
+                } else {
+                    ""
+                },
+                expires_in.as_secs().div_ceil(60)
+            );
+        }
+        LoginProgress::DeviceSlowDown { interval } => eprintln!(
+            "The provider asked Tessera to poll less often: every {} s now.",
+            interval.as_secs()
+        ),
         _ => {}
     };
     let outcome = engine
@@ -54,19 +97,21 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
             timeout: args
                 .timeout
                 .map(Duration::from_secs)
-                .unwrap_or(DEFAULT_LOGIN_TIMEOUT),
+                .unwrap_or(default_timeout),
             progress: &progress,
             scheme_redirects: None,
             preflight: false,
         })
         .await?;
     let session = &outcome.session;
+    let has_user = outcome.profile.grant.has_user();
     if args.json {
         print_json(&json!({
             "profile": outcome.profile.name,
-            "subject": session.subject,
+            "grant": outcome.profile.grant,
+            "subject": has_user.then_some(&session.subject),
             "issuer": session.issuer,
-            "id_token_claims": outcome.id_token_claims,
+            "id_token_claims": has_user.then_some(&outcome.id_token_claims),
             "userinfo": session.userinfo,
             "access_token": session.access_token.expose(),
             "token_type": session.token_type,
@@ -75,6 +120,15 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
             "scopes": session.scopes,
             "checks": outcome.report.checks,
         }));
+    } else if !has_user {
+        say(&format!(
+            "Got a token from {} for client {} (profile \"{}\"); {} checks passed; the access token {}.",
+            session.issuer,
+            session.client_id,
+            outcome.profile.name,
+            outcome.report.checks.len(),
+            expires_phrase(session.expires_at, engine.now()),
+        ));
     } else {
         let who = session.display_name();
         say(&format!(
@@ -88,6 +142,24 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
     Ok(())
 }
 
+/// How long the command line waits for a device code to be approved unless
+/// told otherwise.
+const DEFAULT_DEVICE_TIMEOUT: Duration = Duration::from_secs(900);
+
+/// The URI as a QR code drawn with half-block characters, dark on light so
+/// phones read it on dark terminals too; `None` if it is too long to encode.
+fn terminal_qr(uri: &str) -> Option<String> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    Some(
+        code.render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
 fn apply_overrides(p: &mut Profile, a: &LoginArgs) {
     if let Some(v) = &a.issuer {
         p.issuer = v.clone();
@@ -97,8 +169,24 @@ fn apply_overrides(p: &mut Profile, a: &LoginArgs) {
     }
     if let Some(v) = a.client_auth {
         p.client_auth = match v {
+            ClientAuth::None => ClientAuthMethod::None,
             ClientAuth::Basic => ClientAuthMethod::ClientSecretBasic,
             ClientAuth::Post => ClientAuthMethod::ClientSecretPost,
+            ClientAuth::ClientSecretJwt => ClientAuthMethod::ClientSecretJwt,
+            ClientAuth::PrivateKeyJwt => ClientAuthMethod::PrivateKeyJwt,
+        };
+    }
+    if let Some(v) = a.grant {
+        p.grant = match v {
+            GrantArg::AuthorizationCode => Grant::AuthorizationCode,
+            GrantArg::Device => Grant::DeviceCode,
+            GrantArg::ClientCredentials => Grant::ClientCredentials,
+        };
+    }
+    if let Some(v) = a.assertion_audience {
+        p.assertion_audience = match v {
+            AssertionAudienceArg::Issuer => AssertionAudience::Issuer,
+            AssertionAudienceArg::TokenEndpoint => AssertionAudience::TokenEndpoint,
         };
     }
     if let Some(v) = &a.scope {

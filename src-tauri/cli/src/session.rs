@@ -96,6 +96,8 @@ pub(crate) async fn run(engine: &Engine, command: Command) -> Result<(), Failure
             Ok(())
         }
         Command::Profiles(cmd) => crate::profiles::run(engine, cmd).await,
+        Command::Keys(cmd) => crate::keys::run(engine, cmd).await,
+        Command::Exchange(args) => crate::exchange::run(engine, args).await,
         Command::Decode { .. } | Command::Call { .. } => Ok(()),
     }
 }
