@@ -10,7 +10,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager};
 use tessera_engine::browser;
 use tessera_engine::login::DEFAULT_LOGIN_TIMEOUT;
-use tessera_engine::profile::Redirect;
+use tessera_engine::profile::{Grant, Redirect};
 use tessera_engine::{LoginProgress, LoginRequest};
 use tokio::sync::mpsc;
 
@@ -39,6 +39,12 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
         }
         Redirect::Loopback { .. } => (None, None),
     };
+    let timeout = match settings.grant {
+        // A device code is typed on another device: give it the code's own
+        // lifetime (the provider's expiry ends it sooner).
+        Grant::DeviceCode => DEVICE_TIMEOUT,
+        _ => DEFAULT_LOGIN_TIMEOUT,
+    };
     let engine = shell.engine.clone();
     // The deadline counts from when the browser opened, read off the clock
     // seam at that moment (discovery and the listener come first).
@@ -63,6 +69,24 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
                     reason,
                 } => waiting(clock.now(), url, redirect_uri, wait, Some(reason)),
                 LoginProgress::Exchanging => SignInPhase::Exchanging,
+                LoginProgress::DeviceCode {
+                    user_code,
+                    verification_uri,
+                    verification_uri_complete,
+                    expires_in,
+                    browser_opened,
+                } => SignInPhase::Device {
+                    qr: qr_rows(
+                        verification_uri_complete
+                            .as_deref()
+                            .unwrap_or(&verification_uri),
+                    ),
+                    user_code,
+                    verification_uri,
+                    verification_uri_complete,
+                    deadline: clock.now() + expires_in.as_secs() as i64,
+                    browser_opened,
+                },
                 _ => return,
             };
             events::sign_in(
@@ -78,7 +102,7 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
                 profile: settings,
                 client_secret: None,
                 browser: launcher.as_ref(),
-                timeout: DEFAULT_LOGIN_TIMEOUT,
+                timeout,
                 progress: &progress,
                 scheme_redirects: scheme_rx,
                 preflight: true,
@@ -129,6 +153,26 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
         crate::window::show(&app);
     }
     result
+}
+
+/// How long the app waits for a device code to be approved.
+const DEVICE_TIMEOUT: Duration = Duration::from_secs(900);
+
+/// A QR code of `uri` as rows of modules, `1` dark, with no quiet zone (the
+/// window draws its own margin); empty if the URI is too long to encode.
+fn qr_rows(uri: &str) -> Vec<String> {
+    let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) else {
+        return Vec::new();
+    };
+    let width = code.width();
+    code.to_colors()
+        .chunks(width)
+        .map(|row| {
+            row.iter()
+                .map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' })
+                .collect()
+        })
+        .collect()
 }
 
 fn waiting(

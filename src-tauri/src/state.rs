@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use tessera_engine::history::SessionHistory;
 use tessera_engine::http::HttpResponse;
 use tessera_engine::http_log::HttpLog;
+use tessera_engine::secret::SecretString;
 use tessera_engine::session::Session;
 use tessera_engine::Engine;
 use tokio::sync::{mpsc, watch, Notify};
@@ -60,6 +61,9 @@ pub struct Shell {
     history: Mutex<HashMap<String, SessionHistory>>,
     /// The last API responses, whole, by id.
     responses: Mutex<VecDeque<(u64, HttpResponse)>>,
+    /// Tokens issued by token exchange in this run, by id: never stored,
+    /// never sent to the webview, kept so Copy can reach them.
+    exchanged: Mutex<VecDeque<(u64, SecretString)>>,
     active: Mutex<Option<String>>,
     sign_in: Mutex<Option<PendingSignIn>>,
     next_id: AtomicU64,
@@ -83,6 +87,7 @@ impl Shell {
             http_log,
             history: Mutex::new(HashMap::new()),
             responses: Mutex::new(VecDeque::new()),
+            exchanged: Mutex::new(VecDeque::new()),
             active: Mutex::new(active),
             sign_in: Mutex::new(None),
             next_id: AtomicU64::new(1),
@@ -263,6 +268,28 @@ impl Shell {
     }
 
     /// A kept response.
+    /// Keeps an exchanged token for Copy; returns its id. The last few are kept.
+    pub fn keep_exchanged(&self, token: SecretString) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(mut kept) = self.exchanged.lock() {
+            kept.push_back((id, token));
+            while kept.len() > KEPT_RESPONSES {
+                kept.pop_front();
+            }
+        }
+        id
+    }
+
+    /// An exchanged token by id, if still kept.
+    pub fn exchanged(&self, id: u64) -> Option<SecretString> {
+        self.exchanged
+            .lock()
+            .ok()?
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, t)| t.clone())
+    }
+
     pub fn response(&self, id: u64) -> Option<HttpResponse> {
         self.responses
             .lock()

@@ -3,10 +3,11 @@
 
 use tauri::{AppHandle, State};
 use tessera_engine::inspect::{self, KeySource as EngineKeySource, RevokeOutcome};
+use tessera_engine::session::exchange::ExchangeRequest;
 
 use crate::dto::inspector::{
-    ClaimChangeView, HistoryEntryView, HttpLogDetail, HttpLogSummary, InspectionView,
-    IntrospectionView, JwkView, JwtView, KeySource, ProviderView, TokenKind,
+    ClaimChangeView, ExchangeForm, ExchangeView, HistoryEntryView, HttpLogDetail, HttpLogSummary,
+    InspectionView, IntrospectionView, JwkView, JwtView, KeySource, ProviderView, TokenKind,
 };
 use crate::dto::Overview;
 use crate::error::IpcError;
@@ -177,4 +178,72 @@ pub fn http_log_entry(shell: State<'_, Shell>, id: u64) -> Result<HttpLogDetail,
 #[tauri::command]
 pub fn http_log_clear(shell: State<'_, Shell>) {
     shell.http_log.clear();
+}
+
+/// Token exchange (RFC 8693) with one of the profile's tokens as the
+/// subject. The issued token stays in Rust; the view has it decoded and
+/// checked against the provider's keys.
+#[tauri::command]
+pub async fn token_exchange(
+    shell: State<'_, Shell>,
+    profile: String,
+    form: ExchangeForm,
+) -> Result<ExchangeView, IpcError> {
+    let outcome = shell
+        .engine
+        .exchange(ExchangeRequest {
+            profile: Some(profile.clone()),
+            subject: form.subject,
+            actor_profile: form.actor_profile.filter(|a| !a.trim().is_empty()),
+            audiences: form
+                .audiences
+                .into_iter()
+                .filter(|a| !a.trim().is_empty())
+                .collect(),
+            resources: form
+                .resources
+                .into_iter()
+                .filter(|r| !r.trim().is_empty())
+                .collect(),
+            scope: form.scope.filter(|s| !s.trim().is_empty()),
+            requested_token_type: form.requested_token_type.filter(|t| !t.trim().is_empty()),
+        })
+        .await?;
+    let token = outcome.access_token.clone();
+    let (jwt, check_error) = match inspect::decode_pasted(token.expose()) {
+        Err(_) => (None, None),
+        Ok(decoded) => {
+            let against = EngineKeySource::Profile {
+                name: profile.clone(),
+                audience: false,
+            };
+            match shell.engine.verify_pasted(token.expose(), &against).await {
+                Ok(checked) => (Some((&checked).into()), None),
+                Err(e) => (Some((&decoded).into()), Some(e.to_string())),
+            }
+        }
+    };
+    Ok(ExchangeView {
+        id: shell.keep_exchanged(token),
+        profile,
+        issued_token_type: outcome.issued_token_type,
+        token_type: outcome.token_type,
+        expires_in: outcome.expires_in,
+        scope: outcome.scope,
+        jwt,
+        check_error,
+    })
+}
+
+/// Copies an exchanged token from Rust; it never enters the webview.
+#[tauri::command]
+pub fn exchanged_token_copy(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    id: u64,
+) -> Result<(), IpcError> {
+    let token = shell
+        .exchanged(id)
+        .ok_or_else(|| IpcError::plain("that exchanged token is no longer kept; exchange again"))?;
+    crate::clipboard::write(&app, token.expose())
 }

@@ -1,9 +1,9 @@
 //! The sidebar and the profile editor.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 use tessera_engine::presets;
 
-use crate::dto::{Overview, Preset, ProfileForm, ProviderReport};
+use crate::dto::{ClientKeyView, KeyAlg, Overview, Preset, ProfileForm, ProviderReport};
 use crate::error::IpcError;
 use crate::state::Shell;
 
@@ -86,4 +86,71 @@ pub async fn discover(
         .inspect_provider(&url, allow_insecure_http)
         .await?
         .into())
+}
+
+/// Makes a new key pair for the profile's `private_key_jwt`; the private key
+/// goes to the keyring, the view carries the public JWK Set.
+#[tauri::command]
+pub async fn client_key_generate(
+    shell: State<'_, Shell>,
+    name: String,
+    alg: KeyAlg,
+) -> Result<ClientKeyView, IpcError> {
+    let key = shell.engine.generate_client_key(&name, alg).await?;
+    Ok(ClientKeyView::from_key(&key))
+}
+
+/// Imports a PEM key (and certificate) from files the user names: the
+/// private key is read by Rust, never by the webview.
+#[tauri::command]
+pub async fn client_key_import(
+    shell: State<'_, Shell>,
+    name: String,
+    key_file: String,
+    cert_file: Option<String>,
+    alg: Option<KeyAlg>,
+) -> Result<ClientKeyView, IpcError> {
+    let read = |path: &str| {
+        std::fs::read_to_string(path.trim())
+            .map_err(|e| IpcError::plain(format!("cannot read {}: {e}", path.trim())))
+    };
+    let key_pem = read(&key_file)?;
+    let cert_pem = match cert_file
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(path) => Some(read(path)?),
+        None => None,
+    };
+    let key = shell
+        .engine
+        .import_client_key(&name, &key_pem, cert_pem.as_deref(), alg)
+        .await?;
+    Ok(ClientKeyView::from_key(&key))
+}
+
+/// The profile's key with its public JWK Set, or `None` when it has none.
+#[tauri::command]
+pub async fn client_key_get(
+    shell: State<'_, Shell>,
+    name: String,
+) -> Result<Option<ClientKeyView>, IpcError> {
+    match shell.engine.stored_client_key(&name).await {
+        Ok(key) => Ok(Some(ClientKeyView::from_key(&key))),
+        Err(tessera_engine::session::keys::KeysError::NoKey(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Copies the public JWK Set (public, but copied from Rust like the rest).
+#[tauri::command]
+pub async fn client_key_copy_jwks(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    name: String,
+) -> Result<(), IpcError> {
+    let key = shell.engine.stored_client_key(&name).await?;
+    let text = serde_json::to_string_pretty(&key.public_jwks()).unwrap_or_default();
+    crate::clipboard::write(&app, &text)
 }

@@ -408,3 +408,37 @@ impl From<&LogEntry> for HttpLogDetail {
         }
     }
 }
+
+/// What the exchange form sends (RFC 8693); the subject is one of the
+/// profile's own tokens, named, never its value.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ExchangeForm {
+    pub subject: TokenKind,
+    pub audiences: Vec<String>,
+    pub resources: Vec<String>,
+    pub scope: Option<String>,
+    pub requested_token_type: Option<String>,
+    pub actor_profile: Option<String>,
+}
+
+/// An issued token, as the inspector shows it: decoded and checked against
+/// the provider's keys when it is a JWT. The value stays in Rust; `id`
+/// names it for Copy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ExchangeView {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub id: u64,
+    pub profile: String,
+    pub issued_token_type: Option<String>,
+    pub token_type: String,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub expires_in: Option<i64>,
+    pub scope: Option<String>,
+    /// The decoded token, when it is a JWT.
+    pub jwt: Option<JwtView>,
+    /// Why it could not be checked, when it is a JWT that failed to verify
+    /// against anything (an opaque token has no `jwt` and no error).
+    pub check_error: Option<String>,
+}

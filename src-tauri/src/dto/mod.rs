@@ -13,9 +13,10 @@ pub use tessera_engine::claims::{ClaimKind, ClaimSource};
 pub use tessera_engine::discovery::CapabilityStatus;
 use tessera_engine::discovery::ProviderReport as EngineReport;
 use tessera_engine::presets;
-pub use tessera_engine::profile::ClientAuthMethod;
-use tessera_engine::profile::{AuthParams, Profile, Redirect};
+pub use tessera_engine::profile::{AssertionAudience, ClientAuthMethod, Grant, KeyAlg};
+use tessera_engine::profile::{AuthParams, ClientKeyInfo, Profile, Redirect};
 use tessera_engine::profiles::{ProfileStatus, SecretChange};
+use tessera_engine::protocol::client_key::ClientKey;
 use tessera_engine::secret::SecretString;
 use tessera_engine::session::Session;
 
@@ -109,6 +110,10 @@ pub struct ProfileForm {
     pub has_client_secret: bool,
     pub clear_client_secret: bool,
     pub client_auth: ClientAuthMethod,
+    pub grant: Grant,
+    pub assertion_audience: AssertionAudience,
+    /// Read-only: the key in the keyring, made or imported with the key commands.
+    pub client_key: Option<ClientKeyView>,
     pub scopes: Vec<String>,
     pub redirect: RedirectForm,
     pub prompt: Option<String>,
@@ -138,6 +143,9 @@ impl ProfileForm {
             has_client_secret: p.client_secret_in_keyring,
             clear_client_secret: false,
             client_auth: p.client_auth,
+            grant: p.grant,
+            assertion_audience: p.assertion_audience,
+            client_key: p.client_key.as_ref().map(ClientKeyView::from_info),
             scopes: p.scopes.clone(),
             redirect: (&p.redirect).into(),
             prompt: p.params.prompt.clone(),
@@ -161,6 +169,8 @@ impl ProfileForm {
         p.issuer = self.issuer.trim().to_string();
         p.client_id = self.client_id.trim().to_string();
         p.client_auth = self.client_auth;
+        p.grant = self.grant;
+        p.assertion_audience = self.assertion_audience;
         p.scopes = self.scopes;
         p.redirect = self.redirect.into();
         p.params = AuthParams {
@@ -186,6 +196,37 @@ impl ProfileForm {
             (None, false) => SecretChange::Keep,
         };
         (p, secret)
+    }
+}
+
+/// The client key's public side: what the editor shows and copies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ClientKeyView {
+    pub alg: KeyAlg,
+    /// The RFC 7638 thumbprint, also the `kid`.
+    pub kid: String,
+    pub x5t_s256: Option<String>,
+    /// The public JWK Set as JSON text, to register with the provider; empty
+    /// when only the profile file's facts were read.
+    pub public_jwks: String,
+}
+
+impl ClientKeyView {
+    pub fn from_info(info: &ClientKeyInfo) -> Self {
+        Self {
+            alg: info.alg,
+            kid: info.kid.clone(),
+            x5t_s256: info.x5t_s256.clone(),
+            public_jwks: String::new(),
+        }
+    }
+
+    pub fn from_key(key: &ClientKey) -> Self {
+        Self {
+            public_jwks: serde_json::to_string_pretty(&key.public_jwks()).unwrap_or_default(),
+            ..Self::from_info(&key.info())
+        }
     }
 }
 
@@ -320,6 +361,8 @@ pub struct SessionView {
     pub has_picture: bool,
     pub roles: Vec<String>,
     pub groups: Vec<String>,
+    /// False for a client credentials session: no user, so no claims card.
+    pub has_user: bool,
     pub claims: Vec<ClaimView>,
     #[cfg_attr(test, ts(type = "JsonValue"))]
     pub id_token_claims: Value,
@@ -351,6 +394,7 @@ impl SessionView {
             has_picture: claims::string(&merged, "picture").is_some(),
             roles: claims::roles(&merged),
             groups: claims::groups(&merged),
+            has_user: session.id_token.is_some(),
             claims: merged.into_iter().map(ClaimView::from).collect(),
             id_token_claims: Value::Object(id_claims),
             userinfo: session.userinfo.clone().map(Value::Object),
@@ -389,6 +433,17 @@ pub enum SignInPhase {
         #[cfg_attr(test, ts(type = "number"))]
         deadline: i64,
         browser_error: Option<String>,
+    },
+    /// Device flow: the code to enter, where, and a QR code of the URI
+    /// with the code filled in (rows of modules, `1` dark).
+    Device {
+        user_code: String,
+        verification_uri: String,
+        verification_uri_complete: Option<String>,
+        qr: Vec<String>,
+        #[cfg_attr(test, ts(type = "number"))]
+        deadline: i64,
+        browser_opened: bool,
     },
     Exchanging,
     SignedIn {
@@ -431,6 +486,10 @@ mod tests {
             Overview::decl(&cfg),
             RedirectForm::decl(&cfg),
             ClientAuthMethod::decl(&cfg),
+            Grant::decl(&cfg),
+            AssertionAudience::decl(&cfg),
+            KeyAlg::decl(&cfg),
+            ClientKeyView::decl(&cfg),
             ProfileForm::decl(&cfg),
             PresetField::decl(&cfg),
             Preset::decl(&cfg),
@@ -462,6 +521,8 @@ mod tests {
             inspector::HeaderView::decl(&cfg),
             inspector::HttpLogSummary::decl(&cfg),
             inspector::HttpLogDetail::decl(&cfg),
+            inspector::ExchangeForm::decl(&cfg),
+            inspector::ExchangeView::decl(&cfg),
             api::KeyValue::decl(&cfg),
             api::BodyKind::decl(&cfg),
             api::ApiRequestForm::decl(&cfg),

@@ -41,9 +41,30 @@ export type Overview = { profiles: Array<ProfileSummary>, active: string | null,
 
 export type RedirectForm = { "type": "loopback", port: number, path: string, } | { "type": "custom_scheme", uri: string, };
 
-export type ClientAuth = "client_secret_basic" | "client_secret_post";
+export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "tls_client_auth" | "self_signed_tls_client_auth";
 
-export type ProfileForm = { name: string, issuer: string, client_id: string, client_secret: string | null, has_client_secret: boolean, clear_client_secret: boolean, client_auth: ClientAuth, scopes: Array<string>, redirect: RedirectForm, prompt: string | null, max_age: number | null, acr_values: string | null, login_hint: string | null, ui_locales: string | null, audience: string | null, resource: Array<string>, allow_insecure_http: boolean, post_logout_redirect_uri: string | null, preset: string | null, };
+export type Grant = "authorization_code" | "device_code" | "client_credentials";
+
+export type AssertionAudience = "issuer" | "token_endpoint";
+
+export type KeyAlg = "ES256" | "RS256" | "PS256" | "EdDSA" | "Ed25519";
+
+export type ClientKeyView = { alg: KeyAlg, 
+/**
+ * The RFC 7638 thumbprint, also the `kid`.
+ */
+kid: string, x5t_s256: string | null, 
+/**
+ * The public JWK Set as JSON text, to register with the provider; empty
+ * when only the profile file's facts were read.
+ */
+public_jwks: string, };
+
+export type ProfileForm = { name: string, issuer: string, client_id: string, client_secret: string | null, has_client_secret: boolean, clear_client_secret: boolean, client_auth: ClientAuth, grant: Grant, assertion_audience: AssertionAudience, 
+/**
+ * Read-only: the key in the keyring, made or imported with the key commands.
+ */
+client_key: ClientKeyView | null, scopes: Array<string>, redirect: RedirectForm, prompt: string | null, max_age: number | null, acr_values: string | null, login_hint: string | null, ui_locales: string | null, audience: string | null, resource: Array<string>, allow_insecure_http: boolean, post_logout_redirect_uri: string | null, preset: string | null, };
 
 export type PresetField = { key: string, label: string, placeholder: string, default: string, help: string, };
 
@@ -61,11 +82,15 @@ export type ClaimKind = "text" | "time" | "url" | "email" | "bool" | "number" | 
 
 export type ClaimView = { name: string, label: string | null, description: string | null, value: JsonValue, kind: ClaimKind, source: ClaimSource, differs: boolean, };
 
-export type SessionView = { profile: string, issuer: string, subject: string, display_name: string, email: string | null, has_picture: boolean, roles: Array<string>, groups: Array<string>, claims: Array<ClaimView>, id_token_claims: JsonValue, userinfo: JsonValue | null, scopes: Array<string>, token_type: string, expires_at: number | null, refresh_at: number | null, has_refresh_token: boolean, obtained_at: number, signed_in_at: number, };
+export type SessionView = { profile: string, issuer: string, subject: string, display_name: string, email: string | null, has_picture: boolean, roles: Array<string>, groups: Array<string>, 
+/**
+ * False for a client credentials session: no user, so no claims card.
+ */
+has_user: boolean, claims: Array<ClaimView>, id_token_claims: JsonValue, userinfo: JsonValue | null, scopes: Array<string>, token_type: string, expires_at: number | null, refresh_at: number | null, has_refresh_token: boolean, obtained_at: number, signed_in_at: number, };
 
 export type SignOutMode = "local" | "revoke" | "end_session";
 
-export type SignInPhase = { "type": "waiting", url: string, redirect_uri: string, deadline: number, browser_error: string | null, } | { "type": "exchanging" } | { "type": "signed_in", user: string, } | { "type": "failed", error: IpcError, };
+export type SignInPhase = { "type": "waiting", url: string, redirect_uri: string, deadline: number, browser_error: string | null, } | { "type": "device", user_code: string, verification_uri: string, verification_uri_complete: string | null, qr: Array<string>, deadline: number, browser_opened: boolean, } | { "type": "exchanging" } | { "type": "signed_in", user: string, } | { "type": "failed", error: IpcError, };
 
 export type SignInEvent = { profile: string, phase: SignInPhase, };
 
@@ -197,6 +222,19 @@ export type HttpLogDetail = { summary: HttpLogSummary, request_headers: Array<He
  * The body was cut to the log's per-entry limit.
  */
 response_truncated: boolean, };
+
+export type ExchangeForm = { subject: TokenKind, audiences: Array<string>, resources: Array<string>, scope: string | null, requested_token_type: string | null, actor_profile: string | null, };
+
+export type ExchangeView = { id: number, profile: string, issued_token_type: string | null, token_type: string, expires_in: number | null, scope: string | null, 
+/**
+ * The decoded token, when it is a JWT.
+ */
+jwt: JwtView | null, 
+/**
+ * Why it could not be checked, when it is a JWT that failed to verify
+ * against anything (an opaque token has no `jwt` and no error).
+ */
+check_error: string | null, };
 
 export type KeyValue = { name: string, value: string, enabled: boolean, };
 

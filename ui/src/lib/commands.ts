@@ -3,12 +3,16 @@ import type {
   ApiRequestForm,
   ApiResponseView,
   ClaimChangeView,
+  ClientKeyView,
+  ExchangeForm,
+  ExchangeView,
   HistoryEntryView,
   HttpLogDetail,
   HttpLogSummary,
   InspectionView,
   IntrospectionView,
   JwtView,
+  KeyAlg,
   KeySource,
   Overview,
   Preset,
@@ -31,6 +35,10 @@ export type Commands = {
   profile_duplicate: [{ name: string; newName: string }, Overview];
   profile_remove: [{ name: string }, Overview];
   discover: [{ url: string; allowInsecureHttp: boolean }, ProviderReport];
+  client_key_generate: [{ name: string; alg: KeyAlg }, ClientKeyView];
+  client_key_import: [{ name: string; keyFile: string; certFile: string | null; alg: KeyAlg | null }, ClientKeyView];
+  client_key_get: [{ name: string }, ClientKeyView | null];
+  client_key_copy_jwks: [{ name: string }, null];
   sign_in: [{ profile: string }, SessionView];
   cancel_sign_in: [Record<string, never>, null];
   session: [{ profile: string }, SessionView | null];
@@ -51,6 +59,8 @@ export type Commands = {
   http_log: [Record<string, never>, HttpLogSummary[]];
   http_log_entry: [{ id: number }, HttpLogDetail];
   http_log_clear: [Record<string, never>, null];
+  token_exchange: [{ profile: string; form: ExchangeForm }, ExchangeView];
+  exchanged_token_copy: [{ id: number }, null];
   api_send: [{ profile: string; request: ApiRequestForm; refreshFirst: boolean }, ApiResponseView];
   api_save_response: [{ id: number }, string];
   saved_requests: [{ profile: string }, SavedRequest[]];
