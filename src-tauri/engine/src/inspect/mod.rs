@@ -224,6 +224,16 @@ pub enum InspectError {
     Lock(#[from] LockError),
 }
 
+impl From<crate::session::credentials::CredentialsError> for InspectError {
+    fn from(e: crate::session::credentials::CredentialsError) -> Self {
+        use crate::session::credentials::CredentialsError;
+        match e {
+            CredentialsError::Profile(e) => Self::Profile(e),
+            CredentialsError::Store(e) => Self::Store(e),
+        }
+    }
+}
+
 impl EngineError for InspectError {
     fn kind(&self) -> ErrorKind {
         match self {

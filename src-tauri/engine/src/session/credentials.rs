@@ -118,7 +118,7 @@ impl Engine {
     }
 }
 
-/// Each use case that authenticates the client reports a missing secret or
+/// Each use case of this layer that authenticates the client reports a missing secret or
 /// key as a profile problem and a keyring failure as a keyring problem.
 macro_rules! credentials_into {
     ($($error:ty),+) => {$(
@@ -137,5 +137,6 @@ credentials_into!(
     crate::session::login::LoginError,
     crate::session::refresh::RefreshError,
     crate::session::logout::LogoutError,
-    crate::inspect::InspectError
+    crate::session::keys::KeysError,
+    crate::session::exchange::ExchangeError
 );

@@ -17,7 +17,6 @@ use crate::protocol::token::{self, token_type_urn, ExchangeParams, TokenKind};
 use crate::seams::http::HttpError;
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
-use crate::session::credentials::CredentialsError;
 use crate::session::refresh::RefreshError;
 
 /// URN of an access token, the only `requested_token_type` most providers issue.
@@ -113,15 +112,6 @@ pub enum ExchangeError {
     /// The keyring failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<CredentialsError> for ExchangeError {
-    fn from(e: CredentialsError) -> Self {
-        match e {
-            CredentialsError::Profile(e) => Self::Profile(e),
-            CredentialsError::Store(e) => Self::Store(e),
-        }
-    }
 }
 
 impl EngineError for ExchangeError {

@@ -19,7 +19,6 @@ use crate::protocol::client_key::{ClientKey, KeyAlg, KeyError};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
-use crate::session::credentials::CredentialsError;
 
 /// Why a client key operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -40,15 +39,6 @@ pub enum KeysError {
     /// Another process holds the profile's lock.
     #[error(transparent)]
     Lock(#[from] LockError),
-}
-
-impl From<CredentialsError> for KeysError {
-    fn from(e: CredentialsError) -> Self {
-        match e {
-            CredentialsError::Profile(e) => Self::Profile(e),
-            CredentialsError::Store(e) => Self::Store(e),
-        }
-    }
 }
 
 impl EngineError for KeysError {
