@@ -5,12 +5,18 @@
 // answers the consent and sign-out pages, and finally requests Tessera's
 // loopback redirect. It also works against a provider that answers the
 // authorization request with a direct redirect to the callback.
+// Given a device flow's verification_uri_complete (RFC 8628), it confirms the
+// code, signs in, answers consent and stops at the "device signed in" page.
 //
 //   node dev/browser.mjs [--log FILE] <URL>      (the URL is always last)
 //
 // Knobs (environment):
 //   BROWSER_LOGIN, BROWSER_PASSWORD   credentials (default demo / demo)
-//   BROWSER_CONSENT=deny              press "Deny" on the consent page
+//   BROWSER_CONSENT=deny              press "Deny" on the consent page (in the
+//                                     device flow too: the device's next poll
+//                                     gets access_denied)
+//   BROWSER_USER_CODE=<code>          type this user code on the device flow's
+//                                     code page (for a bare verification_uri)
 //   BROWSER_TAMPER_STATE=1            on the way back to a loopback callback,
 //                                     replace `state` with "tampered-state"
 //   BROWSER_DROP_ISS=1                ... drop the RFC 9207 `iss` parameter
@@ -200,6 +206,26 @@ function nextSubmission(html, url) {
   const deny = process.env.BROWSER_CONSENT === 'deny';
   const consent = all.find((f) => new URL(f.action).pathname.endsWith(deny ? '/abort' : '/confirm'));
   if (consent) return { ...consent, what: deny ? 'consent: deny' : 'consent: allow' };
+  // The device flow's pages (oidc-provider's forms, each with an xsrf field):
+  // "is this your device?" (its hidden confirm=yes is the Continue button)...
+  const deviceConfirm = all.find((f) => f.id === 'op.deviceConfirmForm');
+  if (deviceConfirm) return { ...deviceConfirm, what: 'device code: confirm' };
+  // ...and the code input page, shown for a bare verification_uri, a wrong
+  // or expired code, or after the sign-in was denied.
+  const deviceInput = all.find((f) => f.id === 'op.deviceInputForm');
+  if (deviceInput) {
+    const alert = /<p class="error" role="alert">([\s\S]*?)<\/p>/.exec(html)?.[1];
+    if (alert) log(`device code page says: ${decode(alert)}`);
+    const userCode = process.env.BROWSER_USER_CODE;
+    if (!userCode || submitted.has('device code')) return undefined;
+    submitted.add('device code');
+    deviceInput.fields.set('user_code', userCode);
+    return { ...deviceInput, what: 'device code: enter' };
+  }
+  // verification_uri_complete answers with an auto-submitting form that
+  // hands the code on.
+  const autoSubmit = /<title>\s*Submitting Callback\s*<\/title>/i.test(html) && all.length === 1 && all[0].method === 'POST';
+  if (autoSubmit && all[0].fields.has('user_code')) return { ...all[0], what: 'device code: submit' };
   // oidc-provider's sign-out confirmation (or its auto-submitted variant): a
   // form with an xsrf field; logout=yes is its "Yes, sign me out" button.
   const logout = all.find((f) => f.fields.has('xsrf'));
@@ -208,7 +234,7 @@ function nextSubmission(html, url) {
     return { ...logout, what: 'sign-out: yes' };
   }
   // An auto-submitting response page (response_mode=form_post).
-  if (/<title>\s*Submitting Callback\s*<\/title>/i.test(html) && all.length === 1 && all[0].method === 'POST') {
+  if (autoSubmit) {
     const post = all[0];
     if (isLoopbackCallback(new URL(post.action))) tamperParams(post.fields);
     return { ...post, what: 'form_post' };

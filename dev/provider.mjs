@@ -1,22 +1,35 @@
 // Tessera's local OpenID provider: panva's oidc-provider (a certified
 // implementation) configured with a demo user, native and confidential
 // clients, refresh-token rotation, revocation, introspection, RP-initiated
-// logout, and a small protected demo API on the same server.
+// logout, and a small protected demo API on the same server. Also the device
+// authorization grant (RFC 8628), client credentials with a resource
+// indicator (RFC 8707), token exchange (RFC 8693), client authentication by
+// signed assertion (RFC 7523), dynamic client registration (RFC 7591) and,
+// with --mtls-port, mutual TLS (RFC 8705) on a second, HTTPS listener.
 //
 //   node dev/provider.mjs [--port N] [--access-token-ttl SECS] [--ephemeral]
 //                         [--exit-with-stdin] [--verbose]
+//                         [--device-interval SECS] [--device-slow-down]
+//                         [--device-code-ttl SECS] [--client-jwks FILE]
+//                         [--mtls-port N]
 //
 // It listens on 127.0.0.1 only and prints one line when ready:
 //   Tessera local provider ready; issuer: http://127.0.0.1:9090
+// and, with --mtls-port, right after it:
+//   mtls: https://127.0.0.1:PORT ca=<file> client-cert=<file> client-key=<file> self-signed-cert=<file> self-signed-key=<file>
 import http from 'node:http';
+import https from 'node:https';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const USAGE = 'usage: node dev/provider.mjs [--port N] [--access-token-ttl SECS] [--ephemeral] [--exit-with-stdin] [--verbose]';
+const USAGE = 'usage: node dev/provider.mjs [--port N] [--access-token-ttl SECS] [--ephemeral] [--exit-with-stdin] [--verbose]'
+  + ' [--device-interval SECS] [--device-slow-down] [--device-code-ttl SECS] [--client-jwks FILE] [--mtls-port N]';
 
 function parseArgs(argv) {
   const opts = {
@@ -25,6 +38,11 @@ function parseArgs(argv) {
     ephemeral: false,
     exitWithStdin: false,
     verbose: false,
+    deviceInterval: undefined,
+    deviceSlowDown: false,
+    deviceCodeTtl: 600,
+    clientJwks: undefined,
+    mtlsPort: undefined,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -38,6 +56,11 @@ function parseArgs(argv) {
     else if (arg === '--ephemeral') opts.ephemeral = true;
     else if (arg === '--exit-with-stdin') opts.exitWithStdin = true;
     else if (arg === '--verbose') opts.verbose = true;
+    else if (arg === '--device-interval') opts.deviceInterval = Number(value());
+    else if (arg === '--device-slow-down') opts.deviceSlowDown = true;
+    else if (arg === '--device-code-ttl') opts.deviceCodeTtl = Number(value());
+    else if (arg === '--client-jwks') opts.clientJwks = value();
+    else if (arg === '--mtls-port') opts.mtlsPort = Number(value());
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -46,6 +69,15 @@ function parseArgs(argv) {
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('--port must be 0-65535');
   if (!Number.isInteger(opts.accessTokenTtl) || opts.accessTokenTtl <= 0) {
     throw new Error('--access-token-ttl must be a positive whole number of seconds');
+  }
+  if (opts.deviceInterval !== undefined && (!Number.isInteger(opts.deviceInterval) || opts.deviceInterval <= 0)) {
+    throw new Error('--device-interval must be a positive whole number of seconds');
+  }
+  if (!Number.isInteger(opts.deviceCodeTtl) || opts.deviceCodeTtl <= 0) {
+    throw new Error('--device-code-ttl must be a positive whole number of seconds');
+  }
+  if (opts.mtlsPort !== undefined && (!Number.isInteger(opts.mtlsPort) || opts.mtlsPort < 0 || opts.mtlsPort > 65535)) {
+    throw new Error('--mtls-port must be 0-65535');
   }
   return opts;
 }
@@ -97,6 +129,11 @@ const entries = new Map(); // "Model:id" -> { payload, expiresAt }
 const grantMembers = new Map(); // grantId -> Set of "Model:id"
 const sessionUids = new Map(); // session uid -> session id
 const userCodes = new Map(); // user code -> device code id
+// A device code is kept this long after it expires, so that a late poll is
+// answered expired_token (oidc-provider checks the code's own exp) rather
+// than invalid_grant for a code it no longer knows.
+const RETAIN_AFTER_EXPIRY_S = { DeviceCode: 600 };
+const slowedDown = new Set(); // device codes already answered slow_down (--device-slow-down)
 
 class MemoryAdapter {
   constructor(model) {
@@ -109,7 +146,8 @@ class MemoryAdapter {
 
   async upsert(id, payload, expiresIn) {
     const key = this.key(id);
-    entries.set(key, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+    const retain = expiresIn ? expiresIn + (RETAIN_AFTER_EXPIRY_S[this.model] ?? 0) : 0;
+    entries.set(key, { payload, expiresAt: retain ? Date.now() + retain * 1000 : Infinity });
     if (this.model === 'Session' && payload.uid) sessionUids.set(payload.uid, id);
     if (payload.userCode) userCodes.set(payload.userCode, id);
     if (GRANTABLE.has(this.model) && payload.grantId) {
@@ -164,6 +202,7 @@ setInterval(() => {
   }
   for (const [uid, id] of sessionUids) if (!entries.has(`Session:${id}`)) sessionUids.delete(uid);
   for (const [code, id] of userCodes) if (!entries.has(`DeviceCode:${id}`)) userCodes.delete(code);
+  for (const id of slowedDown) if (!entries.has(`DeviceCode:${id}`)) slowedDown.delete(id);
 }, 60_000).unref();
 
 const DEMO = { username: 'demo', password: 'demo', accountId: 'demo-user-0001' };
@@ -201,6 +240,14 @@ const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'roles', 'groups
 const NATIVE_REDIRECTS = ['http://127.0.0.1/callback', 'dev.tessera.app:/callback'];
 const POST_LOGOUT = ['http://127.0.0.1/logged-out'];
 
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const CODE_GRANTS = ['authorization_code', 'refresh_token'];
+const EVERY_GRANT = [...CODE_GRANTS, 'client_credentials', DEVICE_CODE, TOKEN_EXCHANGE];
+const SECRET = 'tessera-demo-secret';
+// client_secret_jwt signs with HS256, whose key should be at least 32 bytes.
+const ASSERTION_SECRET = 'tessera-demo-secret-for-hs256-assertions-0123456789';
+
 function client(id, extra = {}) {
   return {
     client_id: id,
@@ -217,12 +264,132 @@ function client(id, extra = {}) {
 }
 
 const CLIENTS = [
-  client('tessera'),
+  client('tessera', { grant_types: [...CODE_GRANTS, DEVICE_CODE, TOKEN_EXCHANGE] }),
   client('tessera-es256', { id_token_signed_response_alg: 'ES256' }),
   client('tessera-eddsa', { id_token_signed_response_alg: 'EdDSA' }),
-  client('tessera-confidential', { client_secret: 'tessera-demo-secret', token_endpoint_auth_method: 'client_secret_basic' }),
-  client('tessera-confidential-post', { client_secret: 'tessera-demo-secret', token_endpoint_auth_method: 'client_secret_post' }),
+  client('tessera-confidential', { client_secret: SECRET, token_endpoint_auth_method: 'client_secret_basic', grant_types: [...CODE_GRANTS, TOKEN_EXCHANGE] }),
+  client('tessera-confidential-post', { client_secret: SECRET, token_endpoint_auth_method: 'client_secret_post', grant_types: [...CODE_GRANTS, TOKEN_EXCHANGE] }),
+  // A service with no user and no browser: client credentials and token exchange.
+  {
+    client_id: 'tessera-service',
+    client_secret: SECRET,
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['client_credentials', TOKEN_EXCHANGE],
+    response_types: [],
+    redirect_uris: [],
+  },
+  // RFC 7523: the client authenticates with a JWT signed (HS256) with its secret.
+  client('tessera-secret-jwt', { client_secret: ASSERTION_SECRET, token_endpoint_auth_method: 'client_secret_jwt', grant_types: EVERY_GRANT }),
 ];
+
+// What the home page says about a client's authentication (HTML).
+function describeAuth(c) {
+  switch (c.token_endpoint_auth_method) {
+    case 'none': return 'public, PKCE';
+    case 'client_secret_basic':
+    case 'client_secret_post':
+    case 'client_secret_jwt': return `secret <code>${escape(c.client_secret)}</code>, ${c.token_endpoint_auth_method}`;
+    case 'private_key_jwt': return 'private_key_jwt with the keys of <code>--client-jwks</code>';
+    case 'tls_client_auth': return `tls_client_auth (certificate subject <code>${escape(c.tls_client_auth_subject_dn)}</code>), certificate-bound tokens`;
+    case 'self_signed_tls_client_auth': return 'self_signed_tls_client_auth (the self-signed certificate), certificate-bound tokens';
+    default: return escape(c.token_endpoint_auth_method);
+  }
+}
+
+// The public JWK Set of --client-jwks, for the static private_key_jwt client.
+function readClientJwks(file) {
+  let jwks;
+  try {
+    jwks = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`--client-jwks ${file}: ${err.message}`);
+  }
+  if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new Error(`--client-jwks ${file}: not a JWK Set (no "keys")`);
+  if (jwks.keys.some((k) => ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in k))) {
+    throw new Error(`--client-jwks ${file}: must hold public keys only (a key has private members)`);
+  }
+  return { keys: jwks.keys };
+}
+
+// Throwaway certificates for the mTLS listener, made with the openssl command
+// in a fresh private directory that is removed on exit: a CA, a server
+// certificate for 127.0.0.1, a client certificate from the CA (CN=tessera-mtls)
+// and a self-signed client certificate.
+const MTLS_SUBJECT_DN = 'CN=tessera-mtls';
+
+function mintCertificates() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-mtls-'));
+  fs.chmodSync(dir, 0o700);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = (name) => path.join(dir, name);
+  fs.writeFileSync(file('openssl.cnf'), `[req]
+distinguished_name = dn
+prompt = no
+[dn]
+[ca_ext]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
+[client_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+[self_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+`, { mode: 0o600 });
+  const openssl = (...args) => {
+    try {
+      execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (err) {
+      throw new Error(`--mtls-port: openssl ${args[0]} failed: ${err.code === 'ENOENT' ? 'the openssl command is not installed' : String(err.stderr || err.message).trim()}`);
+    }
+  };
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-config', file('openssl.cnf')];
+  const serial = () => `0x${crypto.randomBytes(12).toString('hex')}`;
+  openssl('req', '-x509', ...newKey, '-extensions', 'ca_ext', '-days', '2', '-set_serial', serial(),
+    '-subj', '/CN=Tessera local provider mTLS CA', '-keyout', file('ca.key'), '-out', file('ca.pem'));
+  for (const [name, subject, ext] of [['server', '/CN=127.0.0.1', 'server_ext'], ['client', `/${MTLS_SUBJECT_DN}`, 'client_ext']]) {
+    openssl('req', '-new', ...newKey, '-subj', subject, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`));
+    openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-set_serial', serial(),
+      '-days', '2', '-extfile', file('openssl.cnf'), '-extensions', ext, '-out', file(`${name}.pem`));
+    fs.rmSync(file(`${name}.csr`));
+  }
+  openssl('req', '-x509', ...newKey, '-extensions', 'self_ext', '-days', '2', '-set_serial', serial(),
+    '-subj', '/CN=tessera-mtls-self-signed', '-keyout', file('self-signed.key'), '-out', file('self-signed.pem'));
+  for (const name of fs.readdirSync(dir)) fs.chmodSync(file(name), 0o600);
+  return {
+    dir,
+    ca: file('ca.pem'),
+    serverCert: file('server.pem'),
+    serverKey: file('server.key'),
+    clientCert: file('client.pem'),
+    clientKey: file('client.key'),
+    selfSignedCert: file('self-signed.pem'),
+    selfSignedKey: file('self-signed.key'),
+  };
+}
+
+// The peer certificate of a request on the mTLS listener (none on plain HTTP).
+function peerCertificate(socket) {
+  if (typeof socket?.getPeerCertificate !== 'function') return undefined;
+  const peer = socket.getPeerCertificate();
+  return peer?.raw ? new crypto.X509Certificate(peer.raw) : undefined;
+}
+
+// RFC 8705's x5t#S256: the base64url SHA-256 of the certificate's DER.
+const certThumbprint = (cert) => crypto.hash('sha256', cert.raw, 'base64url');
+
+// A certificate's subject as an RFC 4514 string (most specific RDN first).
+const subjectDn = (cert) => cert.subject.split('\n').reverse().join(',');
+const normalizeDn = (dn) => dn.split(',').map((rdn) => rdn.trim().replace(/\s*=\s*/, '=')).join(',').toLowerCase();
 
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
@@ -262,6 +429,37 @@ function consentPage(uid, client, scopes, claims) {
 <form method="post" action="/interaction/${escape(uid)}/abort"><button class="secondary" type="submit">Deny</button></form></div>`);
 }
 
+// The device flow's pages (RFC 8628 §3.3). `form` is oidc-provider's form
+// (id op.deviceInputForm or op.deviceConfirmForm, with its xsrf field); the
+// buttons submit it from outside.
+const DEVICE_ERRORS = {
+  NoCodeError: 'Enter the code your device shows.',
+  NotFoundError: 'No sign-in is waiting for that code. Check it and try again.',
+  ExpiredError: 'That code has expired. Start again on your device.',
+  AlreadyUsedError: 'That code has already been used. Start again on your device.',
+  AbortedError: 'Sign-in cancelled: your device is told that access was denied.',
+};
+
+function deviceInputPage(form, err) {
+  const message = err ? (DEVICE_ERRORS[err.name] ?? `Something went wrong${err.error ? `: ${err.error}` : ''}. Try again.`) : undefined;
+  return page('Connect a device', `<h1>Connect a device</h1><p class="sub">Enter the code your device shows.</p>
+${message ? `<p class="error" role="alert">${escape(message)}</p>` : ''}
+${form.replace('placeholder="Enter code"', 'placeholder="XXXX-XXXX" aria-label="Code"')}
+<button type="submit" form="op.deviceInputForm">Continue</button>`);
+}
+
+function deviceConfirmPage(form, clientName, userCode) {
+  return page('Confirm device', `<h1>Is this your device?</h1><p class="sub"><b>${escape(clientName)}</b> asks to sign in on a device that shows the code</p>
+<p class="hint" style="text-align:center;font-size:1.5rem;letter-spacing:.1em"><code>${escape(userCode)}</code></p>
+<p class="claims">Continue only if the code matches and you started this sign-in.</p>${form}
+<div class="row"><button autofocus type="submit" form="op.deviceConfirmForm">Continue</button>
+<button class="secondary" type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Cancel</button></div>`);
+}
+
+function deviceSuccessPage(clientName) {
+  return page('Device signed in', `<h1>Your device is signed in</h1><p class="sub"><b>${escape(clientName)}</b> can carry on; you can close this window.</p>`);
+}
+
 const AVATAR = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="20" fill="#3b5bdb"/><circle cx="48" cy="38" r="16" fill="#e7ecff"/><path d="M18 86c4-17 16-26 30-26s26 9 30 26" fill="#e7ecff"/></svg>`;
 
 function readBody(req) {
@@ -289,30 +487,122 @@ function sendJson(res, status, value, headers = {}) {
   send(res, status, 'application/json', JSON.stringify(value), headers);
 }
 
+function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+}
+
+// The provider's own routes, named here so that the mTLS aliases in discovery
+// cannot drift from them (these are oidc-provider's defaults).
+const ROUTES = {
+  token: '/token',
+  revocation: '/token/revocation',
+  introspection: '/token/introspection',
+  userinfo: '/me',
+  device_authorization: '/device/auth',
+  code_verification: '/device',
+  registration: '/reg',
+};
+
+const TOKEN_TYPES = {
+  access_token: 'urn:ietf:params:oauth:token-type:access_token',
+  refresh_token: 'urn:ietf:params:oauth:token-type:refresh_token',
+  id_token: 'urn:ietf:params:oauth:token-type:id_token',
+};
+const API_SCOPES = 'api:read api:write';
+const MAX_POLLS = 10_000;
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const clientJwks = opts.clientJwks ? readClientJwks(opts.clientJwks) : undefined;
 
   // Listen first so that --port 0 works: the issuer names the real port.
   const server = http.createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', resolve);
-  });
+  await listen(server, opts.port);
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
+  const apiResource = `${issuer}/api`;
+
+  // RFC 8705: a second, HTTPS listener that asks for (but does not require)
+  // a client certificate; the issuer stays the plain-HTTP one.
+  let mtls;
+  if (opts.mtlsPort !== undefined) {
+    const certs = mintCertificates();
+    const tlsServer = https.createServer({
+      key: fs.readFileSync(certs.serverKey),
+      cert: fs.readFileSync(certs.serverCert),
+      ca: fs.readFileSync(certs.ca),
+      requestCert: true,
+      rejectUnauthorized: false,
+    });
+    await listen(tlsServer, opts.mtlsPort).catch((err) => {
+      throw err.code === 'EADDRINUSE' ? new Error(`--mtls-port: port ${opts.mtlsPort} is in use (try --mtls-port 0)`) : err;
+    });
+    mtls = {
+      ...certs,
+      server: tlsServer,
+      origin: `https://127.0.0.1:${tlsServer.address().port}`,
+      selfSigned: new crypto.X509Certificate(fs.readFileSync(certs.selfSignedCert)),
+    };
+  }
+
+  const clients = [...CLIENTS];
+  if (clientJwks) {
+    clients.push(client('tessera-private-key-jwt', { token_endpoint_auth_method: 'private_key_jwt', jwks: clientJwks, grant_types: EVERY_GRANT }));
+  }
+  if (mtls) {
+    const mtlsGrants = [...CODE_GRANTS, 'client_credentials', DEVICE_CODE];
+    clients.push(
+      client('tessera-mtls', {
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: MTLS_SUBJECT_DN,
+        tls_client_certificate_bound_access_tokens: true,
+        grant_types: mtlsGrants,
+      }),
+      client('tessera-mtls-self-signed', {
+        token_endpoint_auth_method: 'self_signed_tls_client_auth',
+        jwks: { keys: [{ ...mtls.selfSigned.publicKey.export({ format: 'jwk' }), kid: 'tessera-mtls-self-signed', x5c: [mtls.selfSigned.raw.toString('base64')] }] },
+        tls_client_certificate_bound_access_tokens: true,
+        grant_types: mtlsGrants,
+      }),
+    );
+  }
 
   const findAccount = (id) => (id === DEMO.accountId
     ? { accountId: id, claims: async () => demoClaims(issuer) }
     : undefined);
 
+  const jwks = signingKeys(opts.ephemeral);
+  // The provider's public keys, for the demo API to verify JWT access tokens.
+  const verifyKeys = new Map(jwks.keys.map((k) => [k.kid, { alg: k.alg, key: crypto.createPublicKey({ key: k, format: 'jwk' }) }]));
+
+  // RFC 8707: the demo API is the one resource server. Its access tokens are
+  // JWTs (RFC 9068, typ at+jwt) signed RS256 by the provider, with aud
+  // <issuer>/api. Without a resource parameter nothing changes: the code flow
+  // gets the same opaque access tokens for userinfo and the demo API as before.
+  const apiResourceServer = () => ({
+    scope: API_SCOPES,
+    audience: apiResource,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: opts.accessTokenTtl,
+    jwt: { sign: { alg: 'RS256' } },
+  });
+
+  // Claims that token exchange adds to the tokens it issues (act, and sub when
+  // the subject is a client); keyed by the token object being saved.
+  const exchanged = new WeakMap();
+
   const provider = new Provider(issuer, {
     adapter: MemoryAdapter,
-    clients: CLIENTS,
-    jwks: signingKeys(opts.ephemeral),
+    clients,
+    jwks,
     cookies: { keys: ['tessera-local-provider-cookie-key-not-secret'] },
     findAccount: async (_ctx, id) => findAccount(id),
     claims: SCOPE_CLAIMS,
     scopes: SCOPES,
+    routes: ROUTES,
     // The ID token carries the scope claims (roles, email…), not only userinfo.
     conformIdTokenClaims: false,
     // PKCE for every client; oidc-provider 9 knows only S256 (plain is refused).
@@ -323,7 +613,9 @@ async function main() {
     rotateRefreshToken: true,
     ttl: {
       AccessToken: opts.accessTokenTtl,
+      ClientCredentials: opts.accessTokenTtl,
       AuthorizationCode: 60,
+      DeviceCode: opts.deviceCodeTtl,
       IdToken: 600,
       RefreshToken: 86400,
       Interaction: 3600,
@@ -336,6 +628,35 @@ async function main() {
     clientBasedCORS: (ctx, origin, c) => origin !== 'null'
       && (ctx.oidc.route === 'userinfo' || c.clientAuthMethod === 'none')
       && c.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
+    clientAuthMethods: [
+      'client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none',
+      ...(mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : []),
+    ],
+    // RFC 7523 assertions: HS256 for client_secret_jwt, the rest for
+    // private_key_jwt. Ed25519 is the fully-specified name (RFC 9864) of EdDSA
+    // with Ed25519, which oidc-provider 9 accepts as well.
+    enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'] },
+    extraTokenClaims: async (_ctx, token) => (exchanged.get(token)?.act ? { act: exchanged.get(token).act } : undefined),
+    formats: {
+      customizers: {
+        jwt: async (_ctx, token, jwt) => {
+          const sub = exchanged.get(token)?.sub;
+          if (sub !== undefined) jwt.payload.sub = sub;
+        },
+      },
+    },
+    discovery: {
+      claim_types_supported: ['normal'],
+      ...(mtls ? {
+        mtls_endpoint_aliases: {
+          token_endpoint: `${mtls.origin}${ROUTES.token}`,
+          revocation_endpoint: `${mtls.origin}${ROUTES.revocation}`,
+          introspection_endpoint: `${mtls.origin}${ROUTES.introspection}`,
+          userinfo_endpoint: `${mtls.origin}${ROUTES.userinfo}`,
+          device_authorization_endpoint: `${mtls.origin}${ROUTES.device_authorization}`,
+        },
+      } : {}),
+    },
     features: {
       devInteractions: { enabled: false },
       revocation: {
@@ -349,6 +670,55 @@ async function main() {
         allowedPolicy: async (_ctx, c, token) => c.clientAuthMethod !== 'none' || token.clientId === c.clientId,
       },
       userinfo: { enabled: true },
+      clientCredentials: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        userCodeInputSource: async (ctx, form, out, err) => {
+          ctx.type = 'html';
+          ctx.body = deviceInputPage(form, err && { name: err.name, error: out?.error });
+        },
+        userCodeConfirmSource: async (ctx, form, c, _deviceInfo, userCode) => {
+          ctx.type = 'html';
+          ctx.body = deviceConfirmPage(form, c.clientName ?? c.clientId, userCode);
+        },
+        successSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = deviceSuccessPage(ctx.oidc.client.clientName ?? ctx.oidc.client.clientId);
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        // No default resource: without `resource` the tokens stay as they were.
+        // For client credentials, RFC 8693's `audience` names the resource too.
+        // oidc-provider drops parameters a grant does not know, so it is read
+        // from the request body.
+        defaultResource: async (ctx, _client, oneOf) => {
+          if (oneOf) return oneOf;
+          if (ctx.oidc.route === 'token' && ctx.oidc.params.grant_type === 'client_credentials') return ctx.oidc.body?.audience;
+          return undefined;
+        },
+        getResourceServerInfo: async (_ctx, indicator) => {
+          if (indicator !== apiResource) throw new errors.InvalidTarget(`unknown resource ${indicator}; the only one is ${apiResource}`);
+          return apiResourceServer();
+        },
+      },
+      // RFC 7591: open dynamic registration, no initial access token.
+      registration: { enabled: true, initialAccessToken: false },
+      mTLS: mtls ? {
+        enabled: true,
+        certificateBoundAccessTokens: true,
+        tlsClientAuth: true,
+        selfSignedTlsClientAuth: true,
+        getCertificate: (ctx) => peerCertificate(ctx.socket),
+        // Verified against the throwaway CA by the TLS layer.
+        certificateAuthorized: (ctx) => ctx.socket.authorized === true,
+        certificateSubjectMatches: (ctx, property, expected) => {
+          const cert = peerCertificate(ctx.socket);
+          return property === 'tls_client_auth_subject_dn' && !!cert && normalizeDn(subjectDn(cert)) === normalizeDn(expected);
+        },
+      } : { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
         // `form` is oidc-provider's <form id="op.logoutForm"> with its xsrf field.
@@ -368,6 +738,284 @@ async function main() {
     },
   });
   provider.on('server_error', (_ctx, err) => console.error('provider error:', err.message));
+
+  // Client authentication by assertion or certificate is easy to get subtly
+  // wrong, so for those invalid_client says why (oidc-provider keeps the
+  // reason in error_detail); other errors read as they always have.
+  for (const event of ['grant.error', 'introspection.error', 'revocation.error', 'device_authorization.error']) {
+    provider.on(event, (ctx, err) => {
+      if (ctx.body?.error !== 'invalid_client' || !err.error_detail) return;
+      if (ctx.oidc?.params?.client_assertion === undefined && !ctx.secure) return;
+      ctx.body = { ...ctx.body, error_description: `${ctx.body.error_description}: ${err.error_detail}` };
+    });
+  }
+
+  // The device authorization response (RFC 8628 §3.2): the verification URIs
+  // always name the issuer (also when the request came over the mTLS
+  // listener, which a browser could not use), and --device-interval adds
+  // `interval`, which oidc-provider does not send.
+  provider.on('device_authorization.success', (_ctx, body) => {
+    const verification = new URL(ROUTES.code_verification, issuer);
+    body.verification_uri = verification.href;
+    verification.searchParams.set('user_code', body.user_code);
+    body.verification_uri_complete = verification.href;
+    if (opts.deviceInterval !== undefined) body.interval = opts.deviceInterval;
+  });
+
+  // --device-slow-down: the first poll of every device code is answered
+  // slow_down (RFC 8628 §3.5), whatever the code's state; later polls are
+  // answered as usual. The check sits where the token endpoint looks the code
+  // up, after client authentication.
+  if (opts.deviceSlowDown) {
+    const { DeviceCode } = provider;
+    const find = DeviceCode.find;
+    DeviceCode.find = async function findDeviceCode(...args) {
+      const code = await find.apply(this, args);
+      const ctx = Provider.ctx;
+      if (code && ctx?.oidc?.route === 'token' && code.clientId === ctx.oidc.client?.clientId
+        && !code.isExpired && !slowedDown.has(code.jti)) {
+        slowedDown.add(code.jti);
+        throw new errors.SlowDown('first poll of this device code (--device-slow-down): add 5 seconds to the polling interval');
+      }
+      return code;
+    };
+  }
+
+  // Every poll of the token endpoint with the device_code grant, for
+  // GET /dev/device-polls; and RFC 6749's unauthorized_client (rather than
+  // oidc-provider's invalid_request) when a client uses one of the grants
+  // added here without being allowed to.
+  const polls = [];
+  const NEW_GRANTS = new Set([DEVICE_CODE, 'client_credentials', TOKEN_EXCHANGE]);
+  const unauthorizedClient = (ctx, grantType) => {
+    ctx.body = { ...ctx.body, error: 'unauthorized_client', error_description: `the client may not use the grant type ${grantType}` };
+  };
+  provider.use(async (ctx, next) => {
+    const at = Date.now();
+    await next();
+    const route = ctx.oidc?.route;
+    if (route === 'device_authorization' && ctx.body?.error === 'invalid_request'
+      && ctx.body.error_description === `${DEVICE_CODE} is not allowed for this client`) {
+      unauthorizedClient(ctx, DEVICE_CODE);
+    }
+    if (route !== 'token') return;
+    const grantType = ctx.oidc.params?.grant_type;
+    if (NEW_GRANTS.has(grantType) && ctx.body?.error === 'invalid_request'
+      && ctx.body.error_description === 'requested grant type is not allowed for this client') {
+      unauthorizedClient(ctx, grantType);
+    }
+    if (grantType === DEVICE_CODE) {
+      const deviceCode = ctx.oidc.params.device_code;
+      if (polls.length >= MAX_POLLS) polls.shift();
+      polls.push({
+        code: typeof deviceCode === 'string' ? crypto.hash('sha256', deviceCode, 'hex').slice(0, 8) : null,
+        at_ms: at,
+        answer: ctx.status === 200 ? 'ok' : (ctx.body?.error ?? `http ${ctx.status}`),
+      });
+    }
+  });
+
+  // JWT access tokens (those for the API resource): signed by this provider,
+  // for the API, not expired, and still in the token store (not revoked).
+  function verifyAccessJwt(value) {
+    const parts = value.split('.');
+    if (parts.length !== 3) return undefined;
+    try {
+      const header = JSON.parse(Buffer.from(parts[0], 'base64url'));
+      const payload = JSON.parse(Buffer.from(parts[1], 'base64url'));
+      const key = verifyKeys.get(header.kid);
+      if (!key || header.alg !== key.alg || header.typ !== 'at+jwt') return undefined;
+      const data = Buffer.from(`${parts[0]}.${parts[1]}`);
+      const signature = Buffer.from(parts[2], 'base64url');
+      const valid = {
+        RS256: () => crypto.verify('sha256', data, key.key, signature),
+        ES256: () => crypto.verify('sha256', data, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature),
+        EdDSA: () => crypto.verify(null, data, key.key, signature),
+      }[header.alg]?.();
+      if (!valid || payload.iss !== issuer || !(payload.exp > Date.now() / 1000)) return undefined;
+      if (![payload.aud].flat().includes(apiResource)) return undefined;
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // oidc-provider stores nothing for a JWT access token. The demo API keeps a
+  // record of each one issued, in the same store and tied to its grant, so
+  // that revoking the grant (or POST /api/forget) ends it like an opaque one.
+  for (const event of ['access_token.issued', 'client_credentials.issued']) {
+    provider.on(event, (token) => {
+      if (token.format !== 'jwt') return;
+      const key = `IssuedJwt:${token.jti}`;
+      entries.set(key, { payload: { model: token.kind, accountId: token.accountId, grantId: token.grantId }, expiresAt: Date.now() + token.expiration * 1000 });
+      if (token.grantId) {
+        if (!grantMembers.has(token.grantId)) grantMembers.set(token.grantId, new Set());
+        grantMembers.get(token.grantId).add(key);
+      }
+    });
+  }
+
+  function storedToken(jti) {
+    const key = `IssuedJwt:${jti}`;
+    const entry = entries.get(key);
+    return entry && entry.expiresAt > Date.now() ? { key, ...entry.payload } : undefined;
+  }
+
+  // Any access token this provider issued and still honours, as one shape:
+  // opaque ones from the code, device and refresh grants, opaque client
+  // credentials tokens, and JWTs for the API resource.
+  async function findAccessToken(value) {
+    if (typeof value !== 'string' || !value) return undefined;
+    if (value.split('.').length === 3) {
+      const payload = verifyAccessJwt(value);
+      const stored = payload && typeof payload.jti === 'string' ? storedToken(payload.jti) : undefined;
+      if (!stored) return undefined;
+      return {
+        format: 'jwt',
+        accountId: stored.model === 'AccessToken' ? stored.accountId : undefined,
+        sub: payload.sub,
+        clientId: payload.client_id,
+        scope: payload.scope,
+        aud: payload.aud,
+        iat: payload.iat,
+        exp: payload.exp,
+        act: payload.act,
+        cnf: payload.cnf,
+        grantId: stored.grantId,
+        drop: async () => entries.delete(stored.key),
+      };
+    }
+    // An opaque token never has an audience here (the API resource's are JWTs).
+    const at = await provider.AccessToken.find(value);
+    if (at && !at.isExpired && at.aud === undefined) {
+      return {
+        format: 'opaque',
+        model: 'AccessToken',
+        accountId: at.accountId,
+        sub: at.accountId,
+        clientId: at.clientId,
+        scope: at.scope,
+        iat: at.iat,
+        exp: at.exp,
+        cnf: at['x5t#S256'] ? { 'x5t#S256': at['x5t#S256'] } : undefined,
+        grantId: at.grantId,
+        drop: () => at.destroy(),
+      };
+    }
+    const cc = await provider.ClientCredentials.find(value);
+    if (cc && !cc.isExpired && cc.aud === undefined) {
+      return {
+        format: 'opaque',
+        model: 'ClientCredentials',
+        sub: cc.clientId,
+        clientId: cc.clientId,
+        scope: cc.scope,
+        iat: cc.iat,
+        exp: cc.exp,
+        cnf: cc['x5t#S256'] ? { 'x5t#S256': cc['x5t#S256'] } : undefined,
+        drop: () => cc.destroy(),
+      };
+    }
+    return undefined;
+  }
+
+  // RFC 8693 token exchange: a subject token (and optionally an actor token)
+  // in, an access token for the demo API out.
+  // oidc-provider's invalid_grant always says "grant request is invalid";
+  // this one says why.
+  const invalidGrant = (description) => Object.assign(new errors.InvalidGrant(), { error_description: description });
+
+  async function subjectOf(ctx, value, type) {
+    const { client } = ctx.oidc;
+    const unknown = () => invalidGrant('subject_token is unknown, expired or revoked');
+    let subject;
+    if (type === TOKEN_TYPES.access_token) {
+      const token = await findAccessToken(value);
+      if (!token) throw unknown();
+      subject = { accountId: token.accountId, sub: token.sub, grantId: token.grantId, act: token.act };
+    } else if (type === TOKEN_TYPES.refresh_token) {
+      const token = await provider.RefreshToken.find(value);
+      if (!token || token.isExpired) throw unknown();
+      if (token.consumed) throw invalidGrant('subject_token is a refresh token that has already been used');
+      subject = { accountId: token.accountId, grantId: token.grantId };
+    } else if (type === TOKEN_TYPES.id_token) {
+      let payload;
+      try {
+        ({ payload } = await provider.IdToken.validate(value, client));
+      } catch {
+        throw invalidGrant(`subject_token is not an ID token this provider issued to ${client.clientId}`);
+      }
+      if (!(payload.exp > Date.now() / 1000)) throw invalidGrant('subject_token is an expired ID token');
+      subject = { accountId: payload.sub };
+    } else {
+      throw new errors.InvalidRequest(`subject_token_type ${type} is not supported; use ${Object.values(TOKEN_TYPES).join(', ')}`);
+    }
+    if (subject.accountId !== undefined && !findAccount(subject.accountId)) throw invalidGrant('subject_token names an unknown account');
+    return subject;
+  }
+
+  async function tokenExchange(ctx) {
+    const { params, client } = ctx.oidc;
+    const list = (v) => (v === undefined ? [] : [v].flat());
+    for (const name of ['subject_token', 'subject_token_type']) {
+      if (!params[name]) throw new errors.InvalidRequest(`missing required parameter '${name}'`);
+    }
+    if (params.requested_token_type !== undefined && params.requested_token_type !== TOKEN_TYPES.access_token) {
+      throw new errors.InvalidRequest(`requested_token_type ${params.requested_token_type} is not supported; only ${TOKEN_TYPES.access_token}`);
+    }
+    for (const target of [...list(params.audience), ...list(params.resource)]) {
+      if (target !== apiResource) throw new errors.InvalidTarget(`unknown audience or resource ${target}; the only one is ${apiResource}`);
+    }
+    const subject = await subjectOf(ctx, params.subject_token, params.subject_token_type);
+
+    let { act } = subject;
+    if (params.actor_token !== undefined || params.actor_token_type !== undefined) {
+      if (!params.actor_token || !params.actor_token_type) throw new errors.InvalidRequest('actor_token and actor_token_type go together');
+      if (params.actor_token_type !== TOKEN_TYPES.access_token) {
+        throw new errors.InvalidRequest(`actor_token_type ${params.actor_token_type} is not supported; only ${TOKEN_TYPES.access_token}`);
+      }
+      const actor = await findAccessToken(params.actor_token);
+      if (!actor) throw invalidGrant('actor_token is unknown, expired or revoked');
+      // RFC 8693 §4.1: the current actor, with earlier ones nested inside.
+      act = { ...(actor.accountId !== undefined ? { sub: actor.accountId } : { client_id: actor.clientId }), ...(act ? { act } : {}) };
+    }
+
+    const offered = API_SCOPES.split(' ');
+    let scope = API_SCOPES;
+    if (params.scope) {
+      const requested = [...new Set(params.scope.split(' ').filter(Boolean))];
+      const refused = requested.filter((s) => !offered.includes(s));
+      if (refused.length) throw new errors.InvalidScope(`${apiResource} offers the scopes ${API_SCOPES}`, refused.join(' '));
+      scope = requested.join(' ');
+    }
+
+    const token = subject.accountId !== undefined
+      ? new provider.AccessToken({ client, accountId: subject.accountId, grantId: subject.grantId, gty: 'token_exchange', scope })
+      : new provider.ClientCredentials({ client, scope });
+    token.resourceServer = new provider.ResourceServer(apiResource, apiResourceServer());
+    exchanged.set(token, { act, sub: subject.accountId === undefined ? subject.sub : undefined });
+    const accessToken = await token.save();
+    ctx.body = {
+      access_token: accessToken,
+      issued_token_type: TOKEN_TYPES.access_token,
+      token_type: 'Bearer',
+      expires_in: token.expiration,
+      scope,
+    };
+  }
+  provider.registerGrantType(TOKEN_EXCHANGE, tokenExchange,
+    ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope'],
+    ['audience', 'resource']);
+
+  // Check every static client now rather than at its first request.
+  for (const c of clients) {
+    try {
+      await provider.Client.find(c.client_id);
+    } catch (err) {
+      throw new Error(`client ${c.client_id}: ${err.error_description ?? err.message}`);
+    }
+  }
+
   const callback = provider.callback();
 
   async function interaction(req, res, uid, action) {
@@ -420,14 +1068,20 @@ async function main() {
   }
 
   // The demo API: a resource server on the same host that validates the bearer
-  // token against the provider's own token store. Never echoes the token.
+  // token against the provider's own token store (and, for JWTs, the
+  // provider's keys). Never echoes the token.
   async function api(req, res, pathname) {
     const realm = 'Bearer realm="tessera-demo"';
     const challenge = (error, description) => `${realm}, error="${error}", error_description="${description}"`;
     const unauthorized = (description) => sendJson(res, 401, { error: 'invalid_token', reason: description },
       { 'www-authenticate': challenge('invalid_token', description) });
 
-    const methods = { '/api/me': ['GET', 'HEAD'], '/api/admin': ['GET', 'HEAD'], '/api/forget': ['POST'] }[pathname];
+    const methods = {
+      '/api/me': ['GET', 'HEAD'],
+      '/api/admin': ['GET', 'HEAD'],
+      '/api/forget': ['POST'],
+      ...(mtls ? { '/api/mtls/me': ['GET', 'HEAD'] } : {}),
+    }[pathname];
     if (!methods) return sendJson(res, 404, { error: 'not_found' });
     if (!methods.includes(req.method)) return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: methods.join(', ') });
     const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(req.headers.authorization ?? '');
@@ -436,59 +1090,100 @@ async function main() {
       return sendJson(res, 401, { error: 'invalid_token', reason: 'send an access token: Authorization: Bearer <token>' },
         { 'www-authenticate': realm });
     }
-    // find() checks the expiry; a revoked token is gone from the store.
-    const token = await provider.AccessToken.find(match[1]);
-    if (!token || token.isExpired) return unauthorized('the access token is unknown, expired or revoked');
-    const account = findAccount(token.accountId);
-    if (!account) return unauthorized('the access token belongs to an unknown account');
+    // The lookup checks the expiry; a revoked token is gone from the store.
+    const token = await findAccessToken(match[1]);
+    if (!token) return unauthorized('the access token is unknown, expired or revoked');
+    const account = token.accountId === undefined ? undefined : findAccount(token.accountId);
+    if (token.accountId !== undefined && !account) return unauthorized('the access token belongs to an unknown account');
+
+    // RFC 8705 §3: a certificate-bound token is good only with its certificate.
+    const cert = peerCertificate(req.socket);
+    const bound = token.cnf?.['x5t#S256'];
+    if (pathname === '/api/mtls/me') {
+      if (!cert) return unauthorized(`no client certificate was presented; call ${mtls.origin}/api/mtls/me over mutual TLS with the certificate the token is bound to`);
+      if (!bound) return unauthorized('the access token is not certificate-bound (no cnf x5t#S256); get one over mutual TLS as tessera-mtls or tessera-mtls-self-signed');
+    }
+    if (bound) {
+      if (!cert) return unauthorized(`the access token is bound to a client certificate; present it over mutual TLS at ${mtls?.origin ?? 'the mTLS listener'}`);
+      if (certThumbprint(cert) !== bound) return unauthorized('the client certificate presented is not the one the access token is bound to');
+    }
 
     if (pathname === '/api/forget') {
       // The API drops this one access token, as a resource server may before
       // its exp (a key rotation, a cache flush). Unlike revocation at the
       // provider, which ends the whole grant, the refresh token still works:
       // the next call gets 401 invalid_token, and a refresh recovers.
-      await token.destroy();
+      await token.drop();
       res.writeHead(204);
       return res.end();
     }
-    const all = await account.claims('userinfo', token.scope);
-    const granted = new Set(String(token.scope ?? '').split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
-    const claims = Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));
-    if (pathname === '/api/me') {
-      return sendJson(res, 200, { sub: token.accountId, client_id: token.clientId, scope: token.scope, iat: token.iat, exp: token.exp, claims });
+    let claims = {};
+    if (account) {
+      const all = await account.claims('userinfo', token.scope);
+      const granted = new Set(String(token.scope ?? '').split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
+      claims = Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));
+    }
+    if (pathname === '/api/me' || pathname === '/api/mtls/me') {
+      if (token.format === 'opaque' && token.model === 'AccessToken') {
+        // The code, device and refresh grants' tokens: the same answer as ever.
+        return sendJson(res, 200, {
+          sub: token.accountId, client_id: token.clientId, scope: token.scope, iat: token.iat, exp: token.exp, claims,
+          ...(token.cnf ? { cnf: token.cnf } : {}),
+        });
+      }
+      return sendJson(res, 200, {
+        sub: token.sub ?? null,
+        client_id: token.clientId,
+        scope: token.scope ?? null,
+        aud: token.aud ?? null,
+        iat: token.iat,
+        exp: token.exp,
+        ...(token.act ? { act: token.act } : {}),
+        ...(token.cnf ? { cnf: token.cnf } : {}),
+        claims,
+      });
     }
     const roles = claims.roles ?? [];
     if (!roles.includes('admin')) {
       return sendJson(res, 403, {
         error: 'insufficient_role',
-        reason: `GET /api/admin requires the role 'admin'; ${claims.preferred_username ?? token.accountId} has roles ${roles.join(', ') || '(none granted)'}`,
+        reason: `GET /api/admin requires the role 'admin'; ${claims.preferred_username ?? token.accountId ?? token.sub} has roles ${roles.join(', ') || '(none granted)'}`,
       }, { 'www-authenticate': challenge('insufficient_scope', 'requires role admin') });
     }
     return sendJson(res, 200, { ok: true, sub: token.accountId });
   }
 
   function home() {
-    const clients = CLIENTS.map((c) => `<li><code>${escape(c.client_id)}</code>${c.client_secret
-      ? ` secret <code>${escape(c.client_secret)}</code>, ${escape(c.token_endpoint_auth_method)}`
-      : ` public, PKCE${c.id_token_signed_response_alg ? `, ${escape(c.id_token_signed_response_alg)} ID tokens` : ''}`}</li>`).join('');
+    const grantNames = { authorization_code: 'code', refresh_token: 'refresh', client_credentials: 'client credentials', [DEVICE_CODE]: 'device', [TOKEN_EXCHANGE]: 'token exchange' };
+    const items = clients.map((c) => `<li><code>${escape(c.client_id)}</code> ${describeAuth(c)}${c.id_token_signed_response_alg ? `, ${escape(c.id_token_signed_response_alg)} ID tokens` : ''}
+<span class="claims">(${c.grant_types.map((g) => escape(grantNames[g] ?? g)).join(', ')})</span></li>`).join('');
     return page('Tessera local provider', `<h1>Tessera local provider</h1><p class="sub">Issuer <code>${escape(issuer)}</code></p>
-<p class="hint">Demo user: <b>demo</b> / password: <b>demo</b></p><p>Clients:</p><ul>${clients}</ul>
+<p class="hint">Demo user: <b>demo</b> / password: <b>demo</b></p><p>Clients:</p><ul>${items}</ul>
 <p>Redirect URIs: <code>http://127.0.0.1/callback</code> (any port), <code>dev.tessera.app:/callback</code></p>
 <p>Discovery: <a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a></p>
-<p>Demo API: <code>GET /api/me</code>, <code>GET /api/admin</code> (403 for the demo user), <code>POST /api/forget</code> (the API drops the token it is sent)</p>`);
+<p>Demo API: <code>GET /api/me</code>, <code>GET /api/admin</code> (403 for the demo user), <code>POST /api/forget</code> (the API drops the token it is sent)${mtls ? ', <code>GET /api/mtls/me</code> on the mTLS listener (certificate-bound tokens with their certificate)' : ''}</p>
+<p>API resource (RFC 8707): <code>${escape(apiResource)}</code>, scopes <code>${API_SCOPES}</code>, JWT access tokens</p>
+<p>Device flow: <code>POST ${ROUTES.device_authorization}</code>, then <a href="${ROUTES.code_verification}"><code>${ROUTES.code_verification}</code></a>${opts.deviceInterval !== undefined ? `; interval ${opts.deviceInterval} s` : ''}${opts.deviceSlowDown ? '; the first poll of each code gets slow_down' : ''}; codes live ${opts.deviceCodeTtl} s; polls: <a href="/dev/device-polls"><code>/dev/device-polls</code></a></p>
+<p>Token exchange (RFC 8693): <code>grant_type=${TOKEN_EXCHANGE}</code> at <code>${ROUTES.token}</code></p>
+<p>Registration (RFC 7591): <code>POST ${ROUTES.registration}</code>, open</p>
+${mtls ? `<p>Mutual TLS (RFC 8705): <code>${escape(mtls.origin)}</code>; CA <code>${escape(mtls.ca)}</code>, client certificate <code>${escape(mtls.clientCert)}</code> and key <code>${escape(mtls.clientKey)}</code>, self-signed <code>${escape(mtls.selfSignedCert)}</code> and key <code>${escape(mtls.selfSignedKey)}</code></p>` : ''}`);
   }
 
-  server.on('request', async (req, res) => {
+  async function handle(req, res, listener) {
     if (opts.verbose) {
       const started = Date.now();
       // The path only: never a query string, which can carry codes or tokens.
-      res.on('finish', () => console.error(`${req.method} ${req.url.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
+      res.on('finish', () => console.error(`${listener}${req.method} ${req.url.split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
     }
     try {
       const { pathname } = new URL(req.url, issuer);
       const m = /^\/interaction\/([^/]+)(?:\/(login|confirm|abort))?$/.exec(pathname);
       if (m) return await interaction(req, res, m[1], m[2]);
       if (pathname.startsWith('/api/')) return await api(req, res, pathname);
+      if (pathname === '/dev/device-polls') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
+        return sendJson(res, 200, { polls });
+      }
       if (pathname === '/static/demo-avatar.svg') return send(res, 200, 'image/svg+xml', AVATAR, { 'cache-control': 'public, max-age=3600' });
       if (pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) return send(res, 200, 'text/html', home());
       return callback(req, res);
@@ -497,14 +1192,28 @@ async function main() {
       if (!res.headersSent) send(res, err.status ?? 500, 'text/html', page('Error', `<h1>Error</h1><p class="error">${escape(err.message)}</p>`));
       else res.end();
     }
-  });
+  }
+  server.on('request', (req, res) => handle(req, res, ''));
+  mtls?.server.on('request', (req, res) => handle(req, res, 'mtls '));
 
   console.log(`Tessera local provider ready; issuer: ${issuer}`);
+  if (mtls) {
+    console.log(`mtls: ${mtls.origin} ca=${mtls.ca} client-cert=${mtls.clientCert} client-key=${mtls.clientKey} self-signed-cert=${mtls.selfSignedCert} self-signed-key=${mtls.selfSignedKey}`);
+  }
   console.log(`  demo user:   ${DEMO.username} / ${DEMO.password} (sub ${DEMO.accountId}, roles viewer, developer)`);
   console.log('  clients:     tessera (public, PKCE S256), tessera-es256, tessera-eddsa (same, ES256 / EdDSA ID tokens)');
   console.log('               tessera-confidential (client_secret_basic), tessera-confidential-post (client_secret_post), secret tessera-demo-secret');
   console.log('  redirects:   http://127.0.0.1/callback (any port), dev.tessera.app:/callback');
   console.log(`  demo API:    ${issuer}/api/me  ${issuer}/api/admin`);
+  console.log('  service:     tessera-service (client credentials, token exchange; client_secret_basic, secret tessera-demo-secret)');
+  console.log(`  assertions:  tessera-secret-jwt (client_secret_jwt, secret ${ASSERTION_SECRET})`);
+  if (clientJwks) console.log(`               tessera-private-key-jwt (private_key_jwt, the keys in ${opts.clientJwks})`);
+  if (mtls) console.log('  mTLS:        tessera-mtls (tls_client_auth, CN=tessera-mtls), tessera-mtls-self-signed (self_signed_tls_client_auth); certificate-bound tokens');
+  console.log(`  resource:    ${apiResource} (scopes ${API_SCOPES}; JWT access tokens)`);
+  console.log(`  device flow: ${issuer}${ROUTES.device_authorization}, then ${issuer}${ROUTES.code_verification}; `
+    + `interval ${opts.deviceInterval !== undefined ? `${opts.deviceInterval} s` : 'not sent'}${opts.deviceSlowDown ? ', slow_down on each first poll' : ''}, codes live ${opts.deviceCodeTtl} s; polls ${issuer}/dev/device-polls`);
+  console.log(`  exchange:    grant_type ${TOKEN_EXCHANGE} (${clients.filter((c) => c.grant_types.includes(TOKEN_EXCHANGE)).map((c) => c.client_id).join(', ')})`);
+  console.log(`  register:    ${issuer}${ROUTES.registration} (open, no initial access token)`);
 
   if (opts.exitWithStdin) {
     process.stdin.on('end', () => process.exit(0));

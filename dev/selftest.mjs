@@ -4,13 +4,18 @@
 // PKCE, RFC 9207 iss, the tokens and ID token claims, userinfo, the demo API,
 // refresh-token rotation, introspection, revocation, consent denial, the
 // browser's tamper knobs, confidential clients, ES256/EdDSA ID tokens and
-// RP-initiated logout. Exits non-zero if any check fails.
+// RP-initiated logout; then the device flow (approve, deny, slow_down, the
+// poll log, expired_token), client credentials with a resource indicator,
+// token exchange, client_secret_jwt, private_key_jwt with registered and
+// static keys, and mutual TLS, on two more providers started with the flags
+// they need. Exits non-zero if any check fails.
 //
 //   node dev/selftest.mjs
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,27 +31,50 @@ function check(name, ok, detail = '') {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== '' ? ` (${String(detail).slice(0, 400)})` : ''}`);
 }
 
-// --- the provider ---------------------------------------------------------
-const provider = spawn(process.execPath, [path.join(here, 'provider.mjs'), '--port', '0', '--ephemeral', '--exit-with-stdin', '--verbose', '--access-token-ttl', String(ACCESS_TOKEN_TTL)], { stdio: ['pipe', 'pipe', 'pipe'] });
-let providerOut = '';
-let providerErr = '';
-provider.stderr.on('data', (d) => { providerErr += d; });
-const issuer = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('the provider did not get ready in 20 s')), 20_000);
-  provider.stdout.on('data', (d) => {
-    providerOut += d;
-    const m = /^Tessera local provider ready; issuer: (\S+)$/m.exec(providerOut);
-    if (m) {
-      clearTimeout(timer);
-      resolve(m[1]);
-    }
+// --- the providers ----------------------------------------------------------
+// Starts `provider.mjs --port 0 --ephemeral --exit-with-stdin` with more
+// flags; resolves once its ready line is out.
+function startProvider(flags) {
+  const child = spawn(process.execPath, [path.join(here, 'provider.mjs'), '--port', '0', '--ephemeral', '--exit-with-stdin', ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = { child, out: '', err: '' };
+  child.stderr.on('data', (d) => { p.err += d; });
+  p.exited = new Promise((r) => child.on('exit', (code) => r(code)));
+  p.ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the provider did not get ready in 20 s')), 20_000);
+    child.stdout.on('data', (d) => {
+      p.out += d;
+      const m = /^Tessera local provider ready; issuer: (\S+)$/m.exec(p.out);
+      if (m && !p.issuer) {
+        clearTimeout(timer);
+        p.issuer = m[1];
+        resolve(p);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the provider exited (${code}): ${p.err}`)));
   });
-  provider.on('exit', (code) => reject(new Error(`the provider exited (${code}): ${providerErr}`)));
-});
+  return p;
+}
+
+const main = startProvider(['--verbose', '--access-token-ttl', String(ACCESS_TOKEN_TTL)]);
+const provider = main.child;
+const { issuer } = await main.ready;
 check('ready line names an http://127.0.0.1:<port> issuer', /^http:\/\/127\.0\.0\.1:\d+$/.test(issuer), issuer);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-selftest-'));
 const secrets = []; // every code, token and state seen: none may reach a log
+
+// Two more providers, started now and used further down: one with the device
+// flow's test switches, mutual TLS and a static private_key_jwt client, one
+// whose device codes expire after 2 s.
+const staticKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const staticJwks = path.join(tmp, 'client-jwks.json');
+fs.writeFileSync(staticJwks, JSON.stringify({ keys: [{ ...staticKey.publicKey.export({ format: 'jwk' }), kid: 'static-es256', alg: 'ES256', use: 'sig' }] }));
+const DEVICE_INTERVAL = 1;
+const second = startProvider(['--verbose', '--device-interval', String(DEVICE_INTERVAL), '--device-slow-down', '--mtls-port', '0', '--client-jwks', staticJwks]);
+const third = startProvider(['--device-code-ttl', '2']);
+// (Awaited further down; a failed start fails the run there.)
+second.ready.catch(() => {});
+third.ready.catch(() => {});
 
 async function getJson(url, init) {
   const res = await fetch(url, init);
@@ -110,18 +138,19 @@ function runBrowser(url, env = {}) {
   return { exited, log: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''), output: () => output };
 }
 
-async function authorize({ clientId = 'tessera', scope = 'openid profile email', env = {} } = {}) {
+async function authorize({ clientId = 'tessera', scope = 'openid profile email', env = {}, endpoint = meta.authorization_endpoint, extra = {} } = {}) {
   const cb = await callbackServer('/callback');
   const redirectUri = `http://127.0.0.1:${cb.port}/callback`;
   const { verifier, challenge } = pkce();
   const state = crypto.randomBytes(16).toString('base64url');
   const nonce = crypto.randomBytes(16).toString('base64url');
   secrets.push(state);
-  const url = new URL(meta.authorization_endpoint);
-  url.search = form({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope, state, nonce, code_challenge: challenge, code_challenge_method: 'S256' });
+  const url = new URL(endpoint);
+  url.search = form({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope, state, nonce, code_challenge: challenge, code_challenge_method: 'S256', ...extra });
   const browser = runBrowser(url.toString(), env);
   const timeout = new Promise((r) => setTimeout(() => r('timeout'), 20_000));
-  const params = await Promise.race([cb.received, timeout, browser.exited.then(() => timeout)]);
+  // The callback arrives before the browser exits, if it arrives at all.
+  const params = await Promise.race([cb.received, timeout, browser.exited.then(() => new Promise((r) => setTimeout(() => r('timeout'), 250)))]);
   const exit = await Promise.race([browser.exited, timeout]);
   cb.server.close();
   const p = params === 'timeout' ? new URLSearchParams() : params;
@@ -146,8 +175,8 @@ function decodeJwt(jwt) {
   return { header, payload, valid };
 }
 
-async function exchange(auth, clientAuth = { client_id: 'tessera' }, headers = {}) {
-  const res = await post(meta.token_endpoint, {
+async function exchange(auth, clientAuth = { client_id: 'tessera' }, headers = {}, tokenEndpoint = meta.token_endpoint) {
+  const res = await post(tokenEndpoint, {
     grant_type: 'authorization_code', code: auth.params.get('code'), redirect_uri: auth.redirectUri, code_verifier: auth.verifier, ...clientAuth,
   }, headers);
   for (const k of ['access_token', 'refresh_token', 'id_token']) if (res.body?.[k]) secrets.push(res.body[k]);
@@ -287,14 +316,419 @@ await lb.exited;
 lo.server.close();
 check('end session: back at post_logout_redirect_uri with state', loParams?.get('state') === 'bye', lb.log());
 
+// === The grants added to the provider ========================================
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const TT = {
+  access: 'urn:ietf:params:oauth:token-type:access_token',
+  refresh: 'urn:ietf:params:oauth:token-type:refresh_token',
+  id: 'urn:ietf:params:oauth:token-type:id_token',
+};
+const api = `${issuer}/api`;
+const SERVICE = basic('tessera-service', 'tessera-demo-secret');
+const ASSERTION_SECRET = 'tessera-demo-secret-for-hs256-assertions-0123456789';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const keep = (body) => {
+  for (const k of ['access_token', 'refresh_token', 'id_token', 'device_code', 'user_code']) if (body?.[k]) secrets.push(body[k]);
+  return body;
+};
+const isJwt = (s) => typeof s === 'string' && s.split('.').length === 3;
+const apiMe = (token, base = issuer) => getJson(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+
+// RFC 7523 client assertions, signed here with node:crypto.
+function signJwt(header, payload, key) {
+  const data = Buffer.from(`${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`);
+  const sig = {
+    HS256: () => crypto.createHmac('sha256', key).update(data).digest(),
+    RS256: () => crypto.sign('sha256', data, key),
+    PS256: () => crypto.sign('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+    ES256: () => crypto.sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }),
+    EdDSA: () => crypto.sign(null, data, key),
+    Ed25519: () => crypto.sign(null, data, key),
+  }[header.alg]();
+  return `${data}.${sig.toString('base64url')}`;
+}
+function assertion(clientId, { key, alg, kid, aud = meta.token_endpoint, jti = crypto.randomUUID() }) {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt({ alg, typ: 'JWT', ...(kid ? { kid } : {}) }, { iss: clientId, sub: clientId, aud, jti, iat: now, exp: now + 60 }, key);
+}
+const viaAssertion = (jwt) => ({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt });
+
+// --- discovery of the new features -----------------------------------------
+check('discovery: grant types include device_code, client_credentials, token exchange',
+  [DEVICE_GRANT, 'client_credentials', TOKEN_EXCHANGE, 'authorization_code', 'refresh_token'].every((g) => meta.grant_types_supported?.includes(g)), JSON.stringify(meta.grant_types_supported));
+check('discovery: device_authorization_endpoint and registration_endpoint',
+  meta.device_authorization_endpoint === `${issuer}/device/auth` && meta.registration_endpoint === `${issuer}/reg`, `${meta.device_authorization_endpoint} ${meta.registration_endpoint}`);
+check('discovery: token endpoint auth methods and assertion algorithms',
+  ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'].every((m) => meta.token_endpoint_auth_methods_supported?.includes(m))
+  && !meta.token_endpoint_auth_methods_supported.includes('tls_client_auth')
+  && ['HS256', 'ES256', 'RS256', 'PS256', 'EdDSA'].every((a) => meta.token_endpoint_auth_signing_alg_values_supported?.includes(a)),
+  `${meta.token_endpoint_auth_methods_supported} / ${meta.token_endpoint_auth_signing_alg_values_supported}`);
+check('discovery: no mTLS without --mtls-port', meta.mtls_endpoint_aliases === undefined && meta.tls_client_certificate_bound_access_tokens === undefined);
+check('code flow without resource: the access token is opaque as before', !isJwt(t.body.access_token) && !('aud' in me.body), t.body.access_token?.length);
+
+// --- device authorization grant (RFC 8628), no test switches ----------------
+async function deviceAuthorization(fields, { base = meta.device_authorization_endpoint, tls } = {}) {
+  const res = tls
+    ? await httpsForm(base, fields, tls)
+    : await post(base, fields);
+  keep(res.body);
+  return res;
+}
+const da = await deviceAuthorization({ client_id: 'tessera', scope: 'openid profile email' });
+check('device authorization: device_code, user_code, verification URIs, expires_in, no interval by default',
+  da.status === 200 && da.body.device_code && /^[A-Z]{4}-[A-Z]{4}$/.test(da.body.user_code) && da.body.verification_uri === `${issuer}/device`
+  && da.body.verification_uri_complete === `${issuer}/device?user_code=${da.body.user_code}` && da.body.expires_in === 600 && !('interval' in da.body), JSON.stringify(da.body));
+const pending = await post(meta.token_endpoint, { grant_type: DEVICE_GRANT, device_code: da.body.device_code, client_id: 'tessera' });
+check('device: authorization_pending before the user approves', pending.status === 400 && pending.body.error === 'authorization_pending', JSON.stringify(pending.body));
+const dab = runBrowser(da.body.verification_uri_complete);
+const dabExit = await dab.exited;
+check('browser: approves a device code from verification_uri_complete and exits 0', dabExit === 0
+  && /submit: device code: submit/.test(dab.log()) && /submit: device code: confirm/.test(dab.log()) && /submit: login form/.test(dab.log())
+  && /submit: consent: allow/.test(dab.log()) && /done: 200 Device signed in/.test(dab.log()) && dab.output() === '', dab.log());
+check('browser log: no user code', !dab.log().includes(da.body.user_code), dab.log());
+const dt = await post(meta.token_endpoint, { grant_type: DEVICE_GRANT, device_code: da.body.device_code, client_id: 'tessera' });
+keep(dt.body);
+const did = dt.body.id_token ? decodeJwt(dt.body.id_token) : {};
+check('device: tokens once approved (opaque access token, refresh token, ID token without nonce)', dt.status === 200 && dt.body.access_token && !isJwt(dt.body.access_token)
+  && dt.body.refresh_token && did.valid && did.payload.sub === 'demo-user-0001' && did.payload.aud === 'tessera' && !('nonce' in did.payload), JSON.stringify(did.payload ?? dt.body));
+check('device: the access token works at the demo API', (await apiMe(dt.body.access_token)).status === 200);
+const polls1 = (await getJson(`${issuer}/dev/device-polls`)).body.polls ?? [];
+const daId = crypto.hash('sha256', da.body.device_code, 'hex').slice(0, 8);
+check('GET /dev/device-polls: each poll with a short code id, the time and the answer',
+  JSON.stringify(polls1.filter((p) => p.code === daId).map((p) => p.answer)) === '["authorization_pending","ok"]'
+  && polls1.every((p) => Number.isInteger(p.at_ms) && p.at_ms > Date.now() - 60_000) && !JSON.stringify(polls1).includes(da.body.device_code), JSON.stringify(polls1));
+const notAllowed = await post(meta.device_authorization_endpoint, { client_id: 'tessera-es256', scope: 'openid' });
+check('device authorization by a client without the grant: unauthorized_client', notAllowed.status === 400 && notAllowed.body.error === 'unauthorized_client', JSON.stringify(notAllowed.body));
+
+// --- client credentials, the API resource (RFC 8707) -----------------------
+const cc = await post(meta.token_endpoint, { grant_type: 'client_credentials' }, { authorization: SERVICE });
+keep(cc.body);
+check('client credentials (tessera-service, client_secret_basic): an opaque access token', cc.status === 200 && cc.body.access_token && !isJwt(cc.body.access_token) && cc.body.token_type === 'Bearer' && !cc.body.refresh_token, JSON.stringify(cc.body));
+const ccMe = await apiMe(cc.body.access_token);
+check('api/me with a client credentials token: sub and client_id the client, no scope or aud, empty claims', ccMe.status === 200
+  && ccMe.body.sub === 'tessera-service' && ccMe.body.client_id === 'tessera-service' && ccMe.body.scope === null && ccMe.body.aud === null
+  && ccMe.body.iat && ccMe.body.exp && JSON.stringify(ccMe.body.claims) === '{}', JSON.stringify(ccMe.body));
+const ccr = await post(meta.token_endpoint, { grant_type: 'client_credentials', resource: api, scope: 'api:read' }, { authorization: SERVICE });
+keep(ccr.body);
+const ccrJwt = isJwt(ccr.body.access_token) ? decodeJwt(ccr.body.access_token) : {};
+check('client credentials with resource=<issuer>/api: a JWT access token (at+jwt) with aud, signed by the provider', ccr.status === 200 && ccrJwt.valid
+  && ccrJwt.header.typ === 'at+jwt' && ccrJwt.payload.aud === api && ccrJwt.payload.iss === issuer && ccrJwt.payload.client_id === 'tessera-service'
+  && ccrJwt.payload.scope === 'api:read' && ccr.body.scope === 'api:read', JSON.stringify(ccrJwt.payload ?? ccr.body));
+const ccrMe = await apiMe(ccr.body.access_token);
+check('api/me accepts the resource token and shows aud', ccrMe.status === 200 && ccrMe.body.aud === api && ccrMe.body.scope === 'api:read' && ccrMe.body.client_id === 'tessera-service', JSON.stringify(ccrMe.body));
+const cca = await post(meta.token_endpoint, { grant_type: 'client_credentials', audience: api }, { authorization: SERVICE });
+keep(cca.body);
+check('client credentials with audience=<issuer>/api: the same as resource', cca.status === 200 && isJwt(cca.body.access_token) && decodeJwt(cca.body.access_token).payload.aud === api, JSON.stringify(cca.body));
+const ccBadRes = await post(meta.token_endpoint, { grant_type: 'client_credentials', resource: 'https://elsewhere.example/api' }, { authorization: SERVICE });
+check('client credentials for another resource: invalid_target', ccBadRes.status === 400 && ccBadRes.body.error === 'invalid_target', JSON.stringify(ccBadRes.body));
+const ccBadSecret = await post(meta.token_endpoint, { grant_type: 'client_credentials' }, { authorization: basic('tessera-service', 'wrong') });
+check('client credentials with a wrong secret: invalid_client', ccBadSecret.status === 401 && ccBadSecret.body.error === 'invalid_client', JSON.stringify(ccBadSecret.body));
+const ccPublic = await post(meta.token_endpoint, { grant_type: 'client_credentials', client_id: 'tessera' });
+check('client credentials by a client without the grant: unauthorized_client', ccPublic.status === 400 && ccPublic.body.error === 'unauthorized_client', JSON.stringify(ccPublic.body));
+const ccIntro = await post(meta.introspection_endpoint, { token: cc.body.access_token }, { authorization: SERVICE });
+check('introspection of a client credentials token: active', ccIntro.body.active === true && ccIntro.body.client_id === 'tessera-service', JSON.stringify(ccIntro.body));
+const ccRev = await post(meta.revocation_endpoint, { token: cc.body.access_token }, { authorization: SERVICE });
+check('revocation of a client credentials token: the demo API refuses it', ccRev.status === 200 && (await apiMe(cc.body.access_token)).status === 401);
+const ccrForget = await fetch(`${issuer}/api/forget`, { method: 'POST', headers: { authorization: `Bearer ${cca.body.access_token}` } });
+check('api/forget drops a JWT access token too', ccrForget.status === 204 && (await apiMe(cca.body.access_token)).status === 401);
+
+// The code flow asking for the API resource: a JWT for the API at the token endpoint.
+const ra = await authorize({ scope: 'openid api:read', extra: { resource: api } });
+const rt = await post(meta.token_endpoint, { grant_type: 'authorization_code', code: ra.params.get('code'), redirect_uri: ra.redirectUri, code_verifier: ra.verifier, client_id: 'tessera', resource: api });
+keep(rt.body);
+const rtJwt = isJwt(rt.body.access_token) ? decodeJwt(rt.body.access_token) : {};
+check('code flow with resource=<issuer>/api: a JWT for the API with the user as sub', rt.status === 200 && rtJwt.valid && rtJwt.payload.aud === api
+  && rtJwt.payload.sub === 'demo-user-0001' && rtJwt.payload.scope === 'api:read' && rt.body.id_token, JSON.stringify(rtJwt.payload ?? rt.body));
+const rtMe = await apiMe(rt.body.access_token);
+check('api/me with it: the demo user and aud', rtMe.status === 200 && rtMe.body.sub === 'demo-user-0001' && rtMe.body.aud === api && rtMe.body.claims?.sub === 'demo-user-0001', JSON.stringify(rtMe.body));
+const rtRev = await post(meta.revocation_endpoint, { token: rt.body.refresh_token, client_id: 'tessera' });
+check('revoking the grant ends its JWT access token at the demo API', rtRev.status === 200 && (await apiMe(rt.body.access_token)).status === 401);
+
+// --- token exchange (RFC 8693) ------------------------------------------------
+const xa = await authorize();
+const xt = await exchange(xa);
+const te = (fields, headers = {}) => post(meta.token_endpoint, { grant_type: TOKEN_EXCHANGE, ...fields }, headers).then((r) => { keep(r.body); return r; });
+const x1 = await te({ client_id: 'tessera', subject_token: xt.body.access_token, subject_token_type: TT.access, audience: api });
+check('token exchange: an access token for the API', x1.status === 200 && x1.body.issued_token_type === TT.access && x1.body.token_type === 'Bearer'
+  && x1.body.expires_in > 0 && x1.body.scope === 'api:read api:write' && isJwt(x1.body.access_token), JSON.stringify(x1.body));
+const x1Me = await apiMe(x1.body.access_token);
+check('api/me with an exchanged token: the subject\'s sub, aud, no act', x1Me.status === 200 && x1Me.body.sub === 'demo-user-0001' && x1Me.body.client_id === 'tessera'
+  && x1Me.body.aud === api && !('act' in x1Me.body), JSON.stringify(x1Me.body));
+const actor = await post(meta.token_endpoint, { grant_type: 'client_credentials' }, { authorization: SERVICE });
+keep(actor.body);
+const x2 = await te({ subject_token: xt.body.access_token, subject_token_type: TT.access, actor_token: actor.body.access_token, actor_token_type: TT.access, resource: api, scope: 'api:read' }, { authorization: SERVICE });
+const x2Me = x2.body.access_token ? await apiMe(x2.body.access_token) : {};
+check('token exchange with an actor (tessera-service): act.client_id, scope narrowed', x2.status === 200 && x2.body.scope === 'api:read' && x2Me.status === 200
+  && x2Me.body.sub === 'demo-user-0001' && x2Me.body.client_id === 'tessera-service' && x2Me.body.act?.client_id === 'tessera-service', JSON.stringify(x2Me.body ?? x2.body));
+const x3 = await te({ client_id: 'tessera', subject_token: xt.body.access_token, subject_token_type: TT.access, actor_token: dt.body.access_token, actor_token_type: TT.access });
+const x3Me = x3.body.access_token ? await apiMe(x3.body.access_token) : {};
+check('token exchange with a user\'s token as actor: act.sub, and no audience means the API', x3.status === 200 && x3Me.body?.act?.sub === 'demo-user-0001' && x3Me.body.aud === api, JSON.stringify(x3Me.body ?? x3.body));
+const x4 = await te({ subject_token: xt.body.refresh_token, subject_token_type: TT.refresh, audience: api }, { authorization: basic('tessera-confidential', 'tessera-demo-secret') });
+check('token exchange of a refresh token by tessera-confidential', x4.status === 200 && (await apiMe(x4.body.access_token)).body.sub === 'demo-user-0001', JSON.stringify(x4.body));
+const x5 = await te({ client_id: 'tessera', subject_token: xt.body.id_token, subject_token_type: TT.id });
+check('token exchange of the client\'s own ID token', x5.status === 200 && (await apiMe(x5.body.access_token)).body.sub === 'demo-user-0001', JSON.stringify(x5.body));
+const x6 = await te({ client_id: 'tessera-confidential-post', client_secret: 'tessera-demo-secret', subject_token: xt.body.id_token, subject_token_type: TT.id });
+check('token exchange of another client\'s ID token: invalid_grant', x6.status === 400 && x6.body.error === 'invalid_grant', JSON.stringify(x6.body));
+const x7 = await te({ client_id: 'tessera', subject_token: xt.body.access_token, subject_token_type: TT.access, audience: 'https://elsewhere.example' });
+check('token exchange for another audience: invalid_target', x7.status === 400 && x7.body.error === 'invalid_target', JSON.stringify(x7.body));
+const x7b = await te({ client_id: 'tessera', subject_token: xt.body.access_token, subject_token_type: TT.access, audience: api, resource: 'https://elsewhere.example/api' });
+check('token exchange for another resource: invalid_target', x7b.status === 400 && x7b.body.error === 'invalid_target', JSON.stringify(x7b.body));
+const x8 = await te({ client_id: 'tessera', subject_token: 'not-a-token', subject_token_type: TT.access });
+check('token exchange of an unknown token: invalid_grant', x8.status === 400 && x8.body.error === 'invalid_grant', JSON.stringify(x8.body));
+const x9 = await te({ client_id: 'tessera', subject_token: xt.body.access_token, subject_token_type: TT.access, requested_token_type: TT.id });
+check('token exchange asking for an ID token: invalid_request naming it', x9.status === 400 && x9.body.error === 'invalid_request' && x9.body.error_description.includes(TT.id), JSON.stringify(x9.body));
+const x10 = await te({ client_id: 'tessera-es256', subject_token: xt.body.access_token, subject_token_type: TT.access });
+check('token exchange by a client without the grant: unauthorized_client', x10.status === 400 && x10.body.error === 'unauthorized_client', JSON.stringify(x10.body));
+const x11 = await te({ subject_token: actor.body.access_token, subject_token_type: TT.access }, { authorization: SERVICE });
+const x11Me = x11.body.access_token ? await apiMe(x11.body.access_token) : {};
+check('token exchange of a client credentials token: sub is that client, empty claims', x11.status === 200 && x11Me.body?.sub === 'tessera-service' && JSON.stringify(x11Me.body.claims) === '{}', JSON.stringify(x11Me.body ?? x11.body));
+// Revoking the subject's grant (exchanging its refresh token did not use it up).
+await post(meta.revocation_endpoint, { token: xt.body.refresh_token, client_id: 'tessera' });
+const x12 = await te({ client_id: 'tessera', subject_token: xt.body.access_token, subject_token_type: TT.access });
+check('token exchange of a revoked token: invalid_grant; the tokens exchanged from it end too', x12.status === 400 && x12.body.error === 'invalid_grant'
+  && (await apiMe(x1.body.access_token)).status === 401, JSON.stringify(x12.body));
+
+// --- client_secret_jwt (RFC 7523) ---------------------------------------------
+const hs = (aud, jti) => assertion('tessera-secret-jwt', { key: ASSERTION_SECRET, alg: 'HS256', aud, jti });
+const j1 = await post(meta.token_endpoint, { grant_type: 'client_credentials', ...viaAssertion(hs()) });
+keep(j1.body);
+check('client_secret_jwt: an HS256 assertion with aud = the token endpoint', j1.status === 200 && j1.body.access_token, JSON.stringify(j1.body));
+const sameJti = crypto.randomUUID();
+const j2 = await post(meta.token_endpoint, { grant_type: 'client_credentials', ...viaAssertion(hs(issuer, sameJti)) });
+check('client_secret_jwt: aud = the issuer', j2.status === 200, JSON.stringify(j2.body));
+const j3 = await post(meta.token_endpoint, { grant_type: 'client_credentials', ...viaAssertion(hs(issuer, sameJti)) });
+check('client_secret_jwt: a replayed jti is refused (invalid_client, saying why)', j3.status === 401 && j3.body.error === 'invalid_client' && /only be used once/.test(j3.body.error_description), JSON.stringify(j3.body));
+const j4 = await post(meta.token_endpoint, { grant_type: 'client_credentials', ...viaAssertion(assertion('tessera-secret-jwt', { key: 'x'.repeat(48), alg: 'HS256' })) });
+check('client_secret_jwt: signed with the wrong secret, invalid_client', j4.status === 401 && j4.body.error === 'invalid_client', JSON.stringify(j4.body));
+const j5 = await post(meta.introspection_endpoint, { token: j1.body.access_token, ...viaAssertion(hs(meta.introspection_endpoint)) });
+check('introspection with client_secret_jwt', j5.status === 200 && j5.body.active === true, JSON.stringify(j5.body));
+const j6 = await post(meta.revocation_endpoint, { token: j1.body.access_token, ...viaAssertion(hs()) });
+check('revocation with client_secret_jwt', j6.status === 200 && (await apiMe(j1.body.access_token)).status === 401, JSON.stringify(j6.body));
+
+// --- private_key_jwt with registered clients (RFC 7591) -------------------------
+const KEYS = {
+  ES256: () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+  RS256: () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
+  PS256: () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }),
+  EdDSA: () => crypto.generateKeyPairSync('ed25519'),
+  Ed25519: () => crypto.generateKeyPairSync('ed25519'),
+};
+async function register(alg, extra = {}) {
+  const pair = KEYS[alg]();
+  const kid = `${alg.toLowerCase()}-test`;
+  const res = await getJson(meta.registration_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_name: `selftest ${alg}`,
+      application_type: 'native',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: alg,
+      jwks: { keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig' }] },
+      ...extra,
+    }),
+  });
+  if (res.body?.registration_access_token) secrets.push(res.body.registration_access_token);
+  return { ...res, key: pair.privateKey, kid, alg };
+}
+let registered;
+for (const alg of ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519']) {
+  const reg = await register(alg);
+  registered ??= reg;
+  const id = reg.body.client_id;
+  const jwt = assertion(id, { key: reg.key, alg, kid: reg.kid });
+  const k1 = await post(meta.token_endpoint, { grant_type: 'client_credentials', ...viaAssertion(jwt) });
+  keep(k1.body);
+  const k2 = await post(meta.token_endpoint, { grant_type: 'client_credentials', ...viaAssertion(jwt) });
+  check(`private_key_jwt ${alg}: registered, then client credentials; the same assertion again is refused`, reg.status === 201 && !reg.body.client_secret
+    && k1.status === 200 && k1.body.access_token && k2.status === 401 && k2.body.error === 'invalid_client', `${JSON.stringify(reg.body).slice(0, 200)} ${JSON.stringify(k1.body)} ${JSON.stringify(k2.body)}`);
+}
+const wrongAlg = await post(meta.token_endpoint, { grant_type: 'client_credentials', ...viaAssertion(assertion(registered.body.client_id, { key: ASSERTION_SECRET, alg: 'HS256' })) });
+check('private_key_jwt: an HS256 assertion is refused', wrongAlg.status === 401 && wrongAlg.body.error === 'invalid_client', JSON.stringify(wrongAlg.body));
+const ra2 = await authorize({ clientId: registered.body.client_id, scope: 'openid' });
+const rt2 = await exchange(ra2, viaAssertion(assertion(registered.body.client_id, { key: registered.key, alg: registered.alg, kid: registered.kid })));
+check('a registered native client: loopback redirect on any port, PKCE, private_key_jwt at the token endpoint', ra2.params.get('code') && rt2.status === 200
+  && rt2.body.refresh_token && decodeJwt(rt2.body.id_token).payload.aud === registered.body.client_id, JSON.stringify(rt2.body));
+const regNoPkce = new URL(meta.authorization_endpoint);
+regNoPkce.search = form({ response_type: 'code', client_id: registered.body.client_id, redirect_uri: 'http://127.0.0.1:5555/callback', scope: 'openid', state: 's' });
+const regNoPkceRes = await fetch(regNoPkce, { redirect: 'manual' });
+check('a registered client needs PKCE too', new URL(regNoPkceRes.headers.get('location') ?? 'x:/').searchParams.get('error') === 'invalid_request', regNoPkceRes.headers.get('location'));
+
+// === The second provider: device flow switches, static private_key_jwt, mTLS ===
+const op2 = await second.ready;
+const bIssuer = op2.issuer;
+const lines = op2.out.split('\n');
+const mtlsLine = /^mtls: (https:\/\/127\.0\.0\.1:\d+) ca=(\S+) client-cert=(\S+) client-key=(\S+) self-signed-cert=(\S+) self-signed-key=(\S+)$/.exec(lines[1] ?? '');
+check('--mtls-port: the ready line first, then the mtls: line', lines[0] === `Tessera local provider ready; issuer: ${bIssuer}` && mtlsLine, lines.slice(0, 2).join(' | '));
+const [, mtlsOrigin, caFile, certFile, keyFile, selfCertFile, selfKeyFile] = mtlsLine ?? [];
+const certDir = caFile ? path.dirname(caFile) : '';
+check('--mtls-port: certificates in a private directory outside the repository', !!mtlsLine
+  && [caFile, certFile, keyFile, selfCertFile, selfKeyFile].every((f) => path.dirname(f) === certDir && (fs.statSync(f).mode & 0o777) === 0o600)
+  && (fs.statSync(certDir).mode & 0o777) === 0o700 && !certDir.startsWith(path.dirname(here)), certDir);
+const { body: bMeta } = await getJson(`${bIssuer}/.well-known/openid-configuration`);
+const aliases = bMeta.mtls_endpoint_aliases ?? {};
+check('discovery: mtls_endpoint_aliases on the HTTPS listener, tls_client_certificate_bound_access_tokens', bMeta.tls_client_certificate_bound_access_tokens === true
+  && aliases.token_endpoint === `${mtlsOrigin}/token` && aliases.revocation_endpoint === `${mtlsOrigin}/token/revocation`
+  && aliases.introspection_endpoint === `${mtlsOrigin}/token/introspection` && aliases.userinfo_endpoint === `${mtlsOrigin}/me`
+  && aliases.device_authorization_endpoint === `${mtlsOrigin}/device/auth` && bMeta.issuer === bIssuer && bMeta.token_endpoint === `${bIssuer}/token`
+  && ['tls_client_auth', 'self_signed_tls_client_auth'].every((m) => bMeta.token_endpoint_auth_methods_supported.includes(m)), JSON.stringify(aliases));
+
+// HTTPS with (or without) a client certificate: fetch cannot present one.
+const pem = (f) => fs.readFileSync(f);
+const TLS = {
+  ca: { ca: pem(caFile) },
+  client: { ca: pem(caFile), cert: pem(certFile), key: pem(keyFile) },
+  selfSigned: { ca: pem(caFile), cert: pem(selfCertFile), key: pem(selfKeyFile) },
+};
+function httpsRequest(url, { method = 'GET', headers = {}, body } = {}, tls = TLS.ca) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, headers, agent: false, ...tls }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let parsed;
+        try { parsed = JSON.parse(text); } catch { parsed = text; }
+        resolve({ status: res.statusCode, headers: res.headers, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+function httpsForm(url, fields, tls) {
+  return httpsRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields) }, tls);
+}
+const thumbprint = (file) => crypto.hash('sha256', new crypto.X509Certificate(pem(file)).raw, 'base64url');
+
+// --- the device flow with --device-interval and --device-slow-down --------------
+// A client that honours the interval and slow_down (RFC 8628 §3.5).
+async function pollDevice(deviceCode, interval, send) {
+  let wait = interval;
+  const answers = [];
+  for (let i = 0; i < 10; i += 1) {
+    await sleep(wait * 1000);
+    const res = await send({ grant_type: DEVICE_GRANT, device_code: deviceCode });
+    answers.push(res.body?.error ?? 'ok');
+    if (res.body?.error === 'slow_down') wait += 5;
+    else if (res.body?.error !== 'authorization_pending') return { res: { ...res, body: keep(res.body) }, answers };
+  }
+  return { answers };
+}
+async function deviceFlow({ clientId, env = {}, tls }) {
+  const fields = { client_id: clientId, scope: 'openid profile' };
+  const auth = tls ? await deviceAuthorization(fields, { base: aliases.device_authorization_endpoint, tls }) : await deviceAuthorization(fields, { base: bMeta.device_authorization_endpoint });
+  const send = tls ? (f) => httpsForm(aliases.token_endpoint, { client_id: clientId, ...f }, tls) : (f) => post(bMeta.token_endpoint, { client_id: clientId, ...f });
+  const browser = runBrowser(auth.body.verification_uri_complete ?? `${bIssuer}/nothing`, env);
+  const [poll, exit] = await Promise.all([pollDevice(auth.body.device_code, auth.body.interval ?? 5, send), browser.exited]);
+  return { auth, ...poll, exit, log: browser.log(), id: auth.body.device_code ? crypto.hash('sha256', auth.body.device_code, 'hex').slice(0, 8) : '' };
+}
+// Provider three's device code expires after 2 s; asked for now, polled later.
+const op3 = await third.ready;
+const { body: cMeta } = await getJson(`${op3.issuer}/.well-known/openid-configuration`);
+const expiring = await post(cMeta.device_authorization_endpoint, { client_id: 'tessera', scope: 'openid' });
+keep(expiring.body);
+const expiringAt = Date.now();
+
+const [approved, denied, bound] = await Promise.all([
+  deviceFlow({ clientId: 'tessera' }),
+  deviceFlow({ clientId: 'tessera', env: { BROWSER_CONSENT: 'deny' } }),
+  deviceFlow({ clientId: 'tessera-mtls', tls: TLS.client }),
+]);
+check('--device-interval: the device authorization response carries interval', approved.auth.body.interval === DEVICE_INTERVAL, JSON.stringify(approved.auth.body));
+check('--device-slow-down: the first poll gets slow_down, then tokens once approved', approved.answers[0] === 'slow_down' && approved.answers.at(-1) === 'ok'
+  && approved.res?.body.access_token && approved.exit === 0, `${approved.answers} ${approved.log}`);
+check('BROWSER_CONSENT=deny in the device flow: the next poll gets access_denied', denied.answers[0] === 'slow_down' && denied.answers.at(-1) === 'access_denied'
+  && denied.exit === 0 && /submit: consent: deny/.test(denied.log) && /device code page says: Sign-in cancelled/.test(denied.log), `${denied.answers} ${denied.log}`);
+const { body: { polls } } = await getJson(`${bIssuer}/dev/device-polls`);
+const gapsOk = (id) => {
+  const mine = polls.filter((p) => p.code === id);
+  let interval = DEVICE_INTERVAL * 1000;
+  for (let i = 1; i < mine.length; i += 1) {
+    if (mine[i - 1].answer === 'slow_down') interval += 5000;
+    if (mine[i].at_ms - mine[i - 1].at_ms < interval - 50) return false;
+  }
+  return mine.length >= 2;
+};
+check('the poll log: every poll recorded, none sooner than the interval (plus 5 s after slow_down)', [approved, denied, bound].every((f) => gapsOk(f.id))
+  && /^slow_down,(authorization_pending,)*access_denied$/.test(polls.filter((p) => p.code === denied.id).map((p) => p.answer).join(',')), JSON.stringify(polls));
+check('device flow over mTLS (tessera-mtls): verification URIs on the issuer, a certificate-bound token', bound.auth.body.verification_uri === `${bIssuer}/device`
+  && bound.res?.status === 200 && bound.exit === 0, `${JSON.stringify(bound.auth.body)} ${bound.answers}`);
+const boundMe = bound.res?.body.access_token ? await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${bound.res.body.access_token}` } }, TLS.client) : {};
+check('api/mtls/me with the device flow\'s bound token and its certificate', boundMe.status === 200 && boundMe.body.cnf?.['x5t#S256'] === thumbprint(certFile), JSON.stringify(boundMe.body));
+
+// --- expired_token (provider three, --device-code-ttl 2) -------------------------
+await sleep(Math.max(0, 2200 - (Date.now() - expiringAt)));
+const expired = await post(cMeta.token_endpoint, { grant_type: DEVICE_GRANT, device_code: expiring.body.device_code, client_id: 'tessera' });
+const { body: { polls: cPolls } } = await getJson(`${op3.issuer}/dev/device-polls`);
+check('--device-code-ttl: an expired device code gets expired_token', expiring.body.expires_in === 2 && expired.status === 400 && expired.body.error === 'expired_token'
+  && cPolls.at(-1)?.answer === 'expired_token', `${JSON.stringify(expired.body)} ${JSON.stringify(cPolls)}`);
+
+// --- the static private_key_jwt client (--client-jwks) ---------------------------
+const pk = await post(bMeta.token_endpoint, { grant_type: 'client_credentials', resource: `${bIssuer}/api`, ...viaAssertion(assertion('tessera-private-key-jwt', { key: staticKey.privateKey, alg: 'ES256', kid: 'static-es256', aud: bMeta.token_endpoint })) });
+keep(pk.body);
+check('--client-jwks: tessera-private-key-jwt authenticates with its key', pk.status === 200 && isJwt(pk.body.access_token)
+  && (await apiMe(pk.body.access_token, bIssuer)).body.client_id === 'tessera-private-key-jwt', JSON.stringify(pk.body));
+
+// --- mutual TLS (RFC 8705) -----------------------------------------------------------
+const m1 = await httpsForm(aliases.token_endpoint, { grant_type: 'client_credentials', client_id: 'tessera-mtls' }, TLS.client);
+keep(m1.body);
+check('tls_client_auth: client credentials over mTLS with the CA-signed certificate', m1.status === 200 && m1.body.access_token, JSON.stringify(m1.body));
+const m1Me = await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${m1.body.access_token}` } }, TLS.client);
+check('api/mtls/me: the bound token with its certificate, cnf x5t#S256 its thumbprint', m1Me.status === 200 && m1Me.body.client_id === 'tessera-mtls'
+  && m1Me.body.cnf?.['x5t#S256'] === thumbprint(certFile), JSON.stringify(m1Me.body));
+const m1NoCert = await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${m1.body.access_token}` } }, TLS.ca);
+check('api/mtls/me without a certificate: 401 invalid_token with a reason', m1NoCert.status === 401 && m1NoCert.body.error === 'invalid_token'
+  && /no client certificate/.test(m1NoCert.body.reason) && m1NoCert.headers['www-authenticate']?.includes('error="invalid_token"'), JSON.stringify(m1NoCert.body));
+const m1Other = await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${m1.body.access_token}` } }, TLS.selfSigned);
+check('api/mtls/me with another certificate: 401', m1Other.status === 401 && /not the one/.test(m1Other.body.reason), JSON.stringify(m1Other.body));
+const m1Plain = await apiMe(m1.body.access_token, bIssuer);
+check('api/me over plain HTTP refuses a certificate-bound token', m1Plain.status === 401 && /bound to a client certificate/.test(m1Plain.body.reason), JSON.stringify(m1Plain.body));
+const unbound = await post(bMeta.token_endpoint, { grant_type: 'client_credentials' }, { authorization: SERVICE });
+keep(unbound.body);
+const unboundMe = await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${unbound.body.access_token}` } }, TLS.client);
+check('api/mtls/me refuses a token that is not certificate-bound', unboundMe.status === 401 && /not certificate-bound/.test(unboundMe.body.reason), JSON.stringify(unboundMe.body));
+const m2 = await httpsForm(aliases.token_endpoint, { grant_type: 'client_credentials', client_id: 'tessera-mtls' }, TLS.selfSigned);
+check('tls_client_auth with the self-signed certificate: invalid_client', m2.status === 401 && m2.body.error === 'invalid_client', JSON.stringify(m2.body));
+const m3 = await post(bMeta.token_endpoint, { grant_type: 'client_credentials', client_id: 'tessera-mtls' });
+check('tls_client_auth over plain HTTP: invalid_client', m3.status === 401 && m3.body.error === 'invalid_client', JSON.stringify(m3.body));
+const s1 = await httpsForm(aliases.token_endpoint, { grant_type: 'client_credentials', client_id: 'tessera-mtls-self-signed' }, TLS.selfSigned);
+keep(s1.body);
+const s1Me = s1.body.access_token ? await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${s1.body.access_token}` } }, TLS.selfSigned) : {};
+check('self_signed_tls_client_auth: a token bound to the self-signed certificate', s1.status === 200 && s1Me.status === 200
+  && s1Me.body.cnf?.['x5t#S256'] === thumbprint(selfCertFile), `${JSON.stringify(s1.body)} ${JSON.stringify(s1Me.body)}`);
+const s2 = await httpsForm(aliases.token_endpoint, { grant_type: 'client_credentials', client_id: 'tessera-mtls-self-signed' }, TLS.client);
+check('self_signed_tls_client_auth with another certificate: invalid_client', s2.status === 401 && s2.body.error === 'invalid_client', JSON.stringify(s2.body));
+const ma = await authorize({ clientId: 'tessera-mtls', scope: 'openid profile', endpoint: bMeta.authorization_endpoint });
+const mt = await httpsForm(aliases.token_endpoint, { grant_type: 'authorization_code', code: ma.params.get('code'), redirect_uri: ma.redirectUri, code_verifier: ma.verifier, client_id: 'tessera-mtls' }, TLS.client);
+keep(mt.body);
+const mtUserinfo = await httpsRequest(aliases.userinfo_endpoint, { headers: { authorization: `Bearer ${mt.body.access_token}` } }, TLS.client);
+const mtPlainUserinfo = await getJson(bMeta.userinfo_endpoint, { headers: { authorization: `Bearer ${mt.body.access_token}` } });
+check('tessera-mtls code flow: tokens over mTLS; userinfo with the certificate, not without', mt.status === 200 && mt.body.refresh_token
+  && mtUserinfo.status === 200 && mtUserinfo.body.sub === 'demo-user-0001' && mtPlainUserinfo.status === 401, `${JSON.stringify(mt.body)} ${mtUserinfo.status} ${mtPlainUserinfo.status}`);
+const mr = await httpsForm(aliases.token_endpoint, { grant_type: 'refresh_token', refresh_token: mt.body.refresh_token, client_id: 'tessera-mtls' }, TLS.client);
+keep(mr.body);
+const mi = await httpsForm(aliases.introspection_endpoint, { token: mr.body.access_token, client_id: 'tessera-mtls' }, TLS.client);
+check('tessera-mtls: refresh and introspection over mTLS', mr.status === 200 && mi.body.active === true && mi.body.cnf?.['x5t#S256'] === thumbprint(certFile), `${JSON.stringify(mr.body)} ${JSON.stringify(mi.body)}`);
+
 // --- nothing secret in the logs ---------------------------------------------
 const logs = fs.readdirSync(tmp).map((f) => fs.readFileSync(path.join(tmp, f), 'utf8')).join('\n');
-const leaked = secrets.filter((s) => s && (logs.includes(s) || providerErr.includes(s)));
-check('no code, state or token in the browser logs or the provider\'s --verbose log', leaked.length === 0 && /GET \/auth 303/.test(providerErr), `${leaked.length} leaked`);
+const leaked = secrets.filter((s) => s && (logs.includes(s) || main.err.includes(s) || second.err.includes(s)));
+check('no code, state or token in the browser logs or the provider\'s --verbose log', leaked.length === 0 && /GET \/auth 303/.test(main.err)
+  && /mtls POST \/token 200/.test(second.err), `${leaked.length} leaked`);
 
 provider.stdin.end();
 const providerExit = await Promise.race([new Promise((r) => provider.on('exit', r)), new Promise((r) => setTimeout(() => r('still running'), 5000))]);
 check('--exit-with-stdin: the provider stops when stdin closes', providerExit === 0, providerExit);
+second.child.stdin.end();
+third.child.stdin.end();
+const secondExit = await Promise.race([second.exited, new Promise((r) => setTimeout(() => r('still running'), 5000))]);
+await Promise.race([third.exited, new Promise((r) => setTimeout(r, 5000))]);
+check('--mtls-port: the certificates are removed when the provider stops', secondExit === 0 && certDir && !fs.existsSync(certDir), `${secondExit} ${certDir}`);
 fs.rmSync(tmp, { recursive: true, force: true });
 
 console.log(`selftest: ${passed} passed, ${failed} failed`);
