@@ -7,6 +7,7 @@
 mod exit_codes;
 mod forge;
 mod forged;
+mod grants;
 mod keyring;
 mod real_browser;
 mod real_provider;
