@@ -7,6 +7,7 @@ import { appendLog, mergeLog } from './httplog';
 import type { TabId } from './tabs';
 import { nowSeconds } from './time';
 import type {
+  Grant,
   HttpLogSummary,
   IpcError,
   Overview,
@@ -51,10 +52,13 @@ export function toast(text: string, tone: Toast['tone'] = 'info') {
 
 export const active = () => app.overview?.active ?? null;
 
-/** The profile whose sign-in is under way (asked for, waiting for the browser or checking tokens), if any. */
+/** Whether a sign-in in this phase is still under way (waiting for the browser or another device, or checking tokens). */
+export const underWay = (phase: SignInPhase | null | undefined): boolean =>
+  phase?.type === 'waiting' || phase?.type === 'device' || phase?.type === 'exchanging';
+
+/** The profile whose sign-in is under way (asked for, waiting for the browser or another device, or checking tokens), if any. */
 export function signingIn(): string | null {
-  const phase = app.signIn?.phase.type;
-  if (app.signIn && (phase === 'waiting' || phase === 'exchanging')) return app.signIn.profile;
+  if (app.signIn && underWay(app.signIn.phase)) return app.signIn.profile;
   return app.starting;
 }
 export const activeSummary = () => app.overview?.profiles.find((p) => p.name === active()) ?? null;
@@ -161,10 +165,11 @@ export async function copyText(text: string, what: string) {
   }
 }
 
-/** The redirect URI a profile is configured with, as the user registers it. */
-export async function configuredRedirect(name: string): Promise<string | null> {
+/** How a profile signs in: its grant, and the redirect URI it is configured with as the user registers it (browser sign-ins only). */
+export async function configuredSignIn(name: string): Promise<{ grant: Grant; redirect: string | null } | null> {
   try {
-    return redirectDisplay((await ipc.profileGet(name)).redirect);
+    const form = await ipc.profileGet(name);
+    return { grant: form.grant, redirect: form.grant === 'authorization_code' ? redirectDisplay(form.redirect) : null };
   } catch {
     return null;
   }
@@ -212,7 +217,7 @@ export async function refresh() {
   const refreshed = await attempt(ipc.refreshSession(name));
   if (!refreshed.ok) return toast(refreshed.error.message, 'error');
   app.session = refreshed.value;
-  toast('Session refreshed');
+  toast(refreshed.value.has_user ? 'Session refreshed' : 'New service token received');
 }
 
 export async function copyToken() {

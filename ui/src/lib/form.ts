@@ -1,6 +1,7 @@
 // The profile editor's form: defaults, preset application and checks. The
 // Rust side validates for real; these checks only catch the obvious early.
 import type { Preset, ProfileForm, RedirectForm } from './types';
+import { editorFields, needsSecret } from './grants';
 import { fillIssuer } from './presets';
 
 export function emptyForm(): ProfileForm {
@@ -12,6 +13,9 @@ export function emptyForm(): ProfileForm {
     has_client_secret: false,
     clear_client_secret: false,
     client_auth: 'client_secret_basic',
+    grant: 'authorization_code',
+    assertion_audience: 'issuer',
+    client_key: null,
     scopes: ['openid', 'profile', 'email'],
     redirect: { type: 'loopback', port: 0, path: '/callback' },
     prompt: null,
@@ -59,7 +63,8 @@ const optional = (value: string | null | undefined): string | null => {
 
 /**
  * The form as it goes to Rust: text trimmed, empty optional fields as null,
- * an emptied number field as its default, the secret only when one was typed.
+ * an emptied number field as its default, the secret only when one was typed
+ * and the client authentication uses one.
  */
 export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
   const maxAge = form.max_age as number | string | null;
@@ -71,13 +76,14 @@ export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
           path: form.redirect.path.trim() || '/',
         }
       : { type: 'custom_scheme', uri: form.redirect.uri.trim() };
+  const secret = editorFields(form.grant, form.client_auth).secret && typed.secret.trim() ? typed.secret : null;
   return {
     ...form,
     name: form.name.trim(),
     issuer: form.issuer.trim(),
     client_id: form.client_id.trim(),
-    client_secret: typed.secret.trim() ? typed.secret : null,
-    clear_client_secret: typed.secret.trim() ? false : form.clear_client_secret,
+    client_secret: secret,
+    clear_client_secret: secret ? false : form.clear_client_secret,
     scopes: parseScopes(typed.scopes),
     redirect,
     prompt: optional(form.prompt),
@@ -93,7 +99,7 @@ export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
 }
 
 export type FieldErrors = Partial<
-  Record<'name' | 'issuer' | 'client_id' | 'scopes' | 'redirect' | 'max_age' | 'post_logout_redirect_uri', string>
+  Record<'name' | 'issuer' | 'client_id' | 'client_secret' | 'scopes' | 'redirect' | 'max_age' | 'post_logout_redirect_uri', string>
 >;
 
 function isHttpUrl(text: string): boolean {
@@ -106,13 +112,23 @@ function isHttpUrl(text: string): boolean {
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+/** Whether `name` is a valid profile name (client keys are stored under it, so one is needed before a key is made). */
+export const validName = (name: string) => NAME.test(name.trim());
+const NAME_RULE = "Use 1–64 letters, digits, '.', '_' or '-'";
 /** A private-use URI scheme in reverse-domain form (RFC 8252 §7.1), e.g. dev.tessera.app:/callback. */
 const REVERSE_DOMAIN_URI = /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:/i;
+
+function redirectError(r: RedirectForm): string | null {
+  if (r.type === 'custom_scheme') return REVERSE_DOMAIN_URI.test(r.uri) ? null : 'A reverse-domain scheme such as dev.tessera.app:/callback';
+  if (!Number.isInteger(r.port) || r.port < 0 || r.port > 65535) return 'Port 0–65535 (0: any free port)';
+  if (!r.path.startsWith('/')) return "The path starts with '/'";
+  return null;
+}
 
 /** Checks of the form as formForSave returns it; an empty result means nothing obvious is wrong. */
 export function check(form: ProfileForm): FieldErrors {
   const errors: FieldErrors = {};
-  if (!NAME.test(form.name.trim())) errors.name = "Use 1–64 letters, digits, '.', '_' or '-'";
+  if (!validName(form.name)) errors.name = NAME_RULE;
   try {
     const u = new URL(form.issuer.trim());
     if (u.protocol !== 'https:' && u.protocol !== 'http:') errors.issuer = 'The issuer is an http(s) URL';
@@ -121,14 +137,14 @@ export function check(form: ProfileForm): FieldErrors {
     errors.issuer = 'Enter the issuer URL, e.g. https://id.example.com';
   }
   if (!form.client_id.trim()) errors.client_id = 'Enter the client id registered at the provider';
+  const hasSecret = !!form.client_secret || (form.has_client_secret && !form.clear_client_secret);
+  if (needsSecret(form.client_auth) && !hasSecret) errors.client_secret = 'client_secret_jwt signs with the client secret: enter it';
   if (form.scopes.some((scope) => /["\\]/.test(scope))) errors.scopes = 'Scopes contain no quotes or backslashes';
-  if (form.redirect.type === 'loopback') {
-    const port = form.redirect.port;
-    if (!form.redirect.path.startsWith('/')) errors.redirect = "The path starts with '/'";
-    if (!Number.isInteger(port) || port < 0 || port > 65535) errors.redirect = 'Port 0–65535 (0: any free port)';
-  } else if (!REVERSE_DOMAIN_URI.test(form.redirect.uri)) {
-    errors.redirect = 'A reverse-domain scheme such as dev.tessera.app:/callback';
-  }
+  // Fields the grant does not use are hidden, and kept as they are.
+  const shown = editorFields(form.grant, form.client_auth);
+  const redirect = shown.redirect ? redirectError(form.redirect) : null;
+  if (redirect) errors.redirect = redirect;
+  if (!shown.userParameters) return errors;
   if (form.max_age !== null && (!Number.isInteger(form.max_age) || form.max_age < 0)) errors.max_age = 'Whole seconds';
   const logout = form.post_logout_redirect_uri;
   if (logout && !isHttpUrl(logout) && !REVERSE_DOMAIN_URI.test(logout))

@@ -7,8 +7,10 @@ import type { Commands } from './commands';
 import type {
   ApiRequestForm,
   ErrorCode,
+  ExchangeForm,
   HttpLogSummary,
   IpcError,
+  KeyAlg,
   KeySource,
   Overview,
   ProfileForm,
@@ -83,6 +85,15 @@ export const ipc = {
   profileDuplicate: (name: string, newName: string) => call('profile_duplicate', { name, newName }),
   profileRemove: (name: string) => call('profile_remove', { name }),
   discover: (url: string, allowInsecureHttp: boolean) => call('discover', { url, allowInsecureHttp }),
+
+  // Client keys for private_key_jwt, keyed by profile name (a key may exist before its profile)
+  clientKeyGenerate: (name: string, alg: KeyAlg) => call('client_key_generate', { name, alg }),
+  /** Paths only: Rust reads the files, so the private key never passes through the webview. */
+  clientKeyImport: (name: string, keyFile: string, certFile: string | null, alg: KeyAlg | null) =>
+    call('client_key_import', { name, keyFile, certFile, alg }),
+  clientKeyGet: (name: string) => call('client_key_get', { name }),
+  clientKeyCopyJwks: (name: string) => call('client_key_copy_jwks', { name }),
+
   signIn: (profile: string) => call('sign_in', { profile }),
   cancelSignIn: () => call('cancel_sign_in', {}),
   session: (profile: string) => call('session', { profile }),
@@ -106,6 +117,9 @@ export const ipc = {
   httpLog: () => call('http_log', {}),
   httpLogEntry: (id: number) => call('http_log_entry', { id }),
   httpLogClear: () => call('http_log_clear', {}),
+  tokenExchange: (profile: string, form: ExchangeForm) => call('token_exchange', { profile, form }),
+  /** Rust writes the clipboard; the exchanged token never enters the webview. */
+  exchangedTokenCopy: (id: number) => call('exchanged_token_copy', { id }),
 
   // API panel
   apiSend: (profile: string, request: ApiRequestForm, refreshFirst: boolean) =>

@@ -71,6 +71,20 @@ export function refreshNote(refreshAt: number | null, hasRefreshToken: boolean, 
 }
 
 /**
+ * How a session's access token is renewed: a user's with its refresh token
+ * (refreshNote); a service's (client credentials, no user) is asked for again
+ * with the client's own credentials whenever it is used near its expiry.
+ */
+export function renewalNote(
+  session: { refresh_at: number | null; has_refresh_token: boolean; has_user: boolean },
+  now: number,
+  locale?: string,
+): string {
+  if (!session.has_user) return 'renewed automatically when used';
+  return refreshNote(session.refresh_at, session.has_refresh_token, now, locale);
+}
+
+/**
  * What a screen reader hears about a deadline: whole minutes, so a polite
  * live region changes once a minute rather than every second.
  */

@@ -6,6 +6,11 @@ import type { Commands } from '../lib/commands';
 import type { Events } from '../lib/ipc';
 import type {
   ClaimView,
+  ClientAuth,
+  ClientKeyView,
+  ExchangeForm,
+  ExchangeView,
+  Grant,
   HeaderView,
   HistoryEntryView,
   HttpLogDetail,
@@ -13,6 +18,7 @@ import type {
   IpcError,
   JsonValue,
   JwtView,
+  KeyAlg,
   Overview,
   Preset,
   ProfileForm,
@@ -117,6 +123,7 @@ export function demoSession(profile: string, issuer: string): SessionView {
     has_picture: true,
     roles: ['developer', 'viewer'],
     groups: ['/engineering', '/engineering/platform'],
+    has_user: true,
     claims: [
       claim('name', 'Full name', 'Dana Q. Demo', 'text', 'both', true),
       claim('email', 'Email', 'demo@example.com', 'email', 'both'),
@@ -144,6 +151,74 @@ export function demoSession(profile: string, issuer: string): SessionView {
     obtained_at: t - 48,
     signed_in_at: t - 48,
   };
+}
+
+/** A client credentials session for `profile`: the client's own token, no user, no ID token, no refresh token. */
+export function serviceSession(profile: string, issuer: string, clientId: string, scopes: string[]): SessionView {
+  const t = now();
+  return {
+    profile,
+    issuer,
+    subject: clientId,
+    display_name: clientId,
+    email: null,
+    has_picture: false,
+    roles: [],
+    groups: [],
+    has_user: false,
+    claims: [],
+    id_token_claims: {},
+    userinfo: null,
+    scopes: [...scopes],
+    token_type: 'Bearer',
+    expires_at: t + 300,
+    refresh_at: null,
+    has_refresh_token: false,
+    obtained_at: t,
+    signed_in_at: t,
+  };
+}
+
+/** The device flow's code and a QR-shaped pattern (finder squares and noise; the mock does not encode the URI). */
+export function demoQr(text: string, size = 29): string[] {
+  const finder = (x: number, y: number) => {
+    const ring = Math.max(Math.abs(x - 3), Math.abs(y - 3));
+    return ring !== 2 && ring <= 3;
+  };
+  let seed = 7;
+  for (const c of text) seed = (seed * 31 + c.charCodeAt(0)) >>> 0;
+  const rows: string[] = [];
+  for (let y = 0; y < size; y++) {
+    let row = '';
+    for (let x = 0; x < size; x++) {
+      const corner = x < 8 && y < 8 ? [x, y] : x >= size - 8 && y < 8 ? [x - (size - 7), y] : x < 8 && y >= size - 8 ? [x, y - (size - 7)] : null;
+      if (corner) row += corner[0] >= 0 && corner[0] < 7 && corner[1] >= 0 && corner[1] < 7 && finder(corner[0], corner[1]) ? '1' : '0';
+      else if (y === 6 || x === 6) row += (x + y) % 2 ? '0' : '1';
+      else {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        row += (seed >>> 16) & 1 ? '1' : '0';
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+const b64u = (bytes: number) =>
+  Array.from({ length: Math.ceil((bytes * 4) / 3) }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[(i * 37 + bytes * 11 + Math.floor(Math.random() * 64)) % 64]).join('');
+
+/** A made-up public key of `alg` as a JWK Set, with its kid (the shape Rust shows; no real key). */
+function demoKey(alg: KeyAlg, certificate: boolean): ClientKeyView {
+  const kid = b64u(32);
+  const jwk: Record<string, string> =
+    alg === 'ES256'
+      ? { kty: 'EC', crv: 'P-256', x: b64u(32), y: b64u(32) }
+      : alg === 'RS256' || alg === 'PS256'
+        ? { kty: 'RSA', n: b64u(256), e: 'AQAB' }
+        : { kty: 'OKP', crv: 'Ed25519', x: b64u(32) };
+  const x5t = certificate ? b64u(32) : null;
+  const key = { ...jwk, kid, use: 'sig', alg, ...(x5t ? { 'x5t#S256': x5t } : {}) };
+  return { alg, kid, x5t_s256: x5t, public_jwks: JSON.stringify({ keys: [key] }, null, 2) };
 }
 
 /** A small avatar, as the Rust side hands it over: a data: URL. */
@@ -200,7 +275,7 @@ function providerReport(issuer: string): ProviderReport {
 }
 
 export type BackendOptions = {
-  profiles?: { name: string; issuer: string; client_id?: string; signed_in?: boolean }[];
+  profiles?: { name: string; issuer: string; client_id?: string; signed_in?: boolean; grant?: Grant; client_auth?: ClientAuth; scopes?: string[] }[];
   active?: string | null;
 };
 
@@ -216,7 +291,12 @@ export function createBackend(options: BackendOptions = {}) {
 
   // The inspector's and API panel's state: token strings per session (the
   // mock's stand-in for the keyring), history, the HTTP log, saved requests.
-  const tokens = new Map<string, Record<TokenKind, string>>();
+  const tokens = new Map<string, Partial<Record<TokenKind, string>>>();
+  /** Client keys by profile name, as the keyring holds them (a key may exist before its profile). */
+  const clientKeys = new Map<string, ClientKeyView>();
+  /** Exchanged tokens, kept "in Rust" for copying; the page sees them decoded only. */
+  const exchanged = new Map<number, string>();
+  let exchangeId = 0;
   const revokedAccess = new Set<string>();
   const histories = new Map<string, { entries: HistoryEntryView[]; snapshots: Map<number, Obj> }>();
   let historyId = 0;
@@ -239,15 +319,16 @@ export function createBackend(options: BackendOptions = {}) {
     const f = forms.get(profile)!;
     const claims = s.id_token_claims as Obj;
     const jti = Math.random().toString(36).slice(2, 12);
-    const id = makeJwt({ alg: 'RS256', kid: 'demo-rsa-1', typ: 'JWT' }, { ...claims, nonce: 'n-0qK3v', at_hash: 'x4Z9sQf1cY2bK0pW7rLm3A', sid: 'sess-41c2' });
     const access = isLocal(f.issuer)
       ? makeJwt(
           { alg: 'RS256', kid: 'demo-rsa-1', typ: 'at+jwt' },
           { iss: f.issuer, sub: s.subject, aud: 'demo-api', client_id: f.client_id, scope: s.scopes.join(' '), roles: s.roles, exp: s.expires_at, iat: s.obtained_at, jti },
         )
       : `mock.${jti}.${'x'.repeat(1420)}`;
-    const refresh = `rt-${jti}-${'r'.repeat(50)}`;
-    tokens.set(profile, { id, access, refresh });
+    if (s.has_user) {
+      const id = makeJwt({ alg: 'RS256', kid: 'demo-rsa-1', typ: 'JWT' }, { ...claims, nonce: 'n-0qK3v', at_hash: 'x4Z9sQf1cY2bK0pW7rLm3A', sid: 'sess-41c2' });
+      tokens.set(profile, { id, access, refresh: `rt-${jti}-${'r'.repeat(50)}` });
+    } else tokens.set(profile, { access });
     revokedAccess.delete(profile);
     const h = histories.get(profile) ?? { entries: [] as HistoryEntryView[], snapshots: new Map<number, Obj>() };
     histories.set(profile, h);
@@ -298,11 +379,20 @@ export function createBackend(options: BackendOptions = {}) {
   }
 
   /** The exchanges of a sign-in or refresh, tokens redacted. */
-  function recordTokenExchanges(issuer: string, grant: 'authorization_code' | 'refresh_token') {
+  function recordTokenExchanges(issuer: string, grant: 'authorization_code' | 'refresh_token' | 'client_credentials') {
     const form = (h: HeaderView[]) => [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }, ...h];
     if (grant === 'authorization_code') {
       record('discovery document', 'GET', `${issuer}/.well-known/openid-configuration`, 200, { responseBody: JSON.stringify(discoveryDocument(issuer), null, 2) });
       record('JWKS endpoint', 'GET', `${issuer}/jwks`, 200, { responseBody: JSON.stringify({ keys: KEYS.map(({ kid, kty, alg, use }) => ({ kid, kty, alg, use, n: '0vx7agoebGcQSuu…', e: 'AQAB' })) }, null, 2) });
+    }
+    if (grant === 'client_credentials') {
+      record('token endpoint', 'POST', `${issuer}/token`, 200, {
+        requestHeaders: form([{ name: 'accept', value: 'application/json' }, { name: 'authorization', value: 'Basic [redacted]' }]),
+        requestBody: 'grant_type=client_credentials&scope=orders%3Aread',
+        responseBody: JSON.stringify({ access_token: '[redacted]', token_type: 'Bearer', expires_in: 300, scope: 'orders:read' }, null, 2),
+        responseHeaders: [{ name: 'content-type', value: 'application/json' }, { name: 'cache-control', value: 'no-store' }],
+      });
+      return;
     }
     record('token endpoint', 'POST', `${issuer}/token`, 200, {
       requestHeaders: form([{ name: 'accept', value: 'application/json' }]),
@@ -322,16 +412,20 @@ export function createBackend(options: BackendOptions = {}) {
   const emit = <K extends keyof Events>(event: K, payload: Events[K]) =>
     listeners.get(event)?.forEach((l) => l({ event, id: 0, payload }));
 
-  function form(name: string, issuer: string, clientId = 'tessera'): ProfileForm {
+  function form(name: string, issuer: string, clientId = 'tessera', grant: Grant = 'authorization_code', clientAuth: ClientAuth = 'client_secret_basic', scopes?: string[]): ProfileForm {
     return {
       name,
       issuer,
       client_id: clientId,
       client_secret: null,
-      has_client_secret: false,
+      // A demo service has its secret stored; a demo user profile is a public client.
+      has_client_secret: grant === 'client_credentials' && clientAuth.startsWith('client_secret'),
       clear_client_secret: false,
-      client_auth: 'client_secret_basic',
-      scopes: ['openid', 'profile', 'email'],
+      client_auth: clientAuth,
+      grant,
+      assertion_audience: 'issuer',
+      client_key: null,
+      scopes: scopes ?? (grant === 'client_credentials' ? [] : ['openid', 'profile', 'email']),
       redirect: { ...loopback },
       prompt: null,
       max_age: null,
@@ -346,13 +440,24 @@ export function createBackend(options: BackendOptions = {}) {
     };
   }
 
+  /** A new session for the profile as its grant gets one: a user's, or a service's own token. */
+  function newSession(f: ProfileForm): SessionView {
+    return f.grant === 'client_credentials' ? serviceSession(f.name, f.issuer, f.client_id, f.scopes) : demoSession(f.name, f.issuer);
+  }
+
   for (const p of options.profiles ?? []) {
-    forms.set(p.name, form(p.name, p.issuer, p.client_id));
+    const f = form(p.name, p.issuer, p.client_id, p.grant, p.client_auth, p.scopes);
+    forms.set(p.name, f);
+    if (p.client_auth === 'private_key_jwt') {
+      const key = demoKey('ES256', false);
+      clientKeys.set(p.name, key);
+      f.client_key = { ...key, public_jwks: '' };
+    }
     if (p.signed_in) {
-      const s = demoSession(p.name, p.issuer);
+      const s = newSession(f);
       sessions.set(p.name, s);
       issue(p.name, s, 'Session at start');
-      recordTokenExchanges(p.issuer, 'authorization_code');
+      recordTokenExchanges(p.issuer, s.has_user ? 'authorization_code' : 'client_credentials');
     }
   }
   if (active === null && forms.size) active = [...forms.keys()][0];
@@ -379,6 +484,93 @@ export function createBackend(options: BackendOptions = {}) {
     return o;
   }
 
+  const validName = (name: string) => {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw ipcError('invalid_profile', `invalid profile name "${name}": use 1-64 letters, digits, '.', '_' or '-'`, { profile: name });
+  };
+
+  /** Keeps a client key for `name`, replacing any earlier one; an existing profile records its facts, and says so. */
+  function keepKey(name: string, key: ClientKeyView): ClientKeyView {
+    validName(name);
+    clientKeys.set(name, key);
+    const f = forms.get(name);
+    if (f) {
+      f.client_key = { ...key, public_jwks: '' };
+      changed();
+    }
+    return structuredClone(key);
+  }
+
+  /** The token exchange of RFC 8693, as the demo provider answers it. */
+  function exchange(profile: string, form: ExchangeForm): ExchangeView {
+    const f = known(profile);
+    const s = sessionOf(profile);
+    if (!tokens.get(profile)?.[form.subject]) throw ipcError(null, `the session has no ${form.subject === 'id' ? 'ID' : form.subject} token to exchange`);
+    let actor: string | null = null;
+    if (form.actor_profile) {
+      known(form.actor_profile);
+      if (!sessions.has(form.actor_profile)) throw notSignedIn(form.actor_profile);
+      actor = sessions.get(form.actor_profile)!.subject;
+    }
+    const params = new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: '[redacted]',
+      subject_token_type: `urn:ietf:params:oauth:token-type:${form.subject === 'id' ? 'id_token' : `${form.subject}_token`}`,
+    });
+    form.audiences.forEach((a) => params.append('audience', a));
+    form.resources.forEach((r) => params.append('resource', r));
+    if (form.scope) params.set('scope', form.scope);
+    if (form.requested_token_type) params.set('requested_token_type', form.requested_token_type);
+    if (actor) params.set('actor_token', '[redacted]');
+    const refused = form.audiences.find((a) => a.includes('forbidden'));
+    const body = refused
+      ? { error: 'invalid_target', error_description: `audience ${refused} is not allowed for this client` }
+      : { access_token: '[redacted]', issued_token_type: form.requested_token_type ?? 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 600 };
+    record('token endpoint', 'POST', `${f.issuer}/token`, refused ? 400 : 200, {
+      requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }, { name: 'accept', value: 'application/json' }],
+      requestBody: params.toString(),
+      responseBody: JSON.stringify(body, null, 2),
+    });
+    if (refused) throw ipcError(null, `the provider refused the exchange's target (invalid_target): audience ${refused} is not allowed for this client; ask for another audience or resource`, { profile, endpoint: 'token endpoint' });
+    const t = now();
+    const opaque = form.audiences.some((a) => a.includes('opaque'));
+    const aud = form.audiences.length ? (form.audiences.length === 1 ? form.audiences[0] : form.audiences) : (form.resources[0] ?? 'demo-api');
+    const token = opaque
+      ? `ex-${Math.random().toString(36).slice(2)}${'o'.repeat(40)}`
+      : makeJwt(
+          { alg: 'RS256', kid: 'demo-rsa-1', typ: 'at+jwt' },
+          {
+            iss: f.issuer,
+            sub: s.subject,
+            aud,
+            client_id: f.client_id,
+            scope: form.scope ?? s.scopes.filter((x) => x !== 'openid').join(' '),
+            exp: t + 600,
+            iat: t,
+            jti: Math.random().toString(36).slice(2, 12),
+            ...(actor ? { act: { sub: actor } } : {}),
+          },
+        );
+    const id = ++exchangeId;
+    exchanged.set(id, token);
+    let jwt: JwtView | null = null;
+    let checkError: string | null = null;
+    if (!opaque) {
+      const decoded = decodeJwt(token);
+      if (keysError) checkError = `the provider's keys could not be fetched: ${keysError}`;
+      jwt = keysError ? decoded : { ...verifyWith(decoded, KEYS, t, { issuer: f.issuer, noun: 'exchanged token' }), checked_against: `profile ${profile}'s JWKS (${f.issuer}/jwks)` };
+    }
+    return {
+      id,
+      profile,
+      issued_token_type: form.requested_token_type ?? 'urn:ietf:params:oauth:token-type:access_token',
+      token_type: opaque ? 'N_A' : 'Bearer',
+      expires_in: 600,
+      scope: form.scope,
+      jwt,
+      check_error: checkError,
+    };
+  }
+
   const known = (name: string) => {
     if (!forms.has(name)) throw ipcError('invalid_profile', `no profile named "${name}"`, { profile: name });
     return forms.get(name)!;
@@ -396,13 +588,18 @@ export function createBackend(options: BackendOptions = {}) {
     profile_save: ({ form: f, replacing }) => {
       if (!replacing && forms.has(f.name))
         throw ipcError('profile_exists', `a profile named "${f.name}" already exists; choose another name`, { profile: f.name });
-      forms.set(f.name, { ...f, client_secret: null, has_client_secret: !!f.client_secret || (f.has_client_secret && !f.clear_client_secret) });
+      // The key's facts are read-only: the profile file records them when a key is made, not from the form.
+      const key = forms.get(f.name)?.client_key ?? (clientKeys.has(f.name) ? { ...clientKeys.get(f.name)!, public_jwks: '' } : null);
+      const scopes = f.grant === 'client_credentials' ? f.scopes : ['openid', ...f.scopes.filter((x) => x !== 'openid')];
+      forms.set(f.name, { ...f, scopes, client_key: key, client_secret: null, has_client_secret: !!f.client_secret || (f.has_client_secret && !f.clear_client_secret) });
       active = f.name;
       return changed();
     },
     profile_duplicate: ({ name, newName }) => {
       if (forms.has(newName)) throw ipcError('profile_exists', `a profile named "${newName}" already exists; choose another name`, { profile: newName });
       forms.set(newName, { ...structuredClone(known(name)), name: newName });
+      const key = clientKeys.get(name);
+      if (key) clientKeys.set(newName, key); // the copy is the same client, signing with the same key
       active = newName;
       return changed();
     },
@@ -410,6 +607,7 @@ export function createBackend(options: BackendOptions = {}) {
       known(name);
       forms.delete(name);
       sessions.delete(name);
+      clientKeys.delete(name);
       if (active === name) active = [...forms.keys()][0] ?? null;
       return changed();
     },
@@ -427,16 +625,48 @@ export function createBackend(options: BackendOptions = {}) {
         metadata: { issuer },
       };
     },
+    client_key_generate: ({ name, alg }) => keepKey(name, demoKey(alg, false)),
+    client_key_import: ({ name, keyFile, certFile, alg }) => {
+      validName(name);
+      // Rust reads the files; the mock pretends paths ending in .pem exist.
+      const unreadable = [keyFile, certFile ?? ''].map((f) => f.trim()).find((f) => f && !f.endsWith('.pem'));
+      if (unreadable !== undefined || !keyFile.trim()) throw ipcError(null, `cannot read ${unreadable || keyFile.trim() || '(no path)'}: No such file or directory (os error 2)`);
+      const inferred: KeyAlg = alg ?? (/rsa/i.test(keyFile) ? 'RS256' : /ed25519/i.test(keyFile) ? 'EdDSA' : 'ES256');
+      return keepKey(name, demoKey(inferred, !!certFile?.trim()));
+    },
+    client_key_get: ({ name }) => {
+      validName(name);
+      return structuredClone(clientKeys.get(name) ?? null);
+    },
+    client_key_copy_jwks: ({ name }) => {
+      if (!clientKeys.has(name)) throw ipcError('invalid_profile', `profile "${name}" has no client key; generate or import one first`, { profile: name });
+      return null;
+    },
     sign_in: ({ profile }) => {
       const f = known(profile);
-      const waiting: SignInPhase = {
+      // A service has no user to wait for: no progress until its token arrives.
+      const service = f.grant === 'client_credentials';
+      const userCode = 'WDJB-MJHT';
+      const complete = `${f.issuer}/device?user_code=${userCode}`;
+      const waiting: SignInPhase =
+        f.grant === 'device_code'
+          ? {
+              type: 'device',
+              user_code: userCode,
+              verification_uri: `${f.issuer}/device`,
+              verification_uri_complete: complete,
+              qr: demoQr(complete),
+              deadline: now() + 600,
+              browser_opened: !f.issuer.includes('tv'),
+            }
+          : {
         type: 'waiting',
-        url: `${f.issuer}/authorize?response_type=code&client_id=${f.client_id}&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid%20profile%20email&state=x1&nonce=n1&code_challenge=c1&code_challenge_method=S256`,
-        redirect_uri: 'http://127.0.0.1:43123/callback',
-        deadline: now() + 300,
-        browser_error: null,
-      };
-      emit('sign-in', { profile, phase: waiting });
+              url: `${f.issuer}/authorize?response_type=code&client_id=${f.client_id}&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid%20profile%20email&state=x1&nonce=n1&code_challenge=c1&code_challenge_method=S256`,
+              redirect_uri: 'http://127.0.0.1:43123/callback',
+              deadline: now() + 300,
+              browser_error: null,
+            };
+      if (!service) emit('sign-in', { profile, phase: waiting });
       const script = signInScript;
       return new Promise<SessionView>((resolve, reject) => {
         const fail = (error: IpcError) => {
@@ -450,15 +680,15 @@ export function createBackend(options: BackendOptions = {}) {
           setTimeout(() => {
             if (pending?.profile !== profile) return;
             pending = null;
-            emit('sign-in', { profile, phase: { type: 'exchanging' } });
-            const s = demoSession(profile, f.issuer);
+            if (!service) emit('sign-in', { profile, phase: { type: 'exchanging' } });
+            const s = newSession(f);
             sessions.set(profile, s);
-            issue(profile, s, 'Signed in');
-            recordTokenExchanges(f.issuer, 'authorization_code');
+            issue(profile, s, service ? 'Token received' : 'Signed in');
+            recordTokenExchanges(f.issuer, service ? 'client_credentials' : 'authorization_code');
             emit('sign-in', { profile, phase: { type: 'signed_in', user: s.email ?? s.display_name } });
             changed();
             resolve(s);
-          }, script.afterMs);
+          }, service ? Math.min(script.afterMs, 800) : script.afterMs);
       });
     },
     cancel_sign_in: () => {
@@ -470,6 +700,16 @@ export function createBackend(options: BackendOptions = {}) {
     refresh_session: ({ profile }) => {
       const s = sessions.get(profile);
       if (!s) throw notSignedIn(profile);
+      if (!s.has_user) {
+        // A service asks again with its own credentials.
+        const f = known(profile);
+        const renewed = { ...serviceSession(profile, s.issuer, f.client_id, f.scopes), signed_in_at: s.signed_in_at };
+        sessions.set(profile, renewed);
+        issue(profile, renewed, 'Renewed (client credentials)');
+        recordTokenExchanges(s.issuer, 'client_credentials');
+        changed();
+        return renewed;
+      }
       const fresh = { ...demoSession(profile, s.issuer), expires_at: now() + 300, refresh_at: now() + 240, signed_in_at: s.signed_in_at };
       sessions.set(profile, fresh);
       issue(profile, fresh, 'Refreshed (refresh token rotated)');
@@ -500,44 +740,48 @@ export function createBackend(options: BackendOptions = {}) {
         const checks = v.checks.map((c) => (c.id === 'signature' ? check('signature', 'Signature', false, detail) : c));
         return { ...v, signature, checks, valid: false };
       };
-      const idJwt = decodeJwt(t.id);
-      let id = keysError ? unchecked(idJwt, 'ID token', f.client_id) : verifyWith(idJwt, keys, at, { issuer: f.issuer, audience: f.client_id, noun: 'ID token' });
-      const checks = [...id.checks];
-      const afterAudience = checks.findIndex((c) => c.id === 'audience') + 1 || checks.length;
-      checks.splice(
-        afterAudience,
-        0,
-        check('azp', 'Authorized party', true, 'single audience; azp not needed'),
-        check('subject', 'Subject', true, `sub is ${s.subject}`),
-      );
-      checks.push(
-        check('nonce', 'Nonce', true, "present; it matched this sign-in's nonce when the token arrived (the nonce is not kept afterwards)"),
-        check('at_hash', 'Access token hash', true, 'matches the access token', 'x4Z9sQf1cY2bK0pW7rLm3A', 'x4Z9sQf1cY2bK0pW7rLm3A'),
-      );
-      id = { ...id, checks, valid: checks.every((c) => c.passed), checked_against: against };
-      const views: TokenView[] = [
-        {
+      const views: TokenView[] = [];
+      // A service's session has no ID token.
+      if (t.id) {
+        const idToken = t.id;
+        const idJwt = decodeJwt(idToken);
+        let id = keysError ? unchecked(idJwt, 'ID token', f.client_id) : verifyWith(idJwt, keys, at, { issuer: f.issuer, audience: f.client_id, noun: 'ID token' });
+        const checks = [...id.checks];
+        const afterAudience = checks.findIndex((c) => c.id === 'audience') + 1 || checks.length;
+        checks.splice(
+          afterAudience,
+          0,
+          check('azp', 'Authorized party', true, 'single audience; azp not needed'),
+          check('subject', 'Subject', true, `sub is ${s.subject}`),
+        );
+        checks.push(
+          check('nonce', 'Nonce', true, "present; it matched this sign-in's nonce when the token arrived (the nonce is not kept afterwards)"),
+          check('at_hash', 'Access token hash', true, 'matches the access token', 'x4Z9sQf1cY2bK0pW7rLm3A', 'x4Z9sQf1cY2bK0pW7rLm3A'),
+        );
+        id = { ...id, checks, valid: checks.every((c) => c.passed), checked_against: against };
+        views.push({
           kind: 'id',
           format: { type: 'jwt', jwt: id },
           expires_at: (id.payload as Obj).exp as number,
           issued_at: (id.payload as Obj).iat as number,
-          fingerprint: fingerprint(t.id),
+          fingerprint: fingerprint(idToken),
           introspectable: false,
           revocable: false,
-        },
-      ];
-      const accessJwt = t.access.startsWith('eyJ') ? decodeJwt(t.access) : null;
+        });
+      }
+      const accessToken = t.access ?? '';
+      const accessJwt = accessToken.startsWith('eyJ') ? decodeJwt(accessToken) : null;
       const access = accessJwt && (keysError ? unchecked(accessJwt, 'access token') : verifyWith(accessJwt, keys, at, { issuer: f.issuer, noun: 'access token' }));
       views.push({
         kind: 'access',
-        format: access ? { type: 'jwt', jwt: { ...access, checked_against: against } } : { type: 'opaque', length: t.access.length },
+        format: access ? { type: 'jwt', jwt: { ...access, checked_against: against } } : { type: 'opaque', length: accessToken.length },
         expires_at: s.expires_at,
         issued_at: s.obtained_at,
-        fingerprint: fingerprint(t.access),
+        fingerprint: fingerprint(accessToken),
         introspectable: true,
         revocable: true,
       });
-      if (s.has_refresh_token)
+      if (s.has_refresh_token && t.refresh)
         views.push({
           kind: 'refresh',
           format: { type: 'opaque', length: t.refresh.length },
@@ -562,7 +806,9 @@ export function createBackend(options: BackendOptions = {}) {
     },
     reveal_token: ({ profile, kind }) => {
       sessionOf(profile);
-      return tokens.get(profile)![kind];
+      const token = tokens.get(profile)?.[kind];
+      if (!token) throw ipcError(null, `the session has no ${kind === 'id' ? 'ID' : kind} token`);
+      return token;
     },
     copy_token: ({ profile }) => {
       sessionOf(profile);
@@ -659,6 +905,11 @@ export function createBackend(options: BackendOptions = {}) {
       log.length = 0;
       return null;
     },
+    token_exchange: ({ profile, form }) => exchange(profile, form),
+    exchanged_token_copy: ({ id }) => {
+      if (!exchanged.has(id)) throw ipcError(null, 'that exchanged token is no longer kept; exchange again');
+      return null;
+    },
 
     api_send: ({ profile, request, refreshFirst }) => {
       let s = sessionOf(profile);
@@ -733,7 +984,7 @@ export function createBackend(options: BackendOptions = {}) {
     copy_curl: ({ profile, request, inline }) => {
       if (inline) {
         sessionOf(profile);
-        curlCommand(request, { inline: tokens.get(profile)!.access });
+        curlCommand(request, { inline: tokens.get(profile)!.access ?? '' });
       } else curlCommand(request, { profile });
       return null;
     },
@@ -758,6 +1009,10 @@ export function createBackend(options: BackendOptions = {}) {
     /** The token strings of a profile's session, to check that they never reach the page. */
     tokensOf(profile: string) {
       return tokens.get(profile) ?? null;
+    },
+    /** The exchanged tokens kept "in Rust", to check that they never reach the page. */
+    exchangedTokens() {
+      return [...exchanged.values()];
     },
     /** Ends a profile's session as the tray or an expiry would, and says so. */
     dropSession(profile: string) {

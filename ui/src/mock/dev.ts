@@ -15,6 +15,11 @@
 //   ?reveal           … and the access token revealed
 //   ?api=<path>       the API tab sends GET <issuer><path> (/api/me, /api/admin, /api/expired, /api/big)
 //   ?log-row          the HTTP log opens its newest exchange
+//   ?device           a device-code sign-in waits for the code to be entered (profile tv-device)
+//   ?service          a client credentials session, with no user (profile ci-service)
+//   ?key              the editor of a private_key_jwt profile with its key (profile fapi-pkjwt)
+//   ?new-service      the editor adds a client credentials profile signing with a new key (private_key_jwt)
+//   ?exchange         the inspector exchanges the access token (RFC 8693) for another audience
 import { createBackend } from './backend';
 import { ipcError } from './tools';
 import type { ErrorCode, IpcError } from '../lib/types';
@@ -29,7 +34,11 @@ export const backend = createBackend({
         { name: 'local', issuer: 'http://127.0.0.1:9090', signed_in: !has('signed-out') && !has('waiting') && !has('browser-error') && !has('error') },
         { name: 'keycloak-dev', issuer: 'https://sso.example.com/realms/dev', client_id: 'tessera-desktop' },
         { name: 'entra-contoso', issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', client_id: '3f2b…', signed_in: true },
+        { name: 'ci-service', issuer: 'http://127.0.0.1:9090', client_id: 'reporting-job', grant: 'client_credentials', scopes: ['orders:read'], signed_in: true },
+        { name: 'tv-device', issuer: 'http://127.0.0.1:9090', client_id: 'tessera-tv', grant: 'device_code', client_auth: 'none' },
+        { name: 'fapi-pkjwt', issuer: 'https://fapi.example.com', client_id: 'fapi-client', client_auth: 'private_key_jwt' },
       ],
+  active: has('device') ? 'tv-device' : has('service') ? 'ci-service' : has('key') ? 'fapi-pkjwt' : null,
 });
 backend.scriptSignIn({ type: 'succeed', afterMs: 6000 });
 
@@ -71,8 +80,13 @@ later(400, () => {
   }
   const code = query.get('error') as ErrorCode | null;
   if (code) backend.emit('sign-in', { profile: 'local', phase: { type: 'failed', error: ERRORS[code] ?? ipcError(code, `a ${code} error`, { profile: 'local' }) } });
-  if (has('editor')) click('add-profile');
-  if (has('edit')) click('edit-profile');
+  if (has('device')) {
+    backend.scriptSignIn({ type: 'hang' });
+    void backend.invoke('sign_in', { profile: 'tv-device' });
+  }
+  if (has('editor') || has('new-service')) click('add-profile');
+  if (has('edit') || has('key')) click('edit-profile');
+  if (has('exchange')) click('tab-inspector');
   if (has('sign-out')) click('sign-out');
   if (has('raw')) click('raw-toggle');
   const tab = query.get('tab');
@@ -81,6 +95,30 @@ later(400, () => {
     if (has('introspect')) click('introspect-access');
     if (has('reveal')) click('reveal-access');
     if (has('log-row')) (document.querySelector('[data-testid="http-log-row"]') as HTMLElement | null)?.click();
+    if (has('exchange')) {
+      const details = find('exchange') as HTMLDetailsElement | null;
+      const audiences = find('exchange-audiences') as HTMLTextAreaElement | null;
+      if (details && audiences) {
+        details.open = true;
+        audiences.value = 'https://orders.example.com\n\nhttps://billing.example.com';
+        audiences.dispatchEvent(new Event('input', { bubbles: true }));
+        later(50, () => click('exchange-submit'));
+        later(200, () => details.scrollIntoView());
+      }
+    }
+    if (has('new-service')) {
+      const name = find('profile-name') as HTMLInputElement | null;
+      const auth = find('profile-client-auth') as HTMLSelectElement | null;
+      if (name && auth) {
+        name.value = 'reporting';
+        name.dispatchEvent(new Event('input', { bubbles: true }));
+        click('profile-grant-client_credentials');
+        auth.value = 'private_key_jwt';
+        auth.dispatchEvent(new Event('change', { bubbles: true }));
+        later(50, () => click('key-generate'));
+        later(200, () => find('client-key')?.scrollIntoView());
+      }
+    }
     const path = query.get('api');
     const url = find('api-url') as HTMLInputElement | null;
     if (path && url) {

@@ -1,7 +1,7 @@
 // The window's state against the stand-in backend: what the user sees after
 // events from Rust and after their own actions.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBackend, type Backend } from '../../mock/backend';
+import { createBackend, type Backend, type BackendOptions } from '../../mock/backend';
 import { ipcError } from '../../mock/tools';
 
 const h = vi.hoisted(() => ({ backend: null as unknown as Backend }));
@@ -19,7 +19,7 @@ const profiles = [
   { name: 'work', issuer: 'https://sso.example.com/realms/dev', client_id: 'desk' },
 ];
 
-async function start(options = { profiles }) {
+async function start(options: BackendOptions = { profiles }) {
   h.backend = createBackend(options);
   vi.resetModules();
   store = await import('../app.svelte');
@@ -169,6 +169,98 @@ describe('which profile is signing in', () => {
     await store.cancelSignIn();
     await signing;
     expect(store.signingIn()).toBeNull();
+  });
+});
+
+describe('a device sign-in', () => {
+  it('is under way while the code waits to be entered, with the code and its QR rows', async () => {
+    stop();
+    await start({ profiles: [...profiles, { name: 'tv', issuer: 'http://127.0.0.1:9090', grant: 'device_code', client_auth: 'none' }] });
+    await store.select('tv');
+    h.backend.scriptSignIn({ type: 'hang' });
+    const signing = store.signIn();
+    await settle();
+    const phase = store.app.signIn?.phase;
+    expect(phase?.type, 'the device phase arrives as an event').toBe('device');
+    expect(phase?.type === 'device' && phase.user_code, 'the code to type').toBe('WDJB-MJHT');
+    expect(phase?.type === 'device' && phase.qr.length, 'rows of the QR code').toBeGreaterThan(20);
+    expect(store.signingIn(), 'the sidebar and header show it as signing in').toBe('tv');
+    expect(store.underWay(phase), 'the window shows the waiting panel').toBe(true);
+    await store.cancelSignIn();
+    await signing;
+    expect(store.signingIn()).toBeNull();
+  });
+});
+
+describe('a service profile', () => {
+  beforeEach(async () => {
+    stop();
+    await start({ profiles: [...profiles, { name: 'svc', issuer: 'http://127.0.0.1:9090', client_id: 'job', grant: 'client_credentials', scopes: ['orders:read'] }] });
+    await store.select('svc');
+  });
+  it('gets a session without a user, named after its client', async () => {
+    await store.signIn();
+    expect(store.app.session?.has_user, 'no user: no claims card').toBe(false);
+    expect(store.app.session?.display_name).toBe('job');
+    expect(store.app.session?.scopes, 'exactly the scopes given, no openid').toEqual(['orders:read']);
+    expect(store.app.picture, 'no user, no picture').toBeNull();
+  });
+  it('gets a new token on refresh, with its own credentials', async () => {
+    await store.signIn();
+    await store.refresh();
+    expect(store.app.session?.has_user).toBe(false);
+    expect(toasts()).toContain('info: New service token received');
+  });
+  it('is inspected with its access token alone', async () => {
+    await store.signIn();
+    const view = (await h.backend.invoke('inspect_session', { profile: 'svc' })) as { tokens: { kind: string }[] };
+    expect(view.tokens.map((t) => t.kind), 'no ID token, no refresh token').toEqual(['access']);
+  });
+});
+
+describe('a token exchange', () => {
+  it('returns the issued token decoded and checked, and keeps its value in Rust', async () => {
+    const { ipc } = await import('../ipc');
+    const { exchangeForm, emptyDraft } = await import('../exchange');
+    const view = await ipc.tokenExchange('local', exchangeForm({ ...emptyDraft(), audiences: 'https://orders.example.com\n\n' }));
+    expect(h.backend.calls.at(-1)?.args, 'blank lines are not sent').toEqual({
+      profile: 'local',
+      form: { subject: 'access', audiences: ['https://orders.example.com'], resources: [], scope: null, requested_token_type: null, actor_profile: null },
+    });
+    expect(view.jwt?.signature?.verified, 'checked against the provider’s keys').toBe(true);
+    expect((view.jwt?.payload as { aud?: string }).aud).toBe('https://orders.example.com');
+    const [token] = h.backend.exchangedTokens();
+    expect(JSON.stringify(view), 'the token itself never reaches the page').not.toContain(token);
+    await ipc.exchangedTokenCopy(view.id);
+    expect(h.backend.calls.at(-1)).toEqual({ command: 'exchanged_token_copy', args: { id: view.id } });
+  });
+  it('rejects with the provider’s refusal', async () => {
+    const { ipc } = await import('../ipc');
+    const { exchangeForm, emptyDraft } = await import('../exchange');
+    await expect(ipc.tokenExchange('local', exchangeForm({ ...emptyDraft(), audiences: 'https://forbidden.example.com' }))).rejects.toMatchObject({
+      message: expect.stringContaining('invalid_target'),
+    });
+  });
+});
+
+describe('client keys', () => {
+  it('are made before the profile exists, and recorded once it does', async () => {
+    const { ipc } = await import('../ipc');
+    expect(await ipc.clientKeyGet('fresh'), 'no key yet').toBeNull();
+    const key = await ipc.clientKeyGenerate('fresh', 'ES256');
+    expect(key.alg).toBe('ES256');
+    expect(JSON.parse(key.public_jwks).keys[0].kid, 'the JWK Set carries the kid').toBe(key.kid);
+    expect(await ipc.clientKeyGet('fresh'), 'kept under the name').toEqual(key);
+    const jwks = key.public_jwks;
+    expect(jwks, 'only the public key is shown').not.toMatch(/"d"/);
+  });
+  it('refuse an import whose file cannot be read, naming the path', async () => {
+    const { ipc } = await import('../ipc');
+    await expect(ipc.clientKeyImport('local', '/nowhere/key.txt', null, null)).rejects.toMatchObject({ message: expect.stringContaining('/nowhere/key.txt') });
+    expect(h.backend.calls.at(-1), 'paths go to Rust under the names it takes').toEqual({
+      command: 'client_key_import',
+      args: { name: 'local', keyFile: '/nowhere/key.txt', certFile: null, alg: null },
+    });
   });
 });
 

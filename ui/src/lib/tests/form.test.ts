@@ -128,6 +128,47 @@ describe('more form checks', () => {
   });
 });
 
+describe('form checks per grant and client authentication', () => {
+  const valid = { ...emptyForm(), name: 'svc', issuer: 'https://id.example.com', client_id: 'app' };
+
+  it('start a new profile as a browser sign-in with the issuer as assertion audience and no key', () => {
+    const form = emptyForm();
+    expect(form.grant).toBe('authorization_code');
+    expect(form.assertion_audience, 'the default RFC 7523bis and FAPI 2.0 ask for').toBe('issuer');
+    expect(form.client_key).toBeNull();
+  });
+  it('want a secret for client_secret_jwt, typed or stored', () => {
+    expect(check({ ...valid, client_auth: 'client_secret_jwt' }).client_secret, 'nothing to sign with').toBeTruthy();
+    expect(check({ ...valid, client_auth: 'client_secret_jwt', client_secret: 's3cret' })).toEqual({});
+    expect(check({ ...valid, client_auth: 'client_secret_jwt', has_client_secret: true }), 'the stored one').toEqual({});
+    expect(check({ ...valid, client_auth: 'client_secret_jwt', has_client_secret: true, clear_client_secret: true }).client_secret, 'the stored one is being forgotten').toBeTruthy();
+    expect(check({ ...valid, client_auth: 'client_secret_basic' }).client_secret, 'Basic without a secret is a public client').toBeUndefined();
+  });
+  it('ignore the hidden redirect of a device or service profile', () => {
+    const bad = { type: 'custom_scheme', uri: 'nodot:/cb' } as const;
+    expect(check({ ...valid, redirect: bad }).redirect, 'a browser sign-in checks it').toBeTruthy();
+    expect(check({ ...valid, grant: 'device_code', redirect: bad }).redirect, 'a device sign-in has no redirect').toBeUndefined();
+    expect(check({ ...valid, grant: 'client_credentials', redirect: bad }).redirect).toBeUndefined();
+  });
+  it('ignore the hidden user parameters of a service', () => {
+    const service = { ...valid, grant: 'client_credentials', max_age: -1, post_logout_redirect_uri: 'bye' } as const;
+    expect(check(service), 'no user: max_age and the logout redirect are hidden').toEqual({});
+    expect(Object.keys(check({ ...service, grant: 'device_code' })).sort(), 'a device sign-in has a user').toEqual(['max_age', 'post_logout_redirect_uri']);
+  });
+  it('send a typed secret only for a method that uses one', () => {
+    const typed = { scopes: '', secret: 's3cret' };
+    expect(formForSave({ ...valid, client_auth: 'client_secret_post' }, typed).client_secret).toBe('s3cret');
+    expect(formForSave({ ...valid, client_auth: 'private_key_jwt' }, typed).client_secret, 'a key-signed client sends no secret').toBeNull();
+    expect(formForSave({ ...valid, client_auth: 'none' }, typed).client_secret, 'a public client has none').toBeNull();
+  });
+  it('keep the grant and the assertion audience, and send a service’s empty scopes as none', () => {
+    const out = formForSave({ ...valid, grant: 'client_credentials', client_auth: 'private_key_jwt', assertion_audience: 'token_endpoint' }, { scopes: '  ', secret: '' });
+    expect(out.grant).toBe('client_credentials');
+    expect(out.assertion_audience).toBe('token_endpoint');
+    expect(out.scopes, 'no openid is added for a service').toEqual([]);
+  });
+});
+
 describe('savingSignsOut', () => {
   it('is true only for a signed-in profile whose issuer or client changes', () => {
     const before = { ...emptyForm(), issuer: 'https://a.example', client_id: 'app' };

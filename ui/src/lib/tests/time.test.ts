@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clock, duration, expiry, minutesLeft, refreshNote, relative, remaining } from '../time';
+import { clock, duration, expiry, minutesLeft, refreshNote, relative, remaining, renewalNote } from '../time';
 
 describe('durations', () => {
   it('show seconds under a minute', () => {
@@ -72,5 +72,16 @@ describe('the lifetime bar', () => {
   });
   it('is absent without an expiry', () => {
     expect(remaining(1000, null, 1000)).toBeNull();
+  });
+});
+
+describe('the renewal note', () => {
+  it('says a service’s token is renewed when used, refresh token or not', () => {
+    expect(renewalNote({ refresh_at: null, has_refresh_token: false, has_user: false }, 100)).toBe('renewed automatically when used');
+  });
+  it('is the refresh note for a user’s session', () => {
+    const session = { refresh_at: 400, has_refresh_token: true, has_user: true };
+    expect(renewalNote(session, 100, 'en-GB')).toBe(refreshNote(400, true, 100, 'en-GB'));
+    expect(renewalNote({ ...session, has_refresh_token: false }, 100), 'no refresh token: sign in again').toMatch(/^no refresh token/);
   });
 });

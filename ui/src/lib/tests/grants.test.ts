@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { authWarning, CLIENT_AUTHS, editorFields, GRANTS, KEY_ALGS, DEFAULT_KEY_ALG, needsSecret, scopesForGrant } from '../grants';
+import type { ClientAuth, Grant } from '../types';
+
+const grants: Grant[] = ['authorization_code', 'device_code', 'client_credentials'];
+
+describe('the editor’s choices', () => {
+  it('offer every grant, each with a one-line explanation', () => {
+    expect(GRANTS.map((g) => g.value)).toEqual(grants);
+    expect(GRANTS.every((g) => g.detail.length > 0 && !g.detail.includes('\n')), 'one line each').toBe(true);
+  });
+  it('offer the supported client authentication methods and not the TLS ones', () => {
+    const offered = CLIENT_AUTHS.map((a) => a.value);
+    expect(offered).toEqual(['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt']);
+    expect(offered, 'mutual TLS is not supported yet').not.toContain('tls_client_auth');
+    expect(offered).not.toContain('self_signed_tls_client_auth');
+  });
+  it('generate ES256 keys unless told otherwise, and know every key algorithm', () => {
+    expect(DEFAULT_KEY_ALG).toBe('ES256');
+    expect(KEY_ALGS[0].value, 'the default comes first in the list').toBe('ES256');
+    expect(KEY_ALGS.map((a) => a.value).sort()).toEqual(['ES256', 'Ed25519', 'EdDSA', 'PS256', 'RS256']);
+  });
+});
+
+describe('which fields the editor shows', () => {
+  it('shows the redirect only for the browser sign-in', () => {
+    for (const grant of grants)
+      expect(editorFields(grant, 'none').redirect, `redirect for ${grant}`).toBe(grant === 'authorization_code');
+  });
+  it('shows the user’s request parameters unless it is a service', () => {
+    expect(editorFields('authorization_code', 'none').userParameters).toBe(true);
+    expect(editorFields('device_code', 'none').userParameters, 'a device sign-in has a user too').toBe(true);
+    expect(editorFields('client_credentials', 'client_secret_basic').userParameters, 'a service has no user').toBe(false);
+  });
+  it('shows the secret for the secret methods only', () => {
+    const withSecret = CLIENT_AUTHS.map((a) => a.value).filter((auth) => editorFields('authorization_code', auth).secret);
+    expect(withSecret).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
+  });
+  it('shows the assertion audience for the two assertion methods, and the key for private_key_jwt', () => {
+    const all: ClientAuth[] = CLIENT_AUTHS.map((a) => a.value);
+    expect(all.filter((auth) => editorFields('client_credentials', auth).assertionAudience)).toEqual(['client_secret_jwt', 'private_key_jwt']);
+    expect(all.filter((auth) => editorFields('client_credentials', auth).key), 'only a key-signed assertion needs a key').toEqual(['private_key_jwt']);
+  });
+  it('needs a secret for client_secret_jwt only: Basic and post without one are a public client', () => {
+    expect(needsSecret('client_secret_jwt')).toBe(true);
+    expect(needsSecret('client_secret_basic')).toBe(false);
+    expect(needsSecret('private_key_jwt')).toBe(false);
+  });
+});
+
+describe('scopes when the grant changes', () => {
+  it('drop the user’s scopes for a service, whose scopes are sent as given', () => {
+    expect(scopesForGrant('openid profile email', 'authorization_code', 'client_credentials'), 'the defaults of a new profile').toBe('');
+    expect(scopesForGrant('openid offline_access', 'device_code', 'client_credentials')).toBe('');
+  });
+  it('drop a new profile’s suggested scopes the user left as they were, whatever they are', () => {
+    const preset = 'openid profile email offline_access roles groups';
+    expect(scopesForGrant(preset, 'authorization_code', 'client_credentials', preset), 'the preset’s scopes, untouched').toBe('');
+    expect(scopesForGrant(`${preset} orders:read`, 'authorization_code', 'client_credentials', preset), 'edited: kept').toBe(`${preset} orders:read`);
+    expect(scopesForGrant('', 'client_credentials', 'authorization_code', preset), 'and back again').toBe(preset);
+  });
+  it('keep scopes the user typed for an API', () => {
+    expect(scopesForGrant('openid orders:read', 'authorization_code', 'client_credentials'), 'not only user scopes').toBe('openid orders:read');
+  });
+  it('bring the usual scopes back when no scopes go back to a user grant', () => {
+    expect(scopesForGrant('', 'client_credentials', 'authorization_code')).toBe('openid profile email');
+    expect(scopesForGrant('orders:read', 'client_credentials', 'device_code'), 'typed scopes stay').toBe('orders:read');
+  });
+  it('leave the scopes alone between user grants', () => {
+    expect(scopesForGrant('openid profile', 'authorization_code', 'device_code')).toBe('openid profile');
+    expect(scopesForGrant('', 'authorization_code', 'device_code'), 'empty stays empty: openid is added anyway').toBe('');
+  });
+});
+
+describe('warnings about a combination', () => {
+  it('warn about a public client asking for client credentials', () => {
+    expect(authWarning('client_credentials', 'none')).toMatch(/public client/);
+  });
+  it('say nothing about a working combination', () => {
+    expect(authWarning('client_credentials', 'private_key_jwt')).toBeNull();
+    expect(authWarning('authorization_code', 'none'), 'a public client signing a user in is normal').toBeNull();
+  });
+});
