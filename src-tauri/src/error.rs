@@ -32,6 +32,10 @@ pub enum ErrorCode {
     ValidationFailed,
     /// Nobody came back from the browser in time.
     TimedOut,
+    /// The device code expired before it was approved.
+    CodeExpired,
+    /// The user declined at the provider.
+    Denied,
     /// The provider could not be reached.
     Network,
     /// The discovery document is unusable.
@@ -59,6 +63,8 @@ impl ErrorCode {
             ErrorKind::StateMismatch => StateMismatch,
             ErrorKind::ValidationFailed => ValidationFailed,
             ErrorKind::TimedOut => TimedOut,
+            ErrorKind::CodeExpired => CodeExpired,
+            ErrorKind::Denied => Denied,
             ErrorKind::Network => Network,
             ErrorKind::DiscoveryFailed => DiscoveryFailed,
             ErrorKind::KeyringLocked => KeyringLocked,

@@ -101,6 +101,7 @@ pub async fn run(app: AppHandle, profile: String, origin: Origin) -> Result<Sess
             .login(LoginRequest {
                 profile: settings,
                 client_secret: None,
+                client_key: None,
                 browser: launcher.as_ref(),
                 timeout,
                 progress: &progress,

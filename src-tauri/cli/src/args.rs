@@ -184,7 +184,8 @@ pub(crate) struct LoginArgs {
     #[arg(long, env = "TESSERA_CLIENT_SECRET", hide_env_values = true)]
     pub(crate) client_secret: Option<String>,
     /// How the client authenticates: none (public), a secret (basic, post,
-    /// client-secret-jwt), its key (private-key-jwt; see `tessera keys`).
+    /// client-secret-jwt), its key (private-key-jwt; see `tessera keys`), or
+    /// its TLS certificate (tls, self-signed-tls; give --client-cert and --client-key).
     #[arg(long, value_enum)]
     pub(crate) client_auth: Option<ClientAuth>,
     /// How to get tokens: through the browser (authorization-code), with a
@@ -195,6 +196,12 @@ pub(crate) struct LoginArgs {
     /// Device flow: do not open a browser; only print the code and the URI.
     #[arg(long)]
     pub(crate) no_browser: bool,
+    /// The client certificate (PEM) for mutual TLS; its key goes to the OS keyring.
+    #[arg(long, requires = "client_key")]
+    pub(crate) client_cert: Option<std::path::PathBuf>,
+    /// The client certificate's private key (PEM), stored in the OS keyring only.
+    #[arg(long, requires = "client_cert")]
+    pub(crate) client_key: Option<std::path::PathBuf>,
     /// The `aud` of client assertions: the issuer (default) or the token endpoint URL.
     #[arg(long, value_enum)]
     pub(crate) assertion_audience: Option<AssertionAudienceArg>,
@@ -266,6 +273,8 @@ pub(crate) enum ClientAuth {
     Post,
     ClientSecretJwt,
     PrivateKeyJwt,
+    Tls,
+    SelfSignedTls,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

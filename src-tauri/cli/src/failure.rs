@@ -44,14 +44,15 @@ impl ExitStatus {
             ErrorKind::Network
             | ErrorKind::Provider
             | ErrorKind::DiscoveryFailed
-            | ErrorKind::Unsupported => ExitStatus::Provider,
+            | ErrorKind::Unsupported
+            | ErrorKind::Denied => ExitStatus::Provider,
             ErrorKind::RedirectUriRejected
             | ErrorKind::ClientRejected
             | ErrorKind::StateMismatch
             | ErrorKind::ValidationFailed => ExitStatus::Refused,
             ErrorKind::KeyringLocked | ErrorKind::KeyringUnavailable => ExitStatus::Keyring,
             ErrorKind::Busy => ExitStatus::Busy,
-            ErrorKind::TimedOut => ExitStatus::TimedOut,
+            ErrorKind::TimedOut | ErrorKind::CodeExpired => ExitStatus::TimedOut,
             _ => ExitStatus::Failure,
         }
     }

@@ -9,6 +9,7 @@ use tessera_engine::login::{LoginProgress, LoginRequest, DEFAULT_LOGIN_TIMEOUT};
 use tessera_engine::profile::{
     AssertionAudience, ClientAuthMethod, Grant, Profile, ProfileError, Redirect,
 };
+use tessera_engine::protocol::client_key::ClientKey;
 use tessera_engine::secret::SecretString;
 use tessera_engine::Engine;
 
@@ -92,7 +93,8 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
     let outcome = engine
         .login(LoginRequest {
             profile,
-            client_secret: args.client_secret.map(SecretString::new),
+            client_secret: args.client_secret.clone().map(SecretString::new),
+            client_key: certificate_key(&args)?,
             browser: launcher.as_ref(),
             timeout: args
                 .timeout
@@ -142,6 +144,21 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
     Ok(())
 }
 
+/// The key and certificate `--client-key` and `--client-cert` name, read for
+/// mutual TLS; kept in the keyring only once the command succeeds.
+pub(crate) fn certificate_key(args: &LoginArgs) -> Result<Option<ClientKey>, Failure> {
+    let (Some(cert), Some(key)) = (&args.client_cert, &args.client_key) else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| Failure::other(format!("cannot read {}: {e}", path.display())))
+    };
+    let key = ClientKey::from_pem(&read(key)?, Some(&read(cert)?), None)
+        .map_err(|e| Failure::from(tessera_engine::session::keys::KeysError::from(e)))?;
+    Ok(Some(key))
+}
+
 /// How long the command line waits for a device code to be approved unless
 /// told otherwise.
 const DEFAULT_DEVICE_TIMEOUT: Duration = Duration::from_secs(900);
@@ -174,6 +191,8 @@ fn apply_overrides(p: &mut Profile, a: &LoginArgs) {
             ClientAuth::Post => ClientAuthMethod::ClientSecretPost,
             ClientAuth::ClientSecretJwt => ClientAuthMethod::ClientSecretJwt,
             ClientAuth::PrivateKeyJwt => ClientAuthMethod::PrivateKeyJwt,
+            ClientAuth::Tls => ClientAuthMethod::TlsClientAuth,
+            ClientAuth::SelfSignedTls => ClientAuthMethod::SelfSignedTlsClientAuth,
         };
     }
     if let Some(v) = a.grant {

@@ -92,6 +92,9 @@ pub(crate) async fn run(engine: &Engine, cmd: ProfilesCommand) -> Result<(), Fai
                 Some(s) => SecretChange::Set(SecretString::new(s.clone())),
                 None => SecretChange::Keep,
             };
+            if let Some(key) = crate::login::certificate_key(&args)? {
+                engine.keep_client_key(&profile.name, key).await?;
+            }
             let saved = engine.save_profile(profile, secret).await?;
             println!(
                 "Saved profile \"{}\" ({}, client {}).",

@@ -98,9 +98,20 @@ impl Engine {
         &self,
         ca_file: Option<&std::path::Path>,
     ) -> Result<Arc<dyn HttpClient>, HttpError> {
-        let client: Arc<dyn HttpClient> = match &self.http {
-            Some(c) => Arc::clone(c),
-            None => Arc::new(ReqwestClient::new(ca_file)?),
+        self.transport_presenting(ca_file, None)
+    }
+
+    /// [`Engine::transport`] presenting a client certificate (mutual TLS)
+    /// when `identity_pem` is given.
+    pub(crate) fn transport_presenting(
+        &self,
+        ca_file: Option<&std::path::Path>,
+        identity_pem: Option<&crate::secret::SecretString>,
+    ) -> Result<Arc<dyn HttpClient>, HttpError> {
+        let client: Arc<dyn HttpClient> = match (&self.http, identity_pem) {
+            (Some(c), _) => Arc::clone(c),
+            (None, Some(identity)) => Arc::new(ReqwestClient::with_identity(ca_file, identity)?),
+            (None, None) => Arc::new(ReqwestClient::new(ca_file)?),
         };
         Ok(match &self.http_log {
             Some(log) => Arc::new(RecordingClient::new(

@@ -35,6 +35,10 @@ pub enum ErrorKind {
     ValidationFailed,
     /// Nobody came back from the browser in time.
     TimedOut,
+    /// A code the user was to approve on another device expired first.
+    CodeExpired,
+    /// The user declined at the provider.
+    Denied,
     /// The provider or API could not be reached, or did not answer in time.
     Network,
     /// The provider answered with an error or something unusable.

@@ -32,6 +32,7 @@ pub struct ProfileSummary {
     pub name: String,
     pub issuer: String,
     pub client_id: String,
+    pub grant: Grant,
     pub signed_in: bool,
     pub user: Option<String>,
     #[cfg_attr(test, ts(type = "number | null"))]
@@ -57,6 +58,7 @@ impl Overview {
                     name: s.profile.name,
                     issuer: s.profile.issuer,
                     client_id: s.profile.client_id,
+                    grant: s.profile.grant,
                     signed_in: s.signed_in,
                     user: s.user,
                     expires_at: s.expires_at,

@@ -170,6 +170,7 @@ mod tests {
                 name: "local".into(),
                 issuer: "http://127.0.0.1:9090".into(),
                 client_id: "tessera".into(),
+                grant: Default::default(),
                 signed_in,
                 user: signed_in.then(|| "demo@example.com".into()),
                 expires_at,

@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export type ErrorCode = "cancelled" | "busy" | "not_signed_in" | "session_expired" | "redirect_uri_rejected" | "client_rejected" | "state_mismatch" | "validation_failed" | "timed_out" | "network" | "discovery_failed" | "keyring_locked" | "keyring_unavailable" | "invalid_profile" | "profile_exists";
+export type ErrorCode = "cancelled" | "busy" | "not_signed_in" | "session_expired" | "redirect_uri_rejected" | "client_rejected" | "state_mismatch" | "validation_failed" | "timed_out" | "code_expired" | "denied" | "network" | "discovery_failed" | "keyring_locked" | "keyring_unavailable" | "invalid_profile" | "profile_exists";
 
 export type IpcError = { 
 /**
@@ -31,7 +31,7 @@ profile: string | null,
  */
 endpoint: string | null, };
 
-export type ProfileSummary = { name: string, issuer: string, client_id: string, signed_in: boolean, user: string | null, expires_at: number | null, 
+export type ProfileSummary = { name: string, issuer: string, client_id: string, grant: Grant, signed_in: boolean, user: string | null, expires_at: number | null, 
 /**
  * Why the stored session cannot be read (damaged), if it cannot.
  */

@@ -164,7 +164,8 @@ impl Engine {
         let profile = self.profile(profile).map_err(RefreshError::from)?;
         let prepared = prepare(request, profile.allow_insecure_http)?;
         let http = self
-            .http_for(profile.ca_file.as_deref())
+            .http_for_profile(&profile, None)
+            .await
             .map_err(RefreshError::from)?
             .with_call_timeout(options.timeout);
         let started_at = self.now();

@@ -65,7 +65,7 @@ impl Engine {
             // inspected by decoding and validating it instead.
             TokenKind::Id => return Err(InspectError::IdTokenNotApplicable("introspected")),
         };
-        let http = self.http_for(profile.ca_file.as_deref())?;
+        let http = self.http_for_profile(&profile, None).await?;
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         let endpoint = meta
             .introspection_endpoint
@@ -74,7 +74,7 @@ impl Engine {
                 profile: name.clone(),
                 endpoint: "introspection",
             })?;
-        let credentials = self.credentials(&profile, None, &meta).await?;
+        let credentials = self.credentials(&profile, None, None, &meta).await?;
         Ok(token::introspect(&http, meta.url(endpoint)?, &credentials, &token, kind).await?)
     }
 }

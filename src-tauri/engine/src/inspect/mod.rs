@@ -34,6 +34,7 @@ use sha2::{Digest, Sha256};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
 use crate::profile::ProfileError;
+use crate::protocol::binding::certificate_binding;
 use crate::protocol::discovery::{self, DiscoveryError, ProviderMetadata};
 use crate::protocol::jwks::{JwkSet, HMAC_ALGS};
 use crate::protocol::jwt::{decode_unverified, UnverifiedJwt};
@@ -230,6 +231,7 @@ impl From<crate::session::credentials::CredentialsError> for InspectError {
         match e {
             CredentialsError::Profile(e) => Self::Profile(e),
             CredentialsError::Store(e) => Self::Store(e),
+            CredentialsError::Http(e) => Self::Http(e),
         }
     }
 }
@@ -295,7 +297,7 @@ impl Engine {
             .stored_session(&name)
             .await?
             .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
-        let http = self.http_for(profile.ca_file.as_deref())?;
+        let http = self.http_for_profile(&profile, None).await?;
         // Inspection works offline too: without metadata, tokens are still
         // decoded and the reason signatures went unchecked is shown.
         let (meta, mut keys_error) =
@@ -325,6 +327,11 @@ impl Engine {
             secret: secret.as_ref(),
             profile: &name,
             tenants: &profile.tenants,
+            certificate: profile
+                .client_key
+                .as_ref()
+                .filter(|_| profile.client_auth.is_mutual_tls())
+                .and_then(|k| k.x5t_s256.as_deref()),
             now,
         };
         let mut tokens = Vec::new();
@@ -387,6 +394,8 @@ struct Context<'a> {
     secret: Option<&'a SecretString>,
     profile: &'a str,
     tenants: &'a [String],
+    /// `x5t#S256` of the certificate the profile presents (mutual TLS).
+    certificate: Option<&'a str>,
     now: UnixTime,
 }
 
@@ -468,7 +477,7 @@ fn inspect_opaque_or_jwt(
     let format = match decode_unverified(token.expose()) {
         Ok(jwt) => match cx.keys {
             Some(keys) => {
-                let report = verify_jwt(
+                let mut report = verify_jwt(
                     &jwt,
                     keys,
                     &VerifyOptions {
@@ -479,6 +488,11 @@ fn inspect_opaque_or_jwt(
                         shared_secret: cx.shared_secret(),
                     },
                 );
+                if kind == TokenKind::Access {
+                    report
+                        .checks
+                        .extend(certificate_binding(&jwt.claims, cx.certificate));
+                }
                 TokenFormat::Jwt(Box::new(JwtInspection::checked(&jwt, report, cx.against())))
             }
             None => TokenFormat::Jwt(Box::new(JwtInspection::decoded(&jwt))),

@@ -45,7 +45,7 @@ impl Engine {
             profile: name.clone(),
             token: kind.noun(),
         })?;
-        let http = self.http_for(profile.ca_file.as_deref())?;
+        let http = self.http_for_profile(&profile, None).await?;
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         let endpoint = meta
             .revocation_endpoint
@@ -54,7 +54,7 @@ impl Engine {
                 profile: name.clone(),
                 endpoint: "revocation",
             })?;
-        let credentials = self.credentials(&profile, None, &meta).await?;
+        let credentials = self.credentials(&profile, None, None, &meta).await?;
         token::revoke(&http, meta.url(endpoint)?, &credentials, &token, kind)
             .await
             .map_err(|e| match token::revocation_refused(&e) {

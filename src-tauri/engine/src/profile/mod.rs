@@ -207,6 +207,7 @@ impl Profile {
             issuer: &self.issuer,
             endpoints: self.endpoints.as_ref(),
             allow_insecure_http: self.allow_insecure_http,
+            mutual_tls: self.client_auth.is_mutual_tls(),
         }
     }
 

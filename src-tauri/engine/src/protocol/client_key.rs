@@ -417,6 +417,32 @@ impl ClientKey {
             .map_err(|_| KeyError::Crypto("be encoded"))
     }
 
+    /// Whether a certificate was imported with the key (needed for mutual TLS).
+    pub fn has_certificate(&self) -> bool {
+        !self.certificates.is_empty()
+    }
+
+    /// The TLS client identity: the PKCS#8 private key and the certificate
+    /// chain, PEM, as the TLS library reads it; `None` without a certificate.
+    pub fn tls_identity_pem(&self) -> Result<Option<SecretString>, KeyError> {
+        if self.certificates.is_empty() {
+            return Ok(None);
+        }
+        let stored: StoredKey = serde_json::from_str(self.to_keyring()?.expose())
+            .map_err(|_| KeyError::Crypto("be encoded"))?;
+        let mut pem = stored.pkcs8_pem;
+        for der in &self.certificates {
+            pem.push_str("-----BEGIN CERTIFICATE-----\n");
+            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+            for line in b64.as_bytes().chunks(64) {
+                pem.push_str(std::str::from_utf8(line).unwrap_or_default());
+                pem.push('\n');
+            }
+            pem.push_str("-----END CERTIFICATE-----\n");
+        }
+        Ok(Some(SecretString::new(pem)))
+    }
+
     /// The keyring form: the algorithm, the PKCS#8 PEM and the certificates.
     pub fn to_keyring(&self) -> Result<SecretString, KeyError> {
         use p256::pkcs8::{EncodePrivateKey, LineEnding};

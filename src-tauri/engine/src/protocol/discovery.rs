@@ -82,6 +82,15 @@ pub struct ProviderMetadata {
     /// `scopes_supported` as advertised; not checked against the profile's scopes.
     #[serde(default)]
     pub scopes_supported: Option<Vec<String>>,
+    /// `token_endpoint_auth_signing_alg_values_supported`: what client assertions may be signed with.
+    #[serde(default)]
+    pub token_endpoint_auth_signing_alg_values_supported: Option<Vec<String>>,
+    /// `mtls_endpoint_aliases` (RFC 8705 §5): endpoints that take a client certificate.
+    #[serde(default)]
+    pub mtls_endpoint_aliases: Option<std::collections::BTreeMap<String, String>>,
+    /// `tls_client_certificate_bound_access_tokens` (RFC 8705 §3.3).
+    #[serde(default)]
+    pub tls_client_certificate_bound_access_tokens: bool,
     /// The full document as served.
     #[serde(skip)]
     pub raw: Value,
@@ -177,6 +186,9 @@ pub struct ProviderSource<'a> {
     pub endpoints: Option<&'a ManualEndpoints>,
     /// Whether plain-http endpoints off loopback are allowed.
     pub allow_insecure_http: bool,
+    /// Whether the client authenticates with mutual TLS, so requests go to
+    /// the provider's `mtls_endpoint_aliases` (RFC 8705 §5) where it has them.
+    pub mutual_tls: bool,
 }
 
 /// The provider's metadata: discovered (cached), or built from the manual
@@ -210,6 +222,9 @@ pub async fn resolve(
             token_endpoint_auth_methods_supported: None,
             grant_types_supported: None,
             scopes_supported: None,
+            token_endpoint_auth_signing_alg_values_supported: None,
+            mtls_endpoint_aliases: None,
+            tls_client_certificate_bound_access_tokens: false,
             raw: Value::Null,
         },
         None => {
@@ -232,13 +247,43 @@ pub async fn resolve(
             meta
         }
     };
+    let mut meta = meta;
+    if profile.mutual_tls {
+        meta.use_mtls_aliases();
+    }
     meta.check(profile.allow_insecure_http)?;
     Ok(meta)
 }
 
 impl ProviderMetadata {
+    /// Points the endpoints that authenticate the client (or take its
+    /// certificate-bound token) at their `mtls_endpoint_aliases`, where the
+    /// provider has them (RFC 8705 §5); checked like the rest afterwards.
+    pub fn use_mtls_aliases(&mut self) {
+        let Some(aliases) = self.mtls_endpoint_aliases.clone() else {
+            return;
+        };
+        let alias = |name: &str| aliases.get(name).cloned();
+        if let Some(u) = alias("token_endpoint") {
+            self.token_endpoint = Some(u);
+        }
+        for (name, field) in [
+            ("userinfo_endpoint", &mut self.userinfo_endpoint),
+            ("revocation_endpoint", &mut self.revocation_endpoint),
+            ("introspection_endpoint", &mut self.introspection_endpoint),
+            (
+                "device_authorization_endpoint",
+                &mut self.device_authorization_endpoint,
+            ),
+        ] {
+            if let Some(u) = alias(name) {
+                *field = Some(u);
+            }
+        }
+    }
+
     fn check(&self, allow_insecure_http: bool) -> Result<(), DiscoveryError> {
-        let fields: [(&'static str, Endpoint, Option<&String>); 7] = [
+        let fields: [(&'static str, Endpoint, Option<&String>); 8] = [
             (
                 "authorization_endpoint",
                 Endpoint::Authorization,
@@ -269,6 +314,11 @@ impl ProviderMetadata {
                 "end_session_endpoint",
                 Endpoint::EndSession,
                 self.end_session_endpoint.as_ref(),
+            ),
+            (
+                "device_authorization_endpoint",
+                Endpoint::DeviceAuthorization,
+                self.device_authorization_endpoint.as_ref(),
             ),
         ];
         for (field, endpoint, value) in fields {
@@ -584,6 +634,123 @@ pub fn capabilities(meta: &ProviderMetadata) -> Vec<Capability> {
         &meta.device_authorization_endpoint,
         "no device flow",
     ));
+    let named = |urn: &str| match urn {
+        "urn:ietf:params:oauth:grant-type:device_code" => "device_code".to_string(),
+        "urn:ietf:params:oauth:grant-type:token-exchange" => "token_exchange".to_string(),
+        "urn:ietf:params:oauth:grant-type:jwt-bearer" => "jwt_bearer".to_string(),
+        other => other.to_string(),
+    };
+    out.push(row(
+        "grants",
+        "Grants",
+        Supported,
+        &format!(
+            "{}{}",
+            grants
+                .iter()
+                .map(|g| named(g))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if meta.grant_types_supported.is_none() {
+                " (not advertised: the default)"
+            } else {
+                ""
+            }
+        ),
+    ));
+    for (id, label, grant, missing) in [
+        (
+            "client_credentials",
+            "Client credentials",
+            "client_credentials",
+            "not advertised: a service profile may be refused",
+        ),
+        (
+            "token_exchange",
+            "Token exchange (RFC 8693)",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+            "not advertised: exchanging tokens may be refused",
+        ),
+    ] {
+        out.push(if grants.iter().any(|g| g == grant) {
+            row(
+                id,
+                label,
+                Supported,
+                &format!("grant_types_supported lists {grant}"),
+            )
+        } else {
+            row(id, label, Missing, missing)
+        });
+    }
+    let auth_methods = meta
+        .token_endpoint_auth_methods_supported
+        .clone()
+        .unwrap_or_else(|| vec!["client_secret_basic".into()]);
+    out.push(row(
+        "client_auth",
+        "Client authentication",
+        Supported,
+        &auth_methods.join(", "),
+    ));
+    if auth_methods
+        .iter()
+        .any(|m| m == "private_key_jwt" || m == "client_secret_jwt")
+    {
+        out.push(match &meta.token_endpoint_auth_signing_alg_values_supported {
+            Some(algs) if !algs.is_empty() => row(
+                "assertion_algs",
+                "Client assertion signing",
+                Supported,
+                &algs.join(", "),
+            ),
+            _ => row(
+                "assertion_algs",
+                "Client assertion signing",
+                Risky,
+                "token_endpoint_auth_signing_alg_values_supported is missing: try ES256 or RS256",
+            ),
+        });
+    }
+    out.push(match &meta.mtls_endpoint_aliases {
+        Some(aliases) if !aliases.is_empty() => row(
+            "mtls_aliases",
+            "Mutual TLS endpoints (RFC 8705)",
+            Supported,
+            &aliases
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ if auth_methods.iter().any(|m| m.contains("tls_client_auth")) => row(
+            "mtls_aliases",
+            "Mutual TLS endpoints (RFC 8705)",
+            Supported,
+            "no mtls_endpoint_aliases: the usual endpoints take the client certificate",
+        ),
+        _ => row(
+            "mtls_aliases",
+            "Mutual TLS endpoints (RFC 8705)",
+            Missing,
+            "no mutual TLS client authentication advertised",
+        ),
+    });
+    out.push(if meta.tls_client_certificate_bound_access_tokens {
+        row(
+            "bound_tokens",
+            "Certificate-bound access tokens",
+            Supported,
+            "tls_client_certificate_bound_access_tokens: tokens carry cnf x5t#S256",
+        )
+    } else {
+        row(
+            "bound_tokens",
+            "Certificate-bound access tokens",
+            Missing,
+            "bearer tokens only: anyone holding a token can use it",
+        )
+    });
     let response_types = list("response_types_supported");
     if response_types
         .iter()

@@ -8,6 +8,7 @@
 //! | [`assertion`] | client assertions: `client_secret_jwt` and `private_key_jwt` (RFC 7523) |
 //! | [`client_key`] | the client's key pair: generated or imported, its JWK and thumbprint |
 //! | [`device`] | the device authorization grant (RFC 8628): the request and the polling rules |
+//! | [`binding`] | sender-constrained tokens: `cnf` against the client's certificate |
 //! | [`authorize`] | the authorization request: PKCE S256, state, nonce |
 //! | [`callback`] | the authorization response: state, RFC 9207 `iss`, `error` |
 //! | [`claims`] | claims explained, merged from ID token and userinfo, and who the user is |
@@ -23,6 +24,7 @@
 
 pub mod assertion;
 pub mod authorize;
+pub mod binding;
 pub mod callback;
 pub mod challenge;
 pub mod claims;

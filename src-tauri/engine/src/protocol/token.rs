@@ -53,6 +53,14 @@ impl ClientAuthMethod {
         }
     }
 
+    /// Whether the client authenticates with its TLS certificate (RFC 8705).
+    pub fn is_mutual_tls(self) -> bool {
+        matches!(
+            self,
+            ClientAuthMethod::TlsClientAuth | ClientAuthMethod::SelfSignedTlsClientAuth
+        )
+    }
+
     /// Whether the method needs the client secret.
     pub fn uses_secret(self) -> bool {
         matches!(

@@ -14,6 +14,7 @@ use crate::profile::{Profile, ProfileError};
 use crate::protocol::client_key::ClientKey;
 use crate::protocol::discovery::ProviderMetadata;
 use crate::protocol::token::{ClientAuthMethod, ClientCredentials};
+use crate::seams::http::{Http, HttpError};
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
 
@@ -27,6 +28,9 @@ pub enum CredentialsError {
     /// The keyring could not give the secret or key.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The transport presenting the client certificate could not be built.
+    #[error(transparent)]
+    Http(#[from] HttpError),
 }
 
 impl Engine {
@@ -37,6 +41,7 @@ impl Engine {
         &self,
         profile: &Profile,
         secret: Option<SecretString>,
+        key: Option<ClientKey>,
         meta: &ProviderMetadata,
     ) -> Result<ClientCredentials, CredentialsError> {
         let method = profile.client_auth;
@@ -57,8 +62,8 @@ impl Engine {
             )
             .into());
         }
-        let key = match method {
-            ClientAuthMethod::PrivateKeyJwt => Some(self.client_key(profile).await?.ok_or_else(
+        let key = match (method, key) {
+            (ClientAuthMethod::PrivateKeyJwt, None) => Some(self.client_key(profile).await?.ok_or_else(
                 || {
                     missing(
                         "client_key",
@@ -66,7 +71,7 @@ impl Engine {
                     )
                 },
             )?),
-            _ => None,
+            (_, key) => key,
         };
         let token_endpoint = meta.token_endpoint.as_deref().unwrap_or(&meta.issuer);
         Ok(ClientCredentials {
@@ -80,6 +85,44 @@ impl Engine {
                 .to_string(),
             now: self.now(),
         })
+    }
+
+    /// The HTTP client for the profile's provider: presenting the client
+    /// certificate from the keyring when the client authenticates with
+    /// mutual TLS (RFC 8705), so its certificate-bound tokens work too.
+    /// `new_key` is a key given for this operation instead of the stored one.
+    pub(crate) async fn http_for_profile(
+        &self,
+        profile: &Profile,
+        new_key: Option<&ClientKey>,
+    ) -> Result<Http, CredentialsError> {
+        if !profile.client_auth.is_mutual_tls() {
+            return Ok(self.http_for(profile.ca_file.as_deref())?);
+        }
+        let missing = |reason: &str| ProfileError::Invalid {
+            profile: profile.name.clone(),
+            field: "client_key",
+            reason: reason.to_string(),
+        };
+        let stored = match new_key {
+            Some(key) => Some(key.clone()),
+            None => self.client_key(profile).await?,
+        };
+        let key = stored.ok_or_else(|| {
+            missing("is missing: mutual TLS presents a certificate and its key from the keyring, so import them")
+        })?;
+        let identity = key
+            .tls_identity_pem()
+            .map_err(|e| missing(&format!("cannot be used: {e}")))?
+            .ok_or_else(|| {
+                missing(
+                    "has no certificate: mutual TLS needs the certificate imported with the key",
+                )
+            })?;
+        Ok(Http::new(self.transport_presenting(
+            profile.ca_file.as_deref(),
+            Some(&identity),
+        )?))
     }
 
     /// The profile's client secret from the keyring, if it has one.
@@ -118,8 +161,9 @@ impl Engine {
     }
 }
 
-/// Each use case of this layer that authenticates the client reports a missing secret or
-/// key as a profile problem and a keyring failure as a keyring problem.
+/// Each use case of this layer that talks to the provider as the client reports a missing secret or
+/// key as a profile problem and a keyring failure as a keyring problem, and a transport that
+/// cannot be built as an HTTP problem.
 macro_rules! credentials_into {
     ($($error:ty),+) => {$(
         impl From<CredentialsError> for $error {
@@ -127,6 +171,7 @@ macro_rules! credentials_into {
                 match e {
                     CredentialsError::Profile(e) => Self::Profile(e),
                     CredentialsError::Store(e) => Self::Store(e),
+                    CredentialsError::Http(e) => Self::Http(e),
                 }
             }
         }
@@ -137,6 +182,5 @@ credentials_into!(
     crate::session::login::LoginError,
     crate::session::refresh::RefreshError,
     crate::session::logout::LogoutError,
-    crate::session::keys::KeysError,
     crate::session::exchange::ExchangeError
 );

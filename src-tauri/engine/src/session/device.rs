@@ -36,6 +36,7 @@ impl Engine {
         let LoginRequest {
             mut profile,
             client_secret,
+            client_key,
             browser,
             timeout,
             progress,
@@ -43,7 +44,8 @@ impl Engine {
         } = request;
         let deadline = Deadline::after(timeout);
         let http = self
-            .http_for(profile.ca_file.as_deref())?
+            .http_for_profile(&profile, client_key.as_ref())
+            .await?
             .with_deadline(deadline);
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         let endpoint = meta
@@ -51,7 +53,7 @@ impl Engine {
             .as_deref()
             .ok_or(LoginError::NoDeviceEndpoint)?;
         let mut credentials = self
-            .credentials(&profile, client_secret.clone(), &meta)
+            .credentials(&profile, client_secret.clone(), client_key.clone(), &meta)
             .await?;
         let scope = profile.scopes.join(" ");
         let mut form: Vec<(&str, &str)> = vec![("scope", &scope)];
@@ -136,7 +138,7 @@ impl Engine {
             &mut profile,
             &session,
             client_secret.as_ref(),
-            credentials.key.as_ref(),
+            client_key.as_ref(),
         )
         .await?;
         Ok(LoginOutcome {

@@ -148,11 +148,13 @@ impl EngineError for ExchangeError {
 
 /// The token endpoint's refusal, as the exchange's own error.
 fn refused(e: HttpError, client_id: &str) -> ExchangeError {
-    // `error (description)`: the description, when there is one.
+    // `error: description`: the description, when there is one.
     let detail = e
         .oauth_detail()
-        .and_then(|d| d.split_once(" ("))
-        .map(|(_, description)| format!(": {}", description.trim_end_matches(')')))
+        .and_then(|d| {
+            d.split_once(": ")
+                .map(|(_, description)| format!(": {description}"))
+        })
         .unwrap_or_default();
     match e.oauth_error() {
         Some("invalid_target") => ExchangeError::InvalidTarget { detail },
@@ -198,9 +200,9 @@ impl Engine {
             )),
             None => None,
         };
-        let http = self.http_for(profile.ca_file.as_deref())?;
+        let http = self.http_for_profile(&profile, None).await?;
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
-        let credentials = self.credentials(&profile, None, &meta).await?;
+        let credentials = self.credentials(&profile, None, None, &meta).await?;
         let params = ExchangeParams {
             subject: Some((subject, token_type_urn(request.subject))),
             actor,

@@ -19,6 +19,7 @@ use crate::protocol::client_key::{ClientKey, KeyAlg, KeyError};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
+use crate::session::credentials::CredentialsError;
 
 /// Why a client key operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +40,17 @@ pub enum KeysError {
     /// Another process holds the profile's lock.
     #[error(transparent)]
     Lock(#[from] LockError),
+}
+
+impl From<CredentialsError> for KeysError {
+    fn from(e: CredentialsError) -> Self {
+        match e {
+            CredentialsError::Profile(e) => Self::Profile(e),
+            CredentialsError::Store(e) => Self::Store(e),
+            // Reading a key builds no transport.
+            CredentialsError::Http(e) => Self::Key(KeyError::Corrupt(e.to_string())),
+        }
+    }
 }
 
 impl EngineError for KeysError {
@@ -107,7 +119,13 @@ impl Engine {
             .ok_or_else(|| KeysError::NoKey(profile.to_string()))
     }
 
-    async fn keep_client_key(&self, profile: &str, key: ClientKey) -> Result<ClientKey, KeysError> {
+    /// Keeps a key made or read elsewhere (a host's `--client-key`) for the
+    /// profile, replacing any earlier one.
+    pub async fn keep_client_key(
+        &self,
+        profile: &str,
+        key: ClientKey,
+    ) -> Result<ClientKey, KeysError> {
         let _lock = self.lock(profile).await?;
         let stored = key.to_keyring()?;
         let name = profile.to_string();

@@ -51,6 +51,9 @@ pub struct LoginRequest<'a> {
     pub profile: Profile,
     /// A new client secret to use and save; `None` uses the stored one, if any.
     pub client_secret: Option<SecretString>,
+    /// A new client key (with its certificate, for mutual TLS) to use and
+    /// save once sign-in succeeds; `None` uses the stored one, if any.
+    pub client_key: Option<ClientKey>,
     /// Opens the authorization URL.
     pub browser: &'a dyn BrowserLauncher,
     /// Bound on the whole sign-in, including a hanging provider.
@@ -250,7 +253,9 @@ pub(crate) fn token_error(e: HttpError, profile: &Profile) -> LoginError {
         Some("invalid_client") => LoginError::ClientAuthRefused {
             client_id: profile.client_id.clone(),
             method: profile.client_auth,
-            reason: e.oauth_detail().unwrap_or("invalid_client").to_string(),
+            reason: e
+                .oauth_detail()
+                .unwrap_or_else(|| "invalid_client".to_string()),
         },
         _ => LoginError::Http(e),
     }
@@ -273,6 +278,7 @@ impl Engine {
         let LoginRequest {
             mut profile,
             client_secret,
+            client_key,
             browser,
             timeout,
             progress,
@@ -282,7 +288,8 @@ impl Engine {
         profile.validate()?;
         let deadline = Deadline::after(timeout);
         let http = self
-            .http_for(profile.ca_file.as_deref())?
+            .http_for_profile(&profile, client_key.as_ref())
+            .await?
             .with_deadline(deadline);
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
 
@@ -332,7 +339,7 @@ impl Engine {
         );
         progress(LoginProgress::Exchanging);
         let credentials = self
-            .credentials(&profile, client_secret.clone(), &meta)
+            .credentials(&profile, client_secret.clone(), client_key.clone(), &meta)
             .await?;
         let result = async {
             let mut report = ValidationReport::default();
@@ -370,7 +377,7 @@ impl Engine {
                 &mut profile,
                 &session,
                 client_secret.as_ref(),
-                credentials.key.as_ref(),
+                client_key.as_ref(),
             )
             .await?;
             Ok::<_, LoginError>(LoginOutcome {
@@ -507,12 +514,19 @@ impl Engine {
         profile: &mut Profile,
         session: &Session,
         new_secret: Option<&SecretString>,
-        key: Option<&ClientKey>,
+        new_key: Option<&ClientKey>,
     ) -> Result<(), LoginError> {
         let _lock = self.lock(&profile.name).await?;
-        if let Some(key) = key {
-            profile.client_key = Some(key.info());
-        }
+        let new_key = match new_key {
+            Some(key) => {
+                profile.client_key = Some(key.info());
+                Some(
+                    key.to_keyring()
+                        .map_err(|e| StoreError::Platform(e.to_string()))?,
+                )
+            }
+            None => None,
+        };
         if new_secret.is_some() {
             profile.client_secret_in_keyring = true;
         }
@@ -524,6 +538,9 @@ impl Engine {
             sessions.save(&name, &session)?;
             if let Some(secret) = &secret {
                 sessions.save_client_secret(&name, secret)?;
+            }
+            if let Some(key) = &new_key {
+                sessions.save_client_key(&name, key)?;
             }
             Ok(())
         })
@@ -713,8 +730,9 @@ impl EngineError for LoginError {
             LoginError::ClientRejected { .. } => ErrorKind::ClientRejected,
             LoginError::AuthorizationRefused { .. } => ErrorKind::Provider,
             LoginError::CustomSchemeNeedsApp(_) => ErrorKind::InvalidProfile,
-            LoginError::DeviceDenied => ErrorKind::Provider,
-            LoginError::DeviceExpired | LoginError::DeviceTimedOut { .. } => ErrorKind::TimedOut,
+            LoginError::DeviceDenied => ErrorKind::Denied,
+            LoginError::DeviceExpired => ErrorKind::CodeExpired,
+            LoginError::DeviceTimedOut { .. } => ErrorKind::TimedOut,
             LoginError::NoDeviceEndpoint => ErrorKind::Unsupported,
             LoginError::ClientAuthRefused { .. } => ErrorKind::ClientRejected,
         }

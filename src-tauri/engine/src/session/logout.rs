@@ -153,7 +153,7 @@ impl Engine {
             return Err(LogoutError::ProfileChanged(name));
         }
         if options.revoke || options.end_session {
-            let http = self.http_for(profile.ca_file.as_deref())?;
+            let http = self.http_for_profile(&profile, None).await?;
             let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
             if options.revoke {
                 let endpoint =
@@ -164,7 +164,7 @@ impl Engine {
                             endpoint: "revocation",
                         })?;
                 let url = meta.url(endpoint)?;
-                let credentials = self.credentials(&profile, None, &meta).await?;
+                let credentials = self.credentials(&profile, None, None, &meta).await?;
                 let refused = |e: HttpError| match token::revocation_refused(&e) {
                     Some(status) => LogoutError::RevocationRefused {
                         profile: name.clone(),

@@ -13,6 +13,7 @@ use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
 use crate::profile::{Profile, ProfileError};
 use crate::protocol::claims;
+use crate::protocol::client_key::ClientKey;
 use crate::protocol::discovery::{self, DiscoveryError, ProviderReport};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::HttpError;
@@ -179,6 +180,17 @@ impl Engine {
             }
             _ => false,
         };
+        // A key made for this name before the profile existed (the usual
+        // order: make it, register it, get the client id) is recorded now.
+        let owned = name.clone();
+        if let Some(stored) = self
+            .with_sessions(move |sessions| sessions.client_key(&owned))
+            .await?
+        {
+            if let Ok(key) = ClientKey::from_keyring(&stored) {
+                profile.client_key = Some(key.info());
+            }
+        }
         match secret {
             SecretChange::Keep => {}
             SecretChange::Set(secret) => {

@@ -201,7 +201,7 @@ impl Engine {
         if session.refresh_token.is_none() && !service {
             return Err(RefreshError::Expired(name));
         }
-        let http = self.http_for(profile.ca_file.as_deref())?;
+        let http = self.http_for_profile(&profile, None).await?;
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         if meta.issuer != session.issuer || profile.client_id != session.client_id {
             return Err(RefreshError::ProfileChanged(name));
@@ -231,7 +231,7 @@ impl Engine {
                 refreshed_here: true,
             });
         };
-        let credentials = self.credentials(profile, None, &meta).await?;
+        let credentials = self.credentials(profile, None, None, &meta).await?;
         let token_url = meta.token_url()?;
         let tokens = token::refresh(&http, token_url, &credentials, &refresh_token)
             .await

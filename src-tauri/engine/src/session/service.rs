@@ -32,15 +32,17 @@ impl Engine {
         let LoginRequest {
             mut profile,
             client_secret,
+            client_key,
             timeout,
             ..
         } = request;
         let http = self
-            .http_for(profile.ca_file.as_deref())?
+            .http_for_profile(&profile, client_key.as_ref())
+            .await?
             .with_deadline(Deadline::after(timeout));
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         let credentials = self
-            .credentials(&profile, client_secret.clone(), &meta)
+            .credentials(&profile, client_secret.clone(), client_key.clone(), &meta)
             .await?;
         let (tokens, report) = service_token(&http, &meta, &profile, &credentials)
             .await
@@ -50,7 +52,7 @@ impl Engine {
             &mut profile,
             &session,
             client_secret.as_ref(),
-            credentials.key.as_ref(),
+            client_key.as_ref(),
         )
         .await?;
         Ok(LoginOutcome {
@@ -70,7 +72,7 @@ impl Engine {
         meta: &ProviderMetadata,
     ) -> Result<(Session, ValidationReport), HttpError> {
         let credentials = self
-            .credentials(profile, None, meta)
+            .credentials(profile, None, None, meta)
             .await
             .map_err(|e| HttpError::Setup(e.to_string()))?;
         let (tokens, report) = service_token(http, meta, profile, &credentials).await?;

@@ -335,6 +335,7 @@ fn login_request<'a>(
     tessera_engine::LoginRequest {
         profile,
         client_secret: None,
+        client_key: None,
         browser,
         timeout: std::time::Duration::from_secs(5),
         progress: &|_| {},

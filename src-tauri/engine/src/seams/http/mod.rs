@@ -311,12 +311,23 @@ impl HttpError {
         }
     }
 
-    /// The OAuth error as the message shows it, `error (description)`
-    /// (sanitised), when the body had one.
-    pub fn oauth_detail(&self) -> Option<&str> {
+    /// The OAuth error as one phrase, `error: description` (sanitised),
+    /// when the body had one.
+    pub fn oauth_detail(&self) -> Option<String> {
         match self {
-            HttpError::Status { detail, .. } if !detail.is_empty() => {
-                Some(detail.trim_start_matches(": "))
+            HttpError::Status {
+                detail,
+                oauth_error: Some(_),
+                ..
+            } => {
+                let d = detail.trim_start_matches(": ");
+                Some(match d.split_once(" (") {
+                    Some((code, description)) => format!(
+                        "{code}: {}",
+                        description.strip_suffix(')').unwrap_or(description)
+                    ),
+                    None => d.to_string(),
+                })
             }
             _ => None,
         }

@@ -24,8 +24,30 @@ impl ReqwestClient {
         Self::with_proxies(extra_ca, ProxyEnv::from_env())
     }
 
+    /// [`ReqwestClient::new`] that presents a client certificate (RFC 8705
+    /// mutual TLS) to servers that ask for one. `identity_pem` holds the
+    /// PKCS#8 private key and the certificate chain, PEM.
+    pub fn with_identity(
+        extra_ca: Option<&Path>,
+        identity_pem: &crate::secret::SecretString,
+    ) -> Result<Self, HttpError> {
+        let identity =
+            reqwest::Identity::from_pem(identity_pem.expose().as_bytes()).map_err(|_| {
+                HttpError::Setup("the client certificate or its key is unusable".into())
+            })?;
+        Self::build(extra_ca, ProxyEnv::from_env(), Some(identity))
+    }
+
     /// [`ReqwestClient::new`] with the proxy variables given, not read.
     pub fn with_proxies(extra_ca: Option<&Path>, proxies: ProxyEnv) -> Result<Self, HttpError> {
+        Self::build(extra_ca, proxies, None)
+    }
+
+    fn build(
+        extra_ca: Option<&Path>,
+        proxies: ProxyEnv,
+        identity: Option<reqwest::Identity>,
+    ) -> Result<Self, HttpError> {
         // Tessera decides per URL (loopback never goes through a proxy);
         // reqwest's own reading of the variables is off.
         let proxy = reqwest::Proxy::custom(move |url| proxies.proxy_for(url));
@@ -54,6 +76,9 @@ impl ReqwestClient {
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
+        }
+        if let Some(identity) = identity {
+            builder = builder.identity(identity);
         }
         let inner = builder
             .build()
