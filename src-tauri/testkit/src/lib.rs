@@ -50,7 +50,7 @@ pub use keyring::{
     stored_refresh_token, stored_session,
 };
 pub use output::{failed, json, ok, stderr, stdout};
-pub use provider::LocalProvider;
+pub use provider::{LocalProvider, Mtls};
 pub use scratch::ScratchDir;
 
 /// The repository's root, where `dev/` and `target/` are.

@@ -13,9 +13,51 @@ use crate::repo_root;
 pub struct LocalProvider {
     /// Its issuer, e.g. `http://127.0.0.1:38211`.
     pub issuer: String,
+    /// With `--mtls-port`: the HTTPS listener and its throwaway certificates.
+    pub mtls: Option<Mtls>,
     child: Child,
     /// Held open: the provider runs with `--exit-with-stdin`.
     stdin: Option<ChildStdin>,
+}
+
+/// The provider's mutual TLS listener (`--mtls-port`) and the files it
+/// minted at start: its CA, a CA-signed client certificate and a
+/// self-signed one, with their keys.
+#[derive(Debug, Clone)]
+pub struct Mtls {
+    /// `https://127.0.0.1:PORT`.
+    pub url: String,
+    /// The CA that signed the listener's and the client's certificates.
+    pub ca: String,
+    /// A client certificate signed by the CA (`CN=tessera-mtls`).
+    pub client_cert: String,
+    /// Its private key.
+    pub client_key: String,
+    /// A self-signed client certificate.
+    pub self_signed_cert: String,
+    /// Its private key.
+    pub self_signed_key: String,
+}
+
+impl Mtls {
+    /// Reads the provider's `mtls: https://… ca=… client-cert=…` line.
+    fn parse(line: &str) -> Option<Mtls> {
+        let rest = line.strip_prefix("mtls: ")?;
+        let mut words = rest.split_whitespace();
+        let url = words.next()?.to_string();
+        let field = |name: &str| {
+            rest.split_whitespace()
+                .find_map(|w| w.strip_prefix(&format!("{name}=")).map(str::to_string))
+        };
+        Some(Mtls {
+            url,
+            ca: field("ca")?,
+            client_cert: field("client-cert")?,
+            client_key: field("client-key")?,
+            self_signed_cert: field("self-signed-cert")?,
+            self_signed_key: field("self-signed-key")?,
+        })
+    }
 }
 
 /// The providers shared by the tests of one binary, by their flags.
@@ -53,11 +95,21 @@ impl LocalProvider {
         let stdin = child.stdin.take().expect("the provider's stdin is piped");
         let stdout = child.stdout.take().expect("the provider's stdout is piped");
         let (ready, issuer) = std::sync::mpsc::channel();
+        let with_mtls = flags.contains(&"--mtls-port");
         std::thread::spawn(move || {
             let mut lines = BufReader::new(stdout).lines();
             for line in lines.by_ref().map_while(Result::ok) {
                 if let Some((_, issuer)) = line.split_once("issuer: ") {
-                    let _ = ready.send(issuer.trim().to_string());
+                    // With --mtls-port, the listener's line comes right after.
+                    let mtls = if with_mtls {
+                        lines
+                            .next()
+                            .and_then(Result::ok)
+                            .and_then(|l| Mtls::parse(&l))
+                    } else {
+                        None
+                    };
+                    let _ = ready.send((issuer.trim().to_string(), mtls));
                     break;
                 }
             }
@@ -65,8 +117,14 @@ impl LocalProvider {
             lines.for_each(drop);
         });
         match issuer.recv_timeout(std::time::Duration::from_secs(30)) {
-            Ok(issuer) => Ok(LocalProvider {
+            Ok((_, None)) if with_mtls => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err("no `mtls:` line after the ready line".to_string())
+            }
+            Ok((issuer, mtls)) => Ok(LocalProvider {
                 issuer,
+                mtls,
                 child,
                 stdin: Some(stdin),
             }),

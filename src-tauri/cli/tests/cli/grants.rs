@@ -607,3 +607,137 @@ fn token_exchange_trades_the_session_for_an_api_token_and_names_a_refused_target
 fn stdout_is_empty(o: &std::process::Output) -> bool {
     o.stdout.is_empty()
 }
+
+/// A service login over mutual TLS with this certificate and key.
+fn mtls_login(
+    ws: &Home,
+    p: &LocalProvider,
+    profile: &str,
+    client: &str,
+    method: &str,
+    cert: &str,
+    key: &str,
+) -> std::process::Output {
+    let m = p
+        .mtls
+        .as_ref()
+        .expect("the provider runs its mTLS listener");
+    service_login(
+        ws,
+        &p.issuer,
+        profile,
+        client,
+        &[
+            "--client-auth",
+            method,
+            "--client-cert",
+            cert,
+            "--client-key",
+            key,
+            "--ca-file",
+            &m.ca,
+        ],
+    )
+}
+
+/// GET with curl, trusting the provider's CA and presenting no certificate.
+fn curl_without_certificate(url: &str, ca: &str, token: &str) -> (u16, String) {
+    let out = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "-",
+            "-w",
+            "\n%{http_code}",
+            "--cacert",
+            ca,
+            "-H",
+        ])
+        .arg(format!("Authorization: Bearer {token}"))
+        .arg(url)
+        .output()
+        .expect("run curl");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, status) = text.rsplit_once('\n').unwrap_or((&text, "0"));
+    (status.trim().parse().unwrap_or(0), body.to_string())
+}
+
+#[test]
+fn mutual_tls_clients_get_certificate_bound_tokens_that_work_only_with_their_certificate() {
+    let p = LocalProvider::shared_with(&["--mtls-port", "0"]);
+    let m = p.mtls.as_ref().expect("an mTLS listener");
+    let ws = home("grant-mtls");
+    for (profile, client, method, cert, key) in [
+        (
+            "mtls-ca",
+            "tessera-mtls",
+            "tls",
+            &m.client_cert,
+            &m.client_key,
+        ),
+        (
+            "mtls-self",
+            "tessera-mtls-self-signed",
+            "self-signed-tls",
+            &m.self_signed_cert,
+            &m.self_signed_key,
+        ),
+    ] {
+        let out = json(&mtls_login(&ws, p, profile, client, method, cert, key));
+        assert_keyring_has(
+            &ws.entry(&format!("client-key:{profile}")),
+            "the certificate's key is kept in the keyring",
+        );
+        let api = format!("{}/api/mtls/me", m.url);
+        let call = ws.tessera(&["call", "--profile", profile, "GET", &api]);
+        let body = ok(&call);
+        assert!(
+            body.contains(client),
+            "{method}: the API saw the bound token with its certificate: {body}"
+        );
+        let token = out["access_token"].as_str().expect("a token");
+        let (status, body) = curl_without_certificate(&api, &m.ca, token);
+        assert_eq!(
+            status, 401,
+            "{method}: a certificate-bound token without its certificate is refused: {body}"
+        );
+        let introspection = json(&ws.tessera(&["introspect", "--profile", profile]));
+        assert!(
+            introspection["cnf"]["x5t#S256"].is_string(),
+            "{method}: introspection over mTLS shows the binding: {introspection}"
+        );
+    }
+    let file = std::fs::read_to_string(ws.path().join("profiles.toml")).expect("the profile file");
+    assert!(
+        !file.contains("PRIVATE KEY"),
+        "the key stays out of the profile file: {file}"
+    );
+}
+
+#[test]
+fn a_certificate_the_provider_does_not_accept_is_refused_and_nothing_is_stored() {
+    let p = LocalProvider::shared_with(&["--mtls-port", "0"]);
+    let m = p.mtls.as_ref().expect("an mTLS listener");
+    let ws = home("grant-mtls-wrong");
+    // tessera-mtls expects the CA-signed certificate, not the self-signed one.
+    let out = mtls_login(
+        &ws,
+        p,
+        "mtls-wrong",
+        "tessera-mtls",
+        "tls",
+        &m.self_signed_cert,
+        &m.self_signed_key,
+    );
+    let line = failed(&out);
+    assert!(
+        line.contains("the provider refused the client certificate (invalid_client"),
+        "{line}"
+    );
+    assert_eq!(exit_code(&out), Some(6));
+    assert_keyring_lacks(&ws.entry("session:mtls-wrong"), "no session");
+    assert_keyring_lacks(
+        &ws.entry("client-key:mtls-wrong"),
+        "and the refused key is not kept",
+    );
+}
