@@ -37,7 +37,7 @@ pub(crate) async fn run(engine: &Engine, command: KeysCommand) -> Result<(), Fai
     };
     if !verb.is_empty() {
         eprintln!(
-            "{verb} a {} key; its private key is in the OS keyring only. kid (RFC 7638 thumbprint): {}",
+            "{verb} the {} key; its private key is in the OS keyring only. kid (RFC 7638 thumbprint): {}",
             key.alg(),
             key.kid()
         );
