@@ -525,7 +525,8 @@ fn a_token_endpoint_oauth_error_is_explained() {
             ),
             ..Default::default()
         },
-        "token endpoint returned HTTP 400: invalid_client (client authentication failed)",
+        // invalid_client names the client's authentication, with the provider's reason.
+        "the provider refused the client's credentials (invalid_client: client authentication failed)",
     );
 }
 

@@ -525,7 +525,10 @@ impl Engine {
                         .map_err(|e| StoreError::Platform(e.to_string()))?,
                 )
             }
-            None => None,
+            None => {
+                self.record_stored_key(profile).await?;
+                None
+            }
         };
         if new_secret.is_some() {
             profile.client_secret_in_keyring = true;

@@ -180,17 +180,7 @@ impl Engine {
             }
             _ => false,
         };
-        // A key made for this name before the profile existed (the usual
-        // order: make it, register it, get the client id) is recorded now.
-        let owned = name.clone();
-        if let Some(stored) = self
-            .with_sessions(move |sessions| sessions.client_key(&owned))
-            .await?
-        {
-            if let Ok(key) = ClientKey::from_keyring(&stored) {
-                profile.client_key = Some(key.info());
-            }
-        }
+        self.record_stored_key(&mut profile).await?;
         match secret {
             SecretChange::Keep => {}
             SecretChange::Set(secret) => {
@@ -234,6 +224,21 @@ impl Engine {
             return Err(ProfileOpError::Exists(profile.name));
         }
         self.save_profile(profile, secret).await
+    }
+
+    /// Records the public facts of the key stored for this profile's name in
+    /// the profile: a key made before the profile existed (the usual order:
+    /// make it, register it, get the client id) shows up at the first save
+    /// or sign-in.
+    pub(crate) async fn record_stored_key(&self, profile: &mut Profile) -> Result<(), StoreError> {
+        let name = profile.name.clone();
+        let stored = self
+            .with_sessions(move |sessions| sessions.client_key(&name))
+            .await?;
+        if let Some(key) = stored.and_then(|s| ClientKey::from_keyring(&s).ok()) {
+            profile.client_key = Some(key.info());
+        }
+        Ok(())
     }
 
     /// Copies a profile (and its client secret and key, not its session) to a new

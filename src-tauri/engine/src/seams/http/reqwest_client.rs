@@ -56,6 +56,10 @@ impl ReqwestClient {
             .proxy(proxy)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
+            // Servers commonly close idle keep-alive connections after 5 s
+            // (Node's default); a request sent on one as it closes is reset.
+            // Device-flow polls every 5 s or more would meet that each time.
+            .pool_idle_timeout(Duration::from_secs(4))
             .user_agent(concat!("tessera/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = extra_ca {
             let pem = std::fs::read(path).map_err(|e| {
