@@ -254,6 +254,8 @@ pub struct Preset {
     pub scopes: Vec<String>,
     pub redirect: RedirectForm,
     pub needs_client_secret: bool,
+    /// The grants the provider offers.
+    pub grants: Vec<Grant>,
     pub notes: Vec<String>,
 }
 
@@ -278,6 +280,7 @@ impl From<presets::Preset> for Preset {
             scopes: p.scopes.into_iter().map(String::from).collect(),
             redirect: (&p.redirect).into(),
             needs_client_secret: p.needs_client_secret,
+            grants: p.grants,
             notes: p.notes.into_iter().map(String::from).collect(),
         }
     }

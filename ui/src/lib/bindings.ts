@@ -68,7 +68,11 @@ client_key: ClientKeyView | null, scopes: Array<string>, redirect: RedirectForm,
 
 export type PresetField = { key: string, label: string, placeholder: string, default: string, help: string, };
 
-export type Preset = { id: string, name: string, issuer_template: string, fields: Array<PresetField>, client_id: string, scopes: Array<string>, redirect: RedirectForm, needs_client_secret: boolean, notes: Array<string>, };
+export type Preset = { id: string, name: string, issuer_template: string, fields: Array<PresetField>, client_id: string, scopes: Array<string>, redirect: RedirectForm, needs_client_secret: boolean, 
+/**
+ * The grants the provider offers.
+ */
+grants: Array<Grant>, notes: Array<string>, };
 
 export type CapabilityStatus = "supported" | "missing" | "risky";
 

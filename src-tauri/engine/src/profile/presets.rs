@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::profile::Redirect;
+use crate::profile::{Grant, Redirect};
 
 /// A field the user fills in to build the issuer.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +46,8 @@ pub struct Preset {
     pub redirect: Redirect,
     /// Whether the provider requires a client secret even with PKCE.
     pub needs_client_secret: bool,
+    /// The grants the provider offers (each may still need enabling per client).
+    pub grants: Vec<Grant>,
     /// Known quirks, worded as advice.
     pub notes: Vec<&'static str>,
 }
@@ -66,6 +68,14 @@ impl Preset {
         }
         issuer
     }
+}
+
+fn every_grant() -> Vec<Grant> {
+    vec![
+        Grant::AuthorizationCode,
+        Grant::DeviceCode,
+        Grant::ClientCredentials,
+    ]
 }
 
 fn field(
@@ -106,6 +116,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email", "offline_access", "roles", "groups"],
             redirect: loopback(),
             needs_client_secret: false,
+            grants: every_grant(),
             notes: vec!["Sign in as demo / demo. The demo API is at {issuer}/api/me."],
         },
         Preset {
@@ -120,6 +131,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email", "offline_access"],
             redirect: loopback(),
             needs_client_secret: false,
+            grants: every_grant(),
             notes: vec![
                 "Register http://127.0.0.1/* as a valid redirect URI, or the exact URI with a fixed port.",
                 "Set the client to public (Client authentication off) unless you store a client secret.",
@@ -141,6 +153,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email", "offline_access"],
             redirect: loopback(),
             needs_client_secret: false,
+            grants: every_grant(),
             notes: vec![
                 "For common/organizations the issuer is a {tenantid} template: Tessera checks the token's iss against it using the token's tid claim.",
                 "Register the redirect as a 'Mobile and desktop applications' platform URI: http://localhost is accepted by the portal; 127.0.0.1 must be added in the app manifest.",
@@ -156,6 +169,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email"],
             redirect: loopback(),
             needs_client_secret: true,
+            grants: vec![Grant::AuthorizationCode, Grant::DeviceCode],
             notes: vec![
                 "Use a 'Desktop app' OAuth client: it accepts 127.0.0.1 on any port without registration.",
                 "Desktop clients must send their client secret even with PKCE; it is not confidential, but Google requires it.",
@@ -174,6 +188,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email", "offline_access"],
             redirect: Redirect::Loopback { port: 8400, path: "/callback".into() },
             needs_client_secret: false,
+            grants: every_grant(),
             notes: vec![
                 "Okta matches redirect URIs exactly, port included: register http://127.0.0.1:8400/callback or change the fixed port here.",
                 "The org authorization server (issuer without /oauth2/…) issues access tokens only Okta itself can validate.",
@@ -188,6 +203,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email", "offline_access"],
             redirect: Redirect::Loopback { port: 8400, path: "/callback".into() },
             needs_client_secret: false,
+            grants: every_grant(),
             notes: vec![
                 "Auth0's issuer ends with a slash; keep it.",
                 "Register http://127.0.0.1:8400/callback in Allowed Callback URLs (exact match).",
@@ -203,6 +219,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email", "offline_access", "groups"],
             redirect: Redirect::Loopback { port: 8400, path: "/callback".into() },
             needs_client_secret: false,
+            grants: vec![Grant::AuthorizationCode, Grant::DeviceCode],
             notes: vec![
                 "A static client with explicit redirectURIs turns off Dex's any-port loopback matching: register http://127.0.0.1:8400/callback exactly, or mark the client public with no redirect URIs.",
                 "Dex has no revocation, introspection or end-session endpoints.",
@@ -217,6 +234,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email"],
             redirect: loopback(),
             needs_client_secret: false,
+            grants: every_grant(),
             notes: vec![
                 "Enable 'Allow any port on localhost' for the client, or register the exact redirect URI.",
                 "Curity can issue opaque access tokens (phantom tokens): use introspection to see their contents.",
@@ -231,6 +249,7 @@ pub fn presets() -> Vec<Preset> {
             scopes: vec!["openid", "profile", "email"],
             redirect: loopback(),
             needs_client_secret: false,
+            grants: every_grant(),
             notes: vec![],
         },
     ]
