@@ -7,12 +7,12 @@ import { appendLog, mergeLog } from './httplog';
 import type { TabId } from './tabs';
 import { nowSeconds } from './time';
 import type {
-  Grant,
   HttpLogSummary,
   IpcError,
   Overview,
   Preset,
   ProfileForm,
+  ProfileSummary,
   SessionView,
   SignInPhase,
   SignOutMode,
@@ -165,11 +165,16 @@ export async function copyText(text: string, what: string) {
   }
 }
 
-/** How a profile signs in: its grant, and the redirect URI it is configured with as the user registers it (browser sign-ins only). */
-export async function configuredSignIn(name: string): Promise<{ grant: Grant; redirect: string | null } | null> {
+/**
+ * The redirect URI a profile is configured with, as the user registers it:
+ * only a browser sign-in has one (the summary says which grant), so only
+ * then is the profile read.
+ */
+export async function configuredRedirect(profile: Pick<ProfileSummary, 'name' | 'grant'>): Promise<string | null> {
+  if (profile.grant !== 'authorization_code') return null;
   try {
-    const form = await ipc.profileGet(name);
-    return { grant: form.grant, redirect: form.grant === 'authorization_code' ? redirectDisplay(form.redirect) : null };
+    const form = await ipc.profileGet(profile.name);
+    return form.grant === 'authorization_code' ? redirectDisplay(form.redirect) : null;
   } catch {
     return null;
   }

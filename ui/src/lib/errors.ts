@@ -37,6 +37,17 @@ const TREATMENTS: Record<ErrorCode, Treatment> = {
     tone: 'warning',
     hint: 'Finish signing in within the time limit, and check the redirect URI registered at the provider.',
   },
+  // A device code not approved in time, and a sign-in the user declined at the provider.
+  code_expired: {
+    title: 'The code expired',
+    tone: 'warning',
+    hint: 'Start again and approve it sooner on the other device.',
+  },
+  denied: {
+    title: 'Access was denied',
+    tone: 'warning',
+    hint: 'The sign-in was declined at the provider. Start again to approve it, or sign in as another user.',
+  },
   network: { title: 'The provider could not be reached', tone: 'error', hint: 'Check the issuer URL and your connection.', fixInProfile: true },
   discovery_failed: {
     title: "The provider's metadata is unusable",

@@ -99,7 +99,7 @@ export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
 }
 
 export type FieldErrors = Partial<
-  Record<'name' | 'issuer' | 'client_id' | 'client_secret' | 'scopes' | 'redirect' | 'max_age' | 'post_logout_redirect_uri', string>
+  Record<'name' | 'issuer' | 'client_id' | 'client_secret' | 'client_key' | 'scopes' | 'redirect' | 'max_age' | 'post_logout_redirect_uri', string>
 >;
 
 function isHttpUrl(text: string): boolean {
@@ -142,6 +142,10 @@ export function check(form: ProfileForm): FieldErrors {
   if (form.scopes.some((scope) => /["\\]/.test(scope))) errors.scopes = 'Scopes contain no quotes or backslashes';
   // Fields the grant does not use are hidden, and kept as they are.
   const shown = editorFields(form.grant, form.client_auth);
+  // `client_key` is the key the editor's key section last found in the
+  // keyring: without its certificate, mutual TLS has nothing to present.
+  if (shown.key === 'certificate' && !form.client_key?.x5t_s256)
+    errors.client_key = 'Mutual TLS presents a client certificate: import the certificate and its private key';
   const redirect = shown.redirect ? redirectError(form.redirect) : null;
   if (redirect) errors.redirect = redirect;
   if (!shown.userParameters) return errors;

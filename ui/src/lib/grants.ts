@@ -21,7 +21,7 @@ export const GRANTS: { value: Grant; label: string; detail: string }[] = [
   },
 ];
 
-/** The methods the editor offers; the TLS ones are not supported yet. */
+/** Every client authentication method, as the editor offers them. */
 export const CLIENT_AUTHS: { value: ClientAuth; label: string; detail: string }[] = [
   { value: 'none', label: 'None (public client)', detail: 'Only the client id is sent; PKCE protects the code.' },
   { value: 'client_secret_basic', label: 'Secret in Basic header', detail: 'client_secret_basic: the id and secret in an HTTP Basic header.' },
@@ -36,13 +36,20 @@ export const CLIENT_AUTHS: { value: ClientAuth; label: string; detail: string }[
     label: 'private_key_jwt',
     detail: "An assertion signed with the client's own key, kept in the OS keyring; the provider holds only the public key.",
   },
+  {
+    value: 'tls_client_auth',
+    label: 'Mutual TLS (CA certificate)',
+    detail: 'tls_client_auth: the client presents a certificate from a CA the provider trusts (RFC 8705); its tokens are bound to it.',
+  },
+  {
+    value: 'self_signed_tls_client_auth',
+    label: 'Mutual TLS (self-signed certificate)',
+    detail: 'self_signed_tls_client_auth: the client presents a self-signed certificate registered with the provider (RFC 8705).',
+  },
 ];
 
-/** What a method the editor does not offer is called, when a profile made elsewhere uses it. */
-export const UNSUPPORTED_AUTHS: Partial<Record<ClientAuth, string>> = {
-  tls_client_auth: 'tls_client_auth (not supported by this window yet)',
-  self_signed_tls_client_auth: 'self_signed_tls_client_auth (not supported by this window yet)',
-};
+/** The methods that authenticate the client with its TLS certificate (RFC 8705). */
+export const isMutualTls = (auth: ClientAuth) => auth === 'tls_client_auth' || auth === 'self_signed_tls_client_auth';
 
 export const ASSERTION_AUDIENCES: { value: AssertionAudience; label: string; detail: string }[] = [
   {
@@ -67,6 +74,13 @@ export const KEY_ALGS: { value: KeyAlg; label: string }[] = [
 ];
 export const DEFAULT_KEY_ALG: KeyAlg = 'ES256';
 
+/**
+ * What the editor's key section is for: a signing key (generated or
+ * imported) for private_key_jwt, or a certificate imported with its private
+ * key for mutual TLS.
+ */
+export type KeyMode = 'signing' | 'certificate';
+
 /** Which parts of the editor a grant and client authentication method need. */
 export type EditorFields = {
   /** Redirect URI: only a browser sign-in comes back to one. */
@@ -77,8 +91,8 @@ export type EditorFields = {
   secret: boolean;
   /** The assertion's audience (issuer or token endpoint). */
   assertionAudience: boolean;
-  /** The key section: generate, import, the public JWK Set. */
-  key: boolean;
+  /** The key section and what it holds, or null when the method uses no key. */
+  key: KeyMode | null;
 };
 
 const SECRET_METHODS: ClientAuth[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
@@ -90,7 +104,7 @@ export function editorFields(grant: Grant, auth: ClientAuth): EditorFields {
     userParameters: grant !== 'client_credentials',
     secret: SECRET_METHODS.includes(auth),
     assertionAudience: ASSERTION_METHODS.includes(auth),
-    key: auth === 'private_key_jwt',
+    key: auth === 'private_key_jwt' ? 'signing' : isMutualTls(auth) ? 'certificate' : null,
   };
 }
 

@@ -30,6 +30,7 @@ import type {
   TokenKind,
   TokenView,
 } from '../lib/types';
+import { isMutualTls } from '../lib/grants';
 import { check, credentialIn, ipcError, curlCommand, decodeJwt, demoApi, diffSnapshots, explainAll, fingerprint, KEYS, makeJwt, requestUrl, verifyWith } from './tools';
 
 type Args<K extends keyof Commands> = Commands[K][0];
@@ -314,15 +315,43 @@ export function createBackend(options: BackendOptions = {}) {
     return s;
   };
 
+  /** The thumbprint of the certificate a mutual-TLS profile presents, or null. */
+  const certificateOf = (f: ProfileForm) => (isMutualTls(f.client_auth) ? (clientKeys.get(f.name)?.x5t_s256 ?? null) : null);
+
+  /** The inspector's row for a certificate-bound access token, as Rust adds it; null for a bearer token. */
+  function certificateBinding(claims: Obj, ours: string | null) {
+    const cnf = claims.cnf as Obj | undefined;
+    const bound = typeof cnf?.['x5t#S256'] === 'string' ? (cnf['x5t#S256'] as string) : null;
+    if (!bound) return null;
+    if (ours === bound)
+      return check('cnf_x5t', 'Certificate binding', true, "bound to the profile's client certificate (cnf x5t#S256 matches): present it with the token");
+    return ours
+      ? check('cnf_x5t', 'Certificate binding', false, "bound to another certificate than the profile's: APIs will refuse it with this profile's certificate", ours, bound)
+      : check('cnf_x5t', 'Certificate binding', false, 'bound to a client certificate, but the profile has none to present: APIs will refuse it', '(no certificate)', bound);
+  }
+
   /** Makes the tokens of a new session and records it in the history. */
   function issue(profile: string, s: SessionView, label: string) {
     const f = forms.get(profile)!;
     const claims = s.id_token_claims as Obj;
     const jti = Math.random().toString(36).slice(2, 12);
+    // A mutual-TLS client's tokens are bound to its certificate (RFC 8705 §3).
+    const bound = certificateOf(f);
     const access = isLocal(f.issuer)
       ? makeJwt(
           { alg: 'RS256', kid: 'demo-rsa-1', typ: 'at+jwt' },
-          { iss: f.issuer, sub: s.subject, aud: 'demo-api', client_id: f.client_id, scope: s.scopes.join(' '), roles: s.roles, exp: s.expires_at, iat: s.obtained_at, jti },
+          {
+            iss: f.issuer,
+            sub: s.subject,
+            aud: 'demo-api',
+            client_id: f.client_id,
+            scope: s.scopes.join(' '),
+            roles: s.roles,
+            exp: s.expires_at,
+            iat: s.obtained_at,
+            jti,
+            ...(bound ? { cnf: { 'x5t#S256': bound } } : {}),
+          },
         )
       : `mock.${jti}.${'x'.repeat(1420)}`;
     if (s.has_user) {
@@ -448,8 +477,9 @@ export function createBackend(options: BackendOptions = {}) {
   for (const p of options.profiles ?? []) {
     const f = form(p.name, p.issuer, p.client_id, p.grant, p.client_auth, p.scopes);
     forms.set(p.name, f);
-    if (p.client_auth === 'private_key_jwt') {
-      const key = demoKey('ES256', false);
+    // A key-signing client has its key, a mutual-TLS client its certificate and key.
+    if (p.client_auth === 'private_key_jwt' || (p.client_auth && isMutualTls(p.client_auth))) {
+      const key = demoKey('ES256', p.client_auth !== 'private_key_jwt');
       clientKeys.set(p.name, key);
       f.client_key = { ...key, public_jwks: '' };
     }
@@ -469,6 +499,7 @@ export function createBackend(options: BackendOptions = {}) {
         name: f.name,
         issuer: f.issuer,
         client_id: f.client_id,
+        grant: f.grant,
         signed_in: !!s,
         user: s ? (s.email ?? s.display_name) : null,
         problem: null,
@@ -644,6 +675,12 @@ export function createBackend(options: BackendOptions = {}) {
     },
     sign_in: ({ profile }) => {
       const f = known(profile);
+      if (isMutualTls(f.client_auth) && !certificateOf(f))
+        throw ipcError(
+          'invalid_profile',
+          `profile "${profile}": client_key ${clientKeys.has(profile) ? 'has no certificate: mutual TLS needs the certificate imported with the key' : 'is missing: mutual TLS presents a certificate and its key from the keyring, so import them'}`,
+          { profile },
+        );
       // A service has no user to wait for: no progress until its token arrives.
       const service = f.grant === 'client_credentials';
       const userCode = 'WDJB-MJHT';
@@ -771,7 +808,9 @@ export function createBackend(options: BackendOptions = {}) {
       }
       const accessToken = t.access ?? '';
       const accessJwt = accessToken.startsWith('eyJ') ? decodeJwt(accessToken) : null;
-      const access = accessJwt && (keysError ? unchecked(accessJwt, 'access token') : verifyWith(accessJwt, keys, at, { issuer: f.issuer, noun: 'access token' }));
+      let access = accessJwt && (keysError ? unchecked(accessJwt, 'access token') : verifyWith(accessJwt, keys, at, { issuer: f.issuer, noun: 'access token' }));
+      const binding = access && !keysError ? certificateBinding(access.payload as Obj, certificateOf(f)) : null;
+      if (access && binding) access = { ...access, checks: [...access.checks, binding], valid: access.valid && binding.passed };
       views.push({
         kind: 'access',
         format: access ? { type: 'jwt', jwt: { ...access, checked_against: against } } : { type: 'opaque', length: accessToken.length },

@@ -20,6 +20,10 @@
 //   ?key              the editor of a private_key_jwt profile with its key (profile fapi-pkjwt)
 //   ?new-service      the editor adds a client credentials profile signing with a new key (private_key_jwt)
 //   ?exchange         the inspector exchanges the access token (RFC 8693) for another audience
+//   ?mtls             a mutual-TLS service (profile mtls-orders); with &tab=inspector its certificate-bound token
+//   ?mtls-edit        the editor of that profile, with its client certificate
+//   ?new-mtls         the editor adds a mutual-TLS profile and saves it before its certificate is imported
+//   ?error=code_expired / ?error=denied   a device sign-in that expired or was declined
 import { createBackend } from './backend';
 import { ipcError } from './tools';
 import type { ErrorCode, IpcError } from '../lib/types';
@@ -37,8 +41,25 @@ export const backend = createBackend({
         { name: 'ci-service', issuer: 'http://127.0.0.1:9090', client_id: 'reporting-job', grant: 'client_credentials', scopes: ['orders:read'], signed_in: true },
         { name: 'tv-device', issuer: 'http://127.0.0.1:9090', client_id: 'tessera-tv', grant: 'device_code', client_auth: 'none' },
         { name: 'fapi-pkjwt', issuer: 'https://fapi.example.com', client_id: 'fapi-client', client_auth: 'private_key_jwt' },
+        {
+          name: 'mtls-orders',
+          issuer: 'http://127.0.0.1:9090',
+          client_id: 'orders-mtls',
+          grant: 'client_credentials',
+          client_auth: 'self_signed_tls_client_auth',
+          scopes: ['orders:read'],
+          signed_in: true,
+        },
       ],
-  active: has('device') ? 'tv-device' : has('service') ? 'ci-service' : has('key') ? 'fapi-pkjwt' : null,
+  active: has('device')
+    ? 'tv-device'
+    : has('service')
+      ? 'ci-service'
+      : has('key')
+        ? 'fapi-pkjwt'
+        : has('mtls') || has('mtls-edit')
+          ? 'mtls-orders'
+          : null,
 });
 backend.scriptSignIn({ type: 'succeed', afterMs: 6000 });
 
@@ -60,6 +81,8 @@ const ERRORS: Partial<Record<ErrorCode, IpcError>> = {
   ),
   timed_out: ipcError('timed_out', 'timed out waiting for the browser to return to http://127.0.0.1:43123/callback; finish signing in within the time limit', { profile: 'local' }),
   cancelled: ipcError('cancelled', 'sign-in cancelled', { profile: 'local' }),
+  code_expired: ipcError('code_expired', 'the device code expired before it was approved; start again', { profile: 'local', endpoint: 'token endpoint' }),
+  denied: ipcError('denied', 'the sign-in was declined at the provider (access_denied)', { profile: 'local', endpoint: 'token endpoint' }),
 };
 
 later(400, () => {
@@ -84,8 +107,8 @@ later(400, () => {
     backend.scriptSignIn({ type: 'hang' });
     void backend.invoke('sign_in', { profile: 'tv-device' });
   }
-  if (has('editor') || has('new-service')) click('add-profile');
-  if (has('edit') || has('key')) click('edit-profile');
+  if (has('editor') || has('new-service') || has('new-mtls')) click('add-profile');
+  if (has('edit') || has('key') || has('mtls-edit')) click('edit-profile');
   if (has('exchange')) click('tab-inspector');
   if (has('sign-out')) click('sign-out');
   if (has('raw')) click('raw-toggle');
@@ -116,6 +139,18 @@ later(400, () => {
         auth.value = 'private_key_jwt';
         auth.dispatchEvent(new Event('change', { bubbles: true }));
         later(50, () => click('key-generate'));
+        later(200, () => find('client-key')?.scrollIntoView());
+      }
+    }
+    if (has('new-mtls')) {
+      const name = find('profile-name') as HTMLInputElement | null;
+      const auth = find('profile-client-auth') as HTMLSelectElement | null;
+      if (name && auth) {
+        name.value = 'orders-mtls';
+        name.dispatchEvent(new Event('input', { bubbles: true }));
+        auth.value = 'tls_client_auth';
+        auth.dispatchEvent(new Event('change', { bubbles: true }));
+        later(50, () => click('profile-save'));
         later(200, () => find('client-key')?.scrollIntoView());
       }
     }

@@ -141,10 +141,48 @@ describe('the profile editor', () => {
   });
 });
 
+describe('how a profile signs in', () => {
+  beforeEach(async () => {
+    stop();
+    await start({
+      profiles: [
+        ...profiles,
+        { name: 'tv', issuer: 'http://127.0.0.1:9090', grant: 'device_code', client_auth: 'none' },
+        { name: 'svc', issuer: 'http://127.0.0.1:9090', client_id: 'job', grant: 'client_credentials' },
+      ],
+    });
+  });
+  it('is in the overview, for every profile of the sidebar', () => {
+    expect(store.app.overview?.profiles.map((p) => [p.name, p.grant])).toEqual([
+      ['local', 'authorization_code'],
+      ['work', 'authorization_code'],
+      ['tv', 'device_code'],
+      ['svc', 'client_credentials'],
+    ]);
+  });
+  it('needs the profile read only for a browser sign-in’s redirect URI', async () => {
+    const reads = () => h.backend.calls.filter((c) => c.command === 'profile_get').length;
+    const before = reads();
+    const summary = (name: string) => store.app.overview!.profiles.find((p) => p.name === name)!;
+    expect(await store.configuredRedirect(summary('tv')), 'a device sign-in has no redirect').toBeNull();
+    expect(await store.configuredRedirect(summary('svc')), 'nor has a service').toBeNull();
+    expect(reads(), 'the grant comes from the overview, not from the profile').toBe(before);
+    expect(await store.configuredRedirect(summary('work'))).toBe('http://127.0.0.1/callback  (any free port)');
+    expect(reads()).toBe(before + 1);
+  });
+  it('follows an edit that changes the grant', async () => {
+    const { ipc } = await import('../ipc');
+    const form = await ipc.profileGet('work');
+    await ipc.profileSave({ ...form, grant: 'device_code' }, 'work');
+    await settle();
+    expect(store.app.overview?.profiles.find((p) => p.name === 'work')?.grant).toBe('device_code');
+  });
+});
+
 describe('when the session may have changed', () => {
   const o = (active: string | null, signed_in: boolean, expires_at: number | null = 100) => ({
     active,
-    profiles: [{ name: 'a', issuer: 'https://a', client_id: 'c', signed_in, user: signed_in ? 'u' : null, expires_at, problem: null }],
+    profiles: [{ name: 'a', issuer: 'https://a', client_id: 'c', grant: 'authorization_code' as const, signed_in, user: signed_in ? 'u' : null, expires_at, problem: null }],
   });
   it('is on another active profile, a sign-in or sign-out, or new tokens', () => {
     expect(store.sessionMayHaveChanged(o('a', true), o(null, true))).toBe(true);
@@ -261,6 +299,41 @@ describe('client keys', () => {
       command: 'client_key_import',
       args: { name: 'local', keyFile: '/nowhere/key.txt', certFile: null, alg: null },
     });
+  });
+});
+
+describe('a mutual-TLS profile', () => {
+  const mtls = { name: 'orders', issuer: 'http://127.0.0.1:9090', client_id: 'orders-mtls', grant: 'client_credentials', client_auth: 'self_signed_tls_client_auth' } as const;
+  it('imports its certificate with its key and shows the certificate’s thumbprint', async () => {
+    const { ipc } = await import('../ipc');
+    const key = await ipc.clientKeyImport('fresh', '/keys/client.key.pem', '/keys/client.crt.pem', null);
+    expect(key.x5t_s256, 'the x5t#S256 of the certificate').toBeTruthy();
+    expect(h.backend.calls.at(-1)?.args, 'both paths go to Rust').toEqual({ name: 'fresh', keyFile: '/keys/client.key.pem', certFile: '/keys/client.crt.pem', alg: null });
+    expect(JSON.parse(key.public_jwks).keys[0]['x5t#S256'], 'the JWK Set carries the certificate').toBe(key.x5t_s256);
+  });
+  it('gets tokens bound to its certificate, which the inspector compares with it', async () => {
+    stop();
+    await start({ profiles: [...profiles, mtls] });
+    await store.select('orders');
+    await store.signIn();
+    expect(store.app.session?.has_user).toBe(false);
+    const view = (await h.backend.invoke('inspect_session', { profile: 'orders' })) as import('../types').InspectionView;
+    const access = view.tokens.find((t) => t.kind === 'access');
+    const checks = access?.format.type === 'jwt' ? access.format.jwt.checks : [];
+    const binding = checks.find((c) => c.id === 'cnf_x5t');
+    expect(binding?.name).toBe('Certificate binding');
+    expect(binding?.passed, binding?.detail).toBe(true);
+  });
+  it('cannot sign in with a key that came without its certificate', async () => {
+    stop();
+    await start({ profiles: [...profiles, mtls] });
+    const { ipc } = await import('../ipc');
+    await ipc.clientKeyImport('orders', '/keys/client.key.pem', null, null);
+    await store.select('orders');
+    await store.signIn();
+    const phase = store.app.signIn?.phase;
+    expect(phase?.type === 'failed' && phase.error.code, 'the profile needs fixing').toBe('invalid_profile');
+    expect(phase?.type === 'failed' && phase.error.message).toMatch(/has no certificate/);
   });
 });
 

@@ -34,6 +34,21 @@ describe('error treatment', () => {
     expect(treatment(coded('profile_exists')).field).toBe('name');
     expect(treatment(coded('invalid_profile')).field).toBeUndefined();
   });
+  it('tells an expired device code apart from a browser that never came back', () => {
+    const t = treatment(coded('code_expired', 'the device code expired before it was approved'));
+    expect(t.title).toBe('The code expired');
+    expect(t.hint, 'the user is told to start again and be quicker').toMatch(/Start again and approve it sooner on the other device/);
+    expect(t.title, 'not the timeout of a browser sign-in').not.toBe(treatment(coded('timed_out')).title);
+    expect(t.fixInProfile, 'nothing in the profile is wrong').toBeFalsy();
+  });
+  it('says a sign-in declined at the provider was denied, not that something broke', () => {
+    const t = treatment(coded('denied', 'access_denied'));
+    expect(t.title).toBe('Access was denied');
+    expect(t.hint, 'where it was declined').toMatch(/declined at the provider/);
+    expect(t.tone, 'a decision, not a fault').toBe('warning');
+    expect(bannerRole(t), 'announced at once like other failed sign-ins').toBe('alert');
+    expect(t.fixInProfile, 'nothing in the profile is wrong').toBeFalsy();
+  });
   it('falls back for errors without a code', () => {
     expect(treatment(coded(null, 'x')).title).toBe('Something went wrong');
   });

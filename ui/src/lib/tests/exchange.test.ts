@@ -35,7 +35,16 @@ describe('the exchange form as sent', () => {
 });
 
 describe('the exchange choices', () => {
-  const summary = (name: string, signed_in: boolean): ProfileSummary => ({ name, issuer: 'https://id', client_id: 'c', signed_in, user: null, expires_at: null, problem: null });
+  const summary = (name: string, signed_in: boolean): ProfileSummary => ({
+    name,
+    issuer: 'https://id',
+    client_id: 'c',
+    grant: 'authorization_code',
+    signed_in,
+    user: null,
+    expires_at: null,
+    problem: null,
+  });
 
   it('offer every other profile as the actor, signed-in ones first', () => {
     const profiles = [summary('b-out', false), summary('self', true), summary('z-in', true), summary('a-in', true)];

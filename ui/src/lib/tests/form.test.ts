@@ -144,6 +144,20 @@ describe('form checks per grant and client authentication', () => {
     expect(check({ ...valid, client_auth: 'client_secret_jwt', has_client_secret: true, clear_client_secret: true }).client_secret, 'the stored one is being forgotten').toBeTruthy();
     expect(check({ ...valid, client_auth: 'client_secret_basic' }).client_secret, 'Basic without a secret is a public client').toBeUndefined();
   });
+  it('want a certificate imported with its key for mutual TLS, whatever the grant', () => {
+    const key = { alg: 'ES256', kid: 'k1', x5t_s256: null, public_jwks: '' } as const;
+    for (const grant of ['authorization_code', 'device_code', 'client_credentials'] as const)
+      for (const client_auth of ['tls_client_auth', 'self_signed_tls_client_auth'] as const) {
+        const tls = { ...valid, grant, client_auth };
+        expect(check(tls).client_key, `${client_auth} with ${grant} and no key`).toMatch(/import the certificate and its private key/);
+        expect(check({ ...tls, client_key: key }).client_key, 'a key without its certificate cannot be presented').toMatch(/import the certificate/);
+        expect(check({ ...tls, client_key: { ...key, x5t_s256: 'thumb' } }), 'the certificate is there').toEqual({});
+      }
+  });
+  it('want no certificate from the other methods', () => {
+    expect(check({ ...valid, client_auth: 'private_key_jwt' }).client_key, 'a certificate is for mutual TLS only').toBeUndefined();
+    expect(check({ ...valid, client_auth: 'none' }).client_key).toBeUndefined();
+  });
   it('ignore the hidden redirect of a device or service profile', () => {
     const bad = { type: 'custom_scheme', uri: 'nodot:/cb' } as const;
     expect(check({ ...valid, redirect: bad }).redirect, 'a browser sign-in checks it').toBeTruthy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authWarning, CLIENT_AUTHS, editorFields, GRANTS, KEY_ALGS, DEFAULT_KEY_ALG, needsSecret, scopesForGrant } from '../grants';
+import { authWarning, CLIENT_AUTHS, editorFields, GRANTS, isMutualTls, KEY_ALGS, DEFAULT_KEY_ALG, needsSecret, scopesForGrant } from '../grants';
 import type { ClientAuth, Grant } from '../types';
 
 const grants: Grant[] = ['authorization_code', 'device_code', 'client_credentials'];
@@ -9,11 +9,23 @@ describe('the editor’s choices', () => {
     expect(GRANTS.map((g) => g.value)).toEqual(grants);
     expect(GRANTS.every((g) => g.detail.length > 0 && !g.detail.includes('\n')), 'one line each').toBe(true);
   });
-  it('offer the supported client authentication methods and not the TLS ones', () => {
+  it('offer every client authentication method, mutual TLS included, each with a one-line explanation', () => {
     const offered = CLIENT_AUTHS.map((a) => a.value);
-    expect(offered).toEqual(['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt']);
-    expect(offered, 'mutual TLS is not supported yet').not.toContain('tls_client_auth');
-    expect(offered).not.toContain('self_signed_tls_client_auth');
+    expect(offered).toEqual([
+      'none',
+      'client_secret_basic',
+      'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
+      'tls_client_auth',
+      'self_signed_tls_client_auth',
+    ]);
+    expect(CLIENT_AUTHS.every((a) => a.detail.length > 0 && !a.detail.includes('\n')), 'one line each').toBe(true);
+    expect(CLIENT_AUTHS.find((a) => a.value === 'tls_client_auth')?.detail, 'a CA the provider trusts').toMatch(/CA/);
+    expect(CLIENT_AUTHS.find((a) => a.value === 'self_signed_tls_client_auth')?.detail, 'registered with the provider').toMatch(/self-signed.*registered/);
+  });
+  it('know which methods are mutual TLS', () => {
+    expect(CLIENT_AUTHS.map((a) => a.value).filter(isMutualTls)).toEqual(['tls_client_auth', 'self_signed_tls_client_auth']);
   });
   it('generate ES256 keys unless told otherwise, and know every key algorithm', () => {
     expect(DEFAULT_KEY_ALG).toBe('ES256');
@@ -36,10 +48,20 @@ describe('which fields the editor shows', () => {
     const withSecret = CLIENT_AUTHS.map((a) => a.value).filter((auth) => editorFields('authorization_code', auth).secret);
     expect(withSecret).toEqual(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
   });
-  it('shows the assertion audience for the two assertion methods, and the key for private_key_jwt', () => {
+  it('shows the assertion audience for the two assertion methods, and a signing key for private_key_jwt', () => {
     const all: ClientAuth[] = CLIENT_AUTHS.map((a) => a.value);
     expect(all.filter((auth) => editorFields('client_credentials', auth).assertionAudience)).toEqual(['client_secret_jwt', 'private_key_jwt']);
-    expect(all.filter((auth) => editorFields('client_credentials', auth).key), 'only a key-signed assertion needs a key').toEqual(['private_key_jwt']);
+    expect(all.filter((auth) => editorFields('client_credentials', auth).key === 'signing'), 'only a key-signed assertion signs').toEqual(['private_key_jwt']);
+    expect(editorFields('authorization_code', 'client_secret_jwt').key, 'a secret-signed assertion needs no key').toBeNull();
+  });
+  it('shows the key section as a certificate for both mutual-TLS methods, with no secret or assertion audience', () => {
+    for (const grant of grants)
+      for (const auth of ['tls_client_auth', 'self_signed_tls_client_auth'] as const) {
+        const shown = editorFields(grant, auth);
+        expect(shown.key, `${auth} with ${grant} presents a certificate`).toBe('certificate');
+        expect(shown.secret, `${auth} sends no secret`).toBe(false);
+        expect(shown.assertionAudience, `${auth} signs no assertion`).toBe(false);
+      }
   });
   it('needs a secret for client_secret_jwt only: Basic and post without one are a public client', () => {
     expect(needsSecret('client_secret_jwt')).toBe(true);
@@ -78,6 +100,7 @@ describe('warnings about a combination', () => {
   });
   it('say nothing about a working combination', () => {
     expect(authWarning('client_credentials', 'private_key_jwt')).toBeNull();
+    expect(authWarning('client_credentials', 'tls_client_auth'), 'a service proving itself with its certificate').toBeNull();
     expect(authWarning('authorization_code', 'none'), 'a public client signing a user in is normal').toBeNull();
   });
 });
