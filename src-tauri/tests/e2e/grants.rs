@@ -1,0 +1,199 @@
+//! The other grants in the real window: a device-flow sign-in with its code
+//! and QR code, a client-credentials profile calling the demo API, and a
+//! client key generated in the editor whose public JWK Set is copied.
+
+use std::process::Command;
+
+use tessera_testkit::{
+    assert_keyring_has, built_binary, ok, one_app_at_a_time, Home, LocalProvider,
+};
+
+use crate::harness::{artifact, Driver, SIGN_IN_WAIT, UI_WAIT};
+
+/// The clipboard's text, read the way another X client would.
+fn clipboard() -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn save_profile(home: &Home, args: &[&str]) {
+    let mut all = vec!["profiles", "save"];
+    all.extend_from_slice(args);
+    ok(&home.tessera(&all));
+}
+
+#[test]
+fn a_device_flow_sign_in_shows_the_code_and_a_qr_code_until_the_browser_approves_it() {
+    let _one = one_app_at_a_time();
+    // Six seconds between polls: the panel stays up long enough to look at.
+    let provider = LocalProvider::start(&["--device-interval", "6"]);
+    let home = Home::new("e2e-device", built_binary("tessera"));
+    save_profile(
+        &home,
+        &[
+            "--profile",
+            "tv",
+            "--issuer",
+            &provider.issuer,
+            "--client-id",
+            "tessera",
+            "--grant",
+            "device",
+        ],
+    );
+    let driver = Driver::start(&home);
+    let app = driver.app();
+    app.click("sign-in");
+    let code = app.text_of("device-code", UI_WAIT);
+    assert!(
+        code.len() >= 8 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+        "the user code is shown large and readable: {code:?}"
+    );
+    let qr = app.wait("device-qr", UI_WAIT);
+    assert_eq!(
+        app.attribute(&qr, "role").as_deref(),
+        Some("img"),
+        "the QR code is an image with a text alternative"
+    );
+    let uri_element = app.wait("device-verification-uri", UI_WAIT);
+    let uri = app
+        .property(&uri_element, "textContent")
+        .unwrap_or_default();
+    assert!(
+        uri.starts_with(&provider.issuer) && uri.contains("/device"),
+        "the verification URI is shown: {uri}"
+    );
+    app.screenshot(&artifact("device-flow.png"));
+    app.wait("session", SIGN_IN_WAIT);
+    assert_eq!(
+        app.text_of("user-email", UI_WAIT),
+        "demo@example.com",
+        "the browser approved the code as the demo user"
+    );
+    assert_keyring_has(&home.entry("session:tv"), "the session is in the keyring");
+    app.end();
+}
+
+#[test]
+fn a_client_credentials_profile_shows_a_service_token_and_calls_the_demo_api() {
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let home = Home::new("e2e-service", built_binary("tessera"));
+    save_profile(
+        &home,
+        &[
+            "--profile",
+            "svc",
+            "--issuer",
+            &provider.issuer,
+            "--client-id",
+            "tessera-service",
+            "--client-secret",
+            "tessera-demo-secret",
+            "--grant",
+            "client-credentials",
+        ],
+    );
+    let driver = Driver::start(&home);
+    let app = driver.app();
+    app.click("sign-in");
+    app.wait("service-session", SIGN_IN_WAIT);
+    assert!(
+        app.find("[data-testid=\"user-email\"]").is_none(),
+        "a service has no user, so no claims card"
+    );
+    assert!(
+        app.text_of("service-session", UI_WAIT)
+            .contains("tessera-service"),
+        "the card names the client"
+    );
+    app.click("tab-api");
+    let url = format!("{}/api/me", provider.issuer);
+    app.type_into("api-url", &url);
+    app.click("api-send");
+    app.wait_until("HTTP 200 from the demo API", UI_WAIT, || {
+        app.find("[data-testid=\"api-status\"]")
+            .and_then(|e| app.try_text(&e))
+            .filter(|t| t.starts_with("200"))
+            .map(|_| ())
+    });
+    let body = app.text_of("api-body", UI_WAIT);
+    assert!(
+        body.contains("tessera-service"),
+        "the API saw the service's token: {body}"
+    );
+    app.screenshot(&artifact("service-profile.png"));
+    app.end();
+}
+
+#[test]
+fn a_user_generates_a_client_key_in_the_editor_and_copies_its_public_jwks() {
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&[]);
+    let home = Home::new("e2e-key", built_binary("tessera"));
+    save_profile(
+        &home,
+        &[
+            "--profile",
+            "pk",
+            "--issuer",
+            &provider.issuer,
+            "--client-id",
+            "registered-later",
+            "--client-auth",
+            "private-key-jwt",
+            "--grant",
+            "client-credentials",
+        ],
+    );
+    let driver = Driver::start(&home);
+    let app = driver.app();
+    app.click("edit-profile");
+    app.wait("client-key", UI_WAIT);
+    app.select("key-alg", "ES256");
+    app.click("key-generate");
+    let kid = app.text_of("key-kid", UI_WAIT);
+    assert_eq!(
+        kid.len(),
+        43,
+        "the kid is a SHA-256 thumbprint, base64url: {kid:?}"
+    );
+    let jwks = app.text_of("key-jwks", UI_WAIT);
+    assert!(
+        jwks.contains(&kid),
+        "the public JWK Set names the kid: {jwks}"
+    );
+    assert!(
+        !jwks.contains("\"d\""),
+        "the webview never sees the private key: {jwks}"
+    );
+    assert_keyring_has(
+        &home.entry("client-key:pk"),
+        "the private key is in the keyring",
+    );
+    // Into the middle of the window, clear of the toasts in its corner.
+    app.execute(
+        "document.querySelector('[data-testid=\"copy-jwks\"]').scrollIntoView({block: 'center'})",
+    );
+    app.click("copy-jwks");
+    let copied = app.wait_until("the public JWK Set on the clipboard", UI_WAIT, || {
+        clipboard().filter(|c| c.contains(&kid))
+    });
+    let parsed: serde_json::Value =
+        serde_json::from_str(&copied).expect("the clipboard holds JSON");
+    assert_eq!(
+        parsed["keys"][0]["kid"], kid,
+        "the copied JWK Set is the shown one"
+    );
+    assert!(
+        parsed["keys"][0].get("d").is_none(),
+        "and holds no private member"
+    );
+    app.screenshot(&artifact("client-key.png"));
+    app.end();
+}
