@@ -1,7 +1,7 @@
 // How a profile gets its tokens and how its client proves who it is: the
 // profile editor's choices, what each one means, and which fields each one
 // needs. Rust decides what is valid; this only decides what to show.
-import type { AssertionAudience, ClientAuth, Grant, KeyAlg } from './types';
+import type { AssertionAudience, ClientAuth, Grant, KeyAlg, Preset } from './types';
 
 export const GRANTS: { value: Grant; label: string; detail: string }[] = [
   {
@@ -137,4 +137,12 @@ export function authWarning(grant: Grant, auth: ClientAuth): string | null {
   if (grant === 'client_credentials' && auth === 'none')
     return 'A service must authenticate itself: providers refuse client credentials from a public client. Choose a secret or a key.';
   return null;
+}
+
+/** A note when the chosen preset's provider does not offer the chosen grant, or null. */
+export function presetGrantNote(preset: Pick<Preset, 'name' | 'grants'> | undefined, grant: Grant): string | null {
+  if (!preset || preset.grants.includes(grant)) return null;
+  const label = GRANTS.find((g) => g.value === grant)?.label ?? grant;
+  const offered = preset.grants.map((g) => GRANTS.find((x) => x.value === g)?.label ?? g).join(', ');
+  return `${preset.name} does not offer ${label}; it offers ${offered}.`;
 }

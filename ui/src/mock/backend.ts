@@ -58,6 +58,7 @@ export const PRESETS: Preset[] = [
     scopes: ['openid', 'profile', 'email', 'offline_access', 'roles', 'groups'],
     redirect: loopback,
     needs_client_secret: false,
+    grants: ['authorization_code', 'device_code', 'client_credentials'],
     notes: ['Sign in as demo / demo. The demo API is at {issuer}/api/me.'],
   },
   {
@@ -72,6 +73,7 @@ export const PRESETS: Preset[] = [
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     redirect: loopback,
     needs_client_secret: false,
+    grants: ['authorization_code', 'device_code', 'client_credentials'],
     notes: ['Register http://127.0.0.1/* as a valid redirect URI, or the exact URI with a fixed port.'],
   },
   {
@@ -83,6 +85,7 @@ export const PRESETS: Preset[] = [
     scopes: ['openid', 'profile', 'email'],
     redirect: loopback,
     needs_client_secret: false,
+    grants: ['authorization_code', 'device_code', 'client_credentials'],
     notes: [],
   },
 ];

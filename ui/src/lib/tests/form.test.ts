@@ -16,6 +16,7 @@ const keycloak: Preset = {
   scopes: ['openid', 'profile', 'offline_access'],
   redirect: { type: 'loopback', port: 0, path: '/callback' },
   needs_client_secret: false,
+  grants: ['authorization_code'],
   notes: [],
 };
 

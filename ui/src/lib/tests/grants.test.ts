@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authWarning, CLIENT_AUTHS, editorFields, GRANTS, isMutualTls, KEY_ALGS, DEFAULT_KEY_ALG, needsSecret, scopesForGrant } from '../grants';
+import { authWarning, CLIENT_AUTHS, editorFields, GRANTS, isMutualTls, KEY_ALGS, DEFAULT_KEY_ALG, needsSecret, presetGrantNote, scopesForGrant } from '../grants';
 import type { ClientAuth, Grant } from '../types';
 
 const grants: Grant[] = ['authorization_code', 'device_code', 'client_credentials'];
@@ -102,5 +102,18 @@ describe('warnings about a combination', () => {
     expect(authWarning('client_credentials', 'private_key_jwt')).toBeNull();
     expect(authWarning('client_credentials', 'tls_client_auth'), 'a service proving itself with its certificate').toBeNull();
     expect(authWarning('authorization_code', 'none'), 'a public client signing a user in is normal').toBeNull();
+  });
+});
+
+describe('a preset and the grant chosen', () => {
+  const google = { name: 'Google', grants: ['authorization_code', 'device_code'] as Grant[] };
+  it('says nothing when the provider offers the grant', () => {
+    expect(presetGrantNote(google, 'device_code'), 'Google offers the device flow').toBeNull();
+    expect(presetGrantNote(undefined, 'client_credentials'), 'no preset, nothing known').toBeNull();
+  });
+  it('names what the provider offers when it lacks the grant', () => {
+    const note = presetGrantNote(google, 'client_credentials');
+    expect(note, 'client credentials is not a Google grant').toContain('does not offer');
+    expect(note, 'and the note lists what it does offer').toContain('Device');
   });
 });

@@ -11,6 +11,7 @@ const preset = (over: Partial<Preset>): Preset => ({
   scopes: ['openid'],
   redirect: { type: 'loopback', port: 0, path: '/callback' },
   needs_client_secret: false,
+  grants: ['authorization_code'],
   notes: [],
   ...over,
 });
