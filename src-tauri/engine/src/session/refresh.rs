@@ -201,7 +201,7 @@ impl Engine {
         if session.refresh_token.is_none() && !service {
             return Err(RefreshError::Expired(name));
         }
-        let http = self.http_for_profile(&profile, None).await?;
+        let http = self.http_for_profile(profile, None).await?;
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         if meta.issuer != session.issuer || profile.client_id != session.client_id {
             return Err(RefreshError::ProfileChanged(name));
