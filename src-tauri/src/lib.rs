@@ -89,6 +89,7 @@ pub fn run() {
             commands::inspector::http_log_clear,
             commands::inspector::token_exchange,
             commands::inspector::exchanged_token_copy,
+            commands::inspector::exchanged_token_introspect,
             commands::api::api_send,
             commands::api::api_save_response,
             commands::api::saved_requests,

@@ -63,7 +63,7 @@ pub struct Shell {
     responses: Mutex<VecDeque<(u64, HttpResponse)>>,
     /// Tokens issued by token exchange in this run, by id: never stored,
     /// never sent to the webview, kept so Copy can reach them.
-    exchanged: Mutex<VecDeque<(u64, SecretString)>>,
+    exchanged: Mutex<VecDeque<(u64, String, SecretString)>>,
     active: Mutex<Option<String>>,
     sign_in: Mutex<Option<PendingSignIn>>,
     next_id: AtomicU64,
@@ -268,11 +268,12 @@ impl Shell {
     }
 
     /// A kept response.
-    /// Keeps an exchanged token for Copy; returns its id. The last few are kept.
-    pub fn keep_exchanged(&self, token: SecretString) -> u64 {
+    /// Keeps an exchanged token (and the profile whose client holds it) for
+    /// Copy and Introspect; returns its id. The last few are kept.
+    pub fn keep_exchanged(&self, profile: &str, token: SecretString) -> u64 {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
         if let Ok(mut kept) = self.exchanged.lock() {
-            kept.push_back((id, token));
+            kept.push_back((id, profile.to_string(), token));
             while kept.len() > KEPT_RESPONSES {
                 kept.pop_front();
             }
@@ -280,14 +281,14 @@ impl Shell {
         id
     }
 
-    /// An exchanged token by id, if still kept.
-    pub fn exchanged(&self, id: u64) -> Option<SecretString> {
+    /// An exchanged token by id with its profile, if still kept.
+    pub fn exchanged(&self, id: u64) -> Option<(String, SecretString)> {
         self.exchanged
             .lock()
             .ok()?
             .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, t)| t.clone())
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, p, t)| (p.clone(), t.clone()))
     }
 
     pub fn response(&self, id: u64) -> Option<HttpResponse> {

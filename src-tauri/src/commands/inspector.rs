@@ -224,7 +224,7 @@ pub async fn token_exchange(
         }
     };
     Ok(ExchangeView {
-        id: shell.keep_exchanged(token),
+        id: shell.keep_exchanged(&profile, token),
         profile,
         issued_token_type: outcome.issued_token_type,
         token_type: outcome.token_type,
@@ -242,8 +242,21 @@ pub fn exchanged_token_copy(
     shell: State<'_, Shell>,
     id: u64,
 ) -> Result<(), IpcError> {
-    let token = shell
-        .exchanged(id)
-        .ok_or_else(|| IpcError::plain("that exchanged token is no longer kept; exchange again"))?;
+    let (_, token) = shell.exchanged(id).ok_or_else(gone)?;
     crate::clipboard::write(&app, token.expose())
+}
+
+/// Introspects an exchanged token (RFC 7662) as the client that holds it.
+#[tauri::command]
+pub async fn exchanged_token_introspect(
+    shell: State<'_, Shell>,
+    id: u64,
+) -> Result<IntrospectionView, IpcError> {
+    let (profile, token) = shell.exchanged(id).ok_or_else(gone)?;
+    let answer = shell.engine.introspect_issued(&profile, &token).await?;
+    Ok((&answer).into())
+}
+
+fn gone() -> IpcError {
+    IpcError::plain("that exchanged token is no longer kept; exchange again")
 }

@@ -128,6 +128,47 @@ fn a_client_credentials_profile_shows_a_service_token_and_calls_the_demo_api() {
         "the API saw the service's token: {body}"
     );
     app.screenshot(&artifact("service-profile.png"));
+
+    // Token exchange from the inspector: the service's token for the API's
+    // audience; the issued token stays in Rust and is introspected there.
+    app.click("tab-inspector");
+    let exchange = app.wait("exchange", UI_WAIT);
+    app.execute(
+        "const d = document.querySelector('[data-testid=\"exchange\"]'); d.open = true; d.scrollIntoView({block: 'center'});",
+    );
+    let audience = format!("{}/api", provider.issuer);
+    app.type_into("exchange-audiences", &audience);
+    app.click("exchange-submit");
+    let result = app.wait("exchange-result", SIGN_IN_WAIT);
+    assert!(
+        app.text(&result)
+            .contains("urn:ietf:params:oauth:token-type:access_token"),
+        "the issued token type is shown: {}",
+        app.text(&result)
+    );
+    app.execute(
+        "document.querySelector('[data-testid=\"introspect-exchanged-token\"]').scrollIntoView({block: 'center'})",
+    );
+    app.click("introspect-exchanged-token");
+    // The local provider keeps no record of the JWTs it issues for the API,
+    // so it answers 400 unsupported_token_type (RFC 7662 §4) for them: what
+    // the window must show is the provider's answer, whichever it is.
+    let shown = app.wait_until("the provider's introspection answer", UI_WAIT, || {
+        if let Some(e) = app.find("[data-testid=\"introspection-exchanged\"]") {
+            return app
+                .attribute(&e, "data-active")
+                .map(|a| format!("active={a}"));
+        }
+        app.find_all("[data-testid=\"toast\"]")
+            .iter()
+            .filter_map(|t| app.try_text(t))
+            .find(|t| t.contains("introspection endpoint"))
+    });
+    assert!(
+        shown.starts_with("active=") || shown.contains("unsupported_token_type"),
+        "the introspection answer or the provider's refusal is shown: {shown}"
+    );
+    let _ = exchange;
     app.end();
 }
 

@@ -61,6 +61,7 @@ export type Commands = {
   http_log_clear: [Record<string, never>, null];
   token_exchange: [{ profile: string; form: ExchangeForm }, ExchangeView];
   exchanged_token_copy: [{ id: number }, null];
+  exchanged_token_introspect: [{ id: number }, IntrospectionView];
   api_send: [{ profile: string; request: ApiRequestForm; refreshFirst: boolean }, ApiResponseView];
   api_save_response: [{ id: number }, string];
   saved_requests: [{ profile: string }, SavedRequest[]];

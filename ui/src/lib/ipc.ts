@@ -120,6 +120,8 @@ export const ipc = {
   tokenExchange: (profile: string, form: ExchangeForm) => call('token_exchange', { profile, form }),
   /** Rust writes the clipboard; the exchanged token never enters the webview. */
   exchangedTokenCopy: (id: number) => call('exchanged_token_copy', { id }),
+  /** RFC 7662, asked by the client that holds the exchanged token. */
+  exchangedTokenIntrospect: (id: number) => call('exchanged_token_introspect', { id }),
 
   // API panel
   apiSend: (profile: string, request: ApiRequestForm, refreshFirst: boolean) =>

@@ -5,8 +5,10 @@ use serde_json::{Map, Value};
 
 use super::InspectError;
 use crate::engine::Engine;
+use crate::profile::Profile;
 use crate::protocol::discovery;
 use crate::protocol::token::{self, TokenKind};
+use crate::secret::SecretString;
 use crate::session::binding::bound_to;
 
 /// An RFC 7662 answer about one token.
@@ -65,16 +67,43 @@ impl Engine {
             // inspected by decoding and validating it instead.
             TokenKind::Id => return Err(InspectError::IdTokenNotApplicable("introspected")),
         };
-        let http = self.http_for_profile(&profile, None).await?;
+        self.introspect_as(&profile, &token, kind).await
+    }
+
+    /// RFC 7662 introspection of a token the profile's client was issued
+    /// outside its session (a token exchange's answer), asked as that client.
+    pub async fn introspect_issued(
+        &self,
+        profile: &str,
+        token: &SecretString,
+    ) -> Result<Introspection, InspectError> {
+        let profile = self.profile(Some(profile))?;
+        let fields = self
+            .introspect_as(&profile, token, TokenKind::Access)
+            .await?;
+        Ok(Introspection {
+            kind: TokenKind::Access,
+            active: fields.get("active").and_then(Value::as_bool) == Some(true),
+            fields,
+        })
+    }
+
+    async fn introspect_as(
+        &self,
+        profile: &Profile,
+        token: &SecretString,
+        kind: TokenKind,
+    ) -> Result<Map<String, Value>, InspectError> {
+        let http = self.http_for_profile(profile, None).await?;
         let meta = discovery::resolve(&http, &self.cache(), &profile.provider()).await?;
         let endpoint = meta
             .introspection_endpoint
             .as_deref()
             .ok_or(InspectError::NoEndpoint {
-                profile: name.clone(),
+                profile: profile.name.clone(),
                 endpoint: "introspection",
             })?;
-        let credentials = self.credentials(&profile, None, None, &meta).await?;
-        Ok(token::introspect(&http, meta.url(endpoint)?, &credentials, &token, kind).await?)
+        let credentials = self.credentials(profile, None, None, &meta).await?;
+        Ok(token::introspect(&http, meta.url(endpoint)?, &credentials, token, kind).await?)
     }
 }
