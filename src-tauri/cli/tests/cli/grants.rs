@@ -736,3 +736,53 @@ fn a_certificate_the_provider_does_not_accept_is_refused_and_nothing_is_stored()
         "and the refused key is not kept",
     );
 }
+
+#[test]
+fn private_key_jwt_signs_a_user_in_through_the_browser_and_authenticates_refresh_introspection_and_revocation(
+) {
+    let p = LocalProvider::shared();
+    let ws = home("grant-pkjwt-code");
+    let jwks = generate_key(&ws, "pk-user", "EdDSA");
+    let client = register(
+        &p.issuer,
+        json!({
+            "application_type": "native",
+            "redirect_uris": ["http://127.0.0.1/callback"],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "private_key_jwt",
+            "token_endpoint_auth_signing_alg": "EdDSA",
+            "jwks": jwks,
+        }),
+    );
+    let out = json(&ws.tessera(&[
+        "login",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        &client,
+        "--profile",
+        "pk-user",
+        "--client-auth",
+        "private-key-jwt",
+        "--timeout",
+        "60",
+        "--json",
+    ]));
+    assert_eq!(out["subject"], "demo-user-0001", "the demo user signed in");
+    assert_eq!(out["refresh_token_present"], true);
+    let refreshed = json(&ws.tessera(&["refresh", "--profile", "pk-user", "--json"]));
+    assert_eq!(
+        refreshed["rotated"], true,
+        "the refresh authenticated with a new assertion"
+    );
+    let introspection = json(&ws.tessera(&["introspect", "--profile", "pk-user"]));
+    assert_eq!(introspection["active"], true, "{introspection}");
+    let token = ok(&ws.tessera(&["token", "--profile", "pk-user"]));
+    ok(&ws.tessera(&["logout", "--profile", "pk-user", "--revoke"]));
+    let (status, _) = call_api(&p.issuer, "/api/me", token.trim());
+    assert_eq!(
+        status, 401,
+        "revoked with the client's assertion, the token is dead"
+    );
+}
