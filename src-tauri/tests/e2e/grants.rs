@@ -2,24 +2,11 @@
 //! and QR code, a client-credentials profile calling the demo API, and a
 //! client key generated in the editor whose public JWK Set is copied.
 
-use std::process::Command;
-
 use tessera_testkit::{
     assert_keyring_has, built_binary, ok, one_app_at_a_time, Home, LocalProvider,
 };
 
-use crate::harness::{artifact, Driver, SIGN_IN_WAIT, UI_WAIT};
-
-/// The clipboard's text, read the way another X client would.
-fn clipboard() -> Option<String> {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
+use crate::harness::{artifact, clipboard, Driver, SIGN_IN_WAIT, UI_WAIT};
 
 fn save_profile(home: &Home, args: &[&str]) {
     let mut all = vec!["profiles", "save"];

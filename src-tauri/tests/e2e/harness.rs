@@ -26,6 +26,17 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The clipboard's text, read the way another X client would.
+pub fn clipboard() -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// Where a screenshot goes: `target/e2e-artifacts/`, which CI keeps.
 pub fn artifact(name: &str) -> PathBuf {
     repo_root().join("target/e2e-artifacts").join(name)

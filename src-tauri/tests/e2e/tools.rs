@@ -8,7 +8,7 @@ use tessera_testkit::{
     LocalProvider,
 };
 
-use crate::harness::{artifact, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
+use crate::harness::{artifact, clipboard, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
 use tessera_testkit::webdriver::Session;
 
 /// Waits until the API panel shows a status starting with `status`.
@@ -28,17 +28,6 @@ fn send(app: &Session, url: &str, status: &str) -> String {
     app.click("api-send");
     wait_status(app, &format!("HTTP {status} from {url}"), status);
     app.text_of("api-body", UI_WAIT)
-}
-
-/// The clipboard's text, read the way another X client would.
-fn clipboard() -> Option<String> {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[test]

@@ -518,6 +518,16 @@ pub fn end_session_url(
 mod tests {
     use super::*;
 
+    /// The request `c` makes to a token endpoint with `form`.
+    fn to_token_endpoint(c: &ClientCredentials, form: &[(&str, &str)]) -> HttpRequest {
+        c.post(
+            Endpoint::Token,
+            Url::parse("https://idp/token").expect("a URL"),
+            form,
+        )
+        .expect("the request is built")
+    }
+
     fn body(req: &HttpRequest) -> String {
         String::from_utf8(req.body.clone().unwrap()).unwrap()
     }
@@ -528,13 +538,7 @@ mod tests {
             method: ClientAuthMethod::ClientSecretBasic,
             ..ClientCredentials::public("tessera")
         };
-        let r = c
-            .post(
-                Endpoint::Token,
-                Url::parse("https://idp/token").unwrap(),
-                &[("grant_type", "x")],
-            )
-            .unwrap();
+        let r = to_token_endpoint(&c, &[("grant_type", "x")]);
         assert!(body(&r).contains("client_id=tessera"));
         assert!(!r.headers.iter().any(|(k, _)| k == "authorization"));
     }
@@ -546,13 +550,7 @@ mod tests {
             method: ClientAuthMethod::ClientSecretBasic,
             ..ClientCredentials::public("my client")
         };
-        let r = c
-            .post(
-                Endpoint::Token,
-                Url::parse("https://idp/token").unwrap(),
-                &[("grant_type", "x")],
-            )
-            .unwrap();
+        let r = to_token_endpoint(&c, &[("grant_type", "x")]);
         let auth = &r
             .headers
             .iter()
@@ -583,13 +581,7 @@ mod tests {
             method: ClientAuthMethod::ClientSecretPost,
             ..ClientCredentials::public("c")
         };
-        let r = c
-            .post(
-                Endpoint::Token,
-                Url::parse("https://idp/token").unwrap(),
-                &[],
-            )
-            .unwrap();
+        let r = to_token_endpoint(&c, &[]);
         assert!(body(&r).contains("client_secret=s3"));
     }
 
@@ -613,13 +605,7 @@ mod tests {
             now: 100,
             ..ClientCredentials::public("svc")
         };
-        let r = c
-            .post(
-                Endpoint::Token,
-                Url::parse("https://idp/token").unwrap(),
-                &[("grant_type", "client_credentials")],
-            )
-            .unwrap();
+        let r = to_token_endpoint(&c, &[("grant_type", "client_credentials")]);
         let fields = form(&r);
         let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         assert_eq!(get("client_assertion_type").as_deref(), Some(JWT_BEARER));
@@ -646,13 +632,7 @@ mod tests {
             assertion_audience: "https://idp/token".into(),
             ..ClientCredentials::public("c")
         };
-        let r = c
-            .post(
-                Endpoint::Token,
-                Url::parse("https://idp/token").unwrap(),
-                &[],
-            )
-            .unwrap();
+        let r = to_token_endpoint(&c, &[]);
         assert!(
             body(&r).contains("client_assertion="),
             "an assertion is sent"
@@ -669,13 +649,7 @@ mod tests {
             method: ClientAuthMethod::TlsClientAuth,
             ..ClientCredentials::public("mtls")
         };
-        let r = c
-            .post(
-                Endpoint::Token,
-                Url::parse("https://idp/token").unwrap(),
-                &[],
-            )
-            .unwrap();
+        let r = to_token_endpoint(&c, &[]);
         assert_eq!(
             form(&r),
             vec![("client_id".to_string(), "mtls".to_string())],

@@ -25,7 +25,9 @@ use crate::protocol::discovery;
 use crate::protocol::token;
 use crate::protocol::validate::{NonceRule, ValidationReport};
 use crate::seams::http::Deadline;
-use crate::session::login::{token_error, LoginError, LoginOutcome, LoginProgress, LoginRequest};
+use crate::session::login::{
+    token_error, Completed, LoginError, LoginOutcome, LoginProgress, LoginRequest,
+};
 
 impl Engine {
     /// Signs in with the device flow (see the module's steps).
@@ -34,7 +36,7 @@ impl Engine {
         request: LoginRequest<'_>,
     ) -> Result<LoginOutcome, LoginError> {
         let LoginRequest {
-            mut profile,
+            profile,
             client_secret,
             client_key,
             browser,
@@ -133,19 +135,16 @@ impl Engine {
                 &mut report,
             )
             .await?;
-        let session = self.new_session(&meta.issuer, &profile, &tokens, &claims, userinfo);
-        self.save_login(
-            &mut profile,
-            &session,
-            client_secret.as_ref(),
-            client_key.as_ref(),
-        )
-        .await?;
-        Ok(LoginOutcome {
+        self.complete_sign_in(Completed {
             profile,
-            session,
-            id_token_claims: claims,
+            issuer: &meta.issuer,
+            tokens: &tokens,
+            claims,
+            userinfo,
             report,
+            new_secret: client_secret.as_ref(),
+            new_key: client_key.as_ref(),
         })
+        .await
     }
 }

@@ -129,6 +129,26 @@ pub struct LoginOutcome {
     pub report: ValidationReport,
 }
 
+/// What a grant's sign-in hands to [`Engine::complete_sign_in`].
+pub(crate) struct Completed<'a> {
+    /// The profile, saved once the session is.
+    pub profile: Profile,
+    /// The issuer that issued the tokens.
+    pub issuer: &'a str,
+    /// The token response, checked.
+    pub tokens: &'a TokenResponse,
+    /// The ID token's claims (empty without a user).
+    pub claims: Map<String, Value>,
+    /// The userinfo answer, if fetched.
+    pub userinfo: Option<Map<String, Value>>,
+    /// Every check made.
+    pub report: ValidationReport,
+    /// A new client secret to keep.
+    pub new_secret: Option<&'a SecretString>,
+    /// A new client key to keep.
+    pub new_key: Option<&'a ClientKey>,
+}
+
 /// Why sign-in failed. Display is the one line a user sees.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -372,20 +392,17 @@ impl Engine {
                     &mut report,
                 )
                 .await?;
-            let session = self.new_session(&meta.issuer, &profile, &tokens, &claims, userinfo);
-            self.save_login(
-                &mut profile,
-                &session,
-                client_secret.as_ref(),
-                client_key.as_ref(),
-            )
-            .await?;
-            Ok::<_, LoginError>(LoginOutcome {
+            self.complete_sign_in(Completed {
                 profile: profile.clone(),
-                session,
-                id_token_claims: claims,
+                issuer: &meta.issuer,
+                tokens: &tokens,
+                claims,
+                userinfo,
                 report,
+                new_secret: client_secret.as_ref(),
+                new_key: client_key.as_ref(),
             })
+            .await
         }
         .await;
         let page = match &result {
@@ -477,6 +494,31 @@ impl Engine {
             });
         }
         Ok((jwt.claims, userinfo))
+    }
+
+    /// The last step of every grant's sign-in: the session made from the
+    /// checked tokens, saved with the profile (and a new secret or key)
+    /// under the lock, and the outcome a host shows.
+    pub(crate) async fn complete_sign_in(
+        &self,
+        done: Completed<'_>,
+    ) -> Result<LoginOutcome, LoginError> {
+        let session = self.new_session(
+            done.issuer,
+            &done.profile,
+            done.tokens,
+            &done.claims,
+            done.userinfo,
+        );
+        let mut profile = done.profile;
+        self.save_login(&mut profile, &session, done.new_secret, done.new_key)
+            .await?;
+        Ok(LoginOutcome {
+            profile,
+            session,
+            id_token_claims: done.claims,
+            report: done.report,
+        })
     }
 
     pub(crate) fn new_session(

@@ -20,7 +20,9 @@ use crate::protocol::discovery::{self, ProviderMetadata};
 use crate::protocol::report::{Check, ValidationReport};
 use crate::protocol::token::{self, ClientCredentials, TokenResponse};
 use crate::seams::http::{Deadline, Http, HttpError};
-use crate::session::login::{expiry, token_error, LoginError, LoginOutcome, LoginRequest};
+use crate::session::login::{
+    expiry, token_error, Completed, LoginError, LoginOutcome, LoginRequest,
+};
 use crate::session::Session;
 
 impl Engine {
@@ -30,7 +32,7 @@ impl Engine {
         request: LoginRequest<'_>,
     ) -> Result<LoginOutcome, LoginError> {
         let LoginRequest {
-            mut profile,
+            profile,
             client_secret,
             client_key,
             timeout,
@@ -47,20 +49,17 @@ impl Engine {
         let (tokens, report) = service_token(&http, &meta, &profile, &credentials)
             .await
             .map_err(|e| token_error(e, &profile))?;
-        let session = self.new_session(&meta.issuer, &profile, &tokens, &Default::default(), None);
-        self.save_login(
-            &mut profile,
-            &session,
-            client_secret.as_ref(),
-            client_key.as_ref(),
-        )
-        .await?;
-        Ok(LoginOutcome {
+        self.complete_sign_in(Completed {
             profile,
-            session,
-            id_token_claims: Default::default(),
+            issuer: &meta.issuer,
+            tokens: &tokens,
+            claims: Default::default(),
+            userinfo: None,
             report,
+            new_secret: client_secret.as_ref(),
+            new_key: client_key.as_ref(),
         })
+        .await
     }
 
     /// A new token for a stored service session (the lock is held).
