@@ -90,6 +90,7 @@ pub fn run() {
             commands::inspector::token_exchange,
             commands::inspector::exchanged_token_copy,
             commands::inspector::exchanged_token_introspect,
+            commands::inspector::exchange_history,
             commands::api::api_send,
             commands::api::api_save_response,
             commands::api::saved_requests,

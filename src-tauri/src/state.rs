@@ -20,6 +20,7 @@ use tessera_engine::Engine;
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::AbortHandle;
 
+use crate::dto::inspector::ExchangeView;
 use crate::dto::Overview;
 use crate::error::IpcError;
 
@@ -63,7 +64,7 @@ pub struct Shell {
     responses: Mutex<VecDeque<(u64, HttpResponse)>>,
     /// Tokens issued by token exchange in this run, by id: never stored,
     /// never sent to the webview, kept so Copy can reach them.
-    exchanged: Mutex<VecDeque<(u64, String, SecretString)>>,
+    exchanged: Mutex<VecDeque<(ExchangeView, SecretString)>>,
     active: Mutex<Option<String>>,
     sign_in: Mutex<Option<PendingSignIn>>,
     next_id: AtomicU64,
@@ -268,17 +269,18 @@ impl Shell {
     }
 
     /// A kept response.
-    /// Keeps an exchanged token (and the profile whose client holds it) for
-    /// Copy and Introspect; returns its id. The last few are kept.
-    pub fn keep_exchanged(&self, profile: &str, token: SecretString) -> u64 {
-        let id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
+    /// Keeps an exchanged token with its view, for Copy, Introspect and the
+    /// list of this run's exchanges; returns the view with its new id. The
+    /// last few are kept, in memory only.
+    pub fn keep_exchanged(&self, token: SecretString, mut view: ExchangeView) -> ExchangeView {
+        view.id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
         if let Ok(mut kept) = self.exchanged.lock() {
-            kept.push_back((id, profile.to_string(), token));
+            kept.push_back((view.clone(), token));
             while kept.len() > KEPT_RESPONSES {
                 kept.pop_front();
             }
         }
-        id
+        view
     }
 
     /// An exchanged token by id with its profile, if still kept.
@@ -287,8 +289,22 @@ impl Shell {
             .lock()
             .ok()?
             .iter()
-            .find(|(i, _, _)| *i == id)
-            .map(|(_, p, t)| (p.clone(), t.clone()))
+            .find(|(v, _)| v.id == id)
+            .map(|(v, t)| (v.profile.clone(), t.clone()))
+    }
+
+    /// This run's exchanges from `profile`, newest first.
+    pub fn exchanges(&self, profile: &str) -> Vec<ExchangeView> {
+        self.exchanged
+            .lock()
+            .map(|kept| {
+                kept.iter()
+                    .rev()
+                    .filter(|(v, _)| v.profile == profile)
+                    .map(|(v, _)| v.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn response(&self, id: u64) -> Option<HttpResponse> {
@@ -306,5 +322,61 @@ impl Shell {
 
     pub fn request_quit(&self) {
         self.quitting.store(true, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tessera_engine::clock::FixedClock;
+    use tessera_engine::profile::Paths;
+    use tessera_engine::store::MemoryStore;
+
+    use super::*;
+
+    fn shell() -> Shell {
+        let dir = std::env::temp_dir().join(format!("tessera-state-test-{}", std::process::id()));
+        Shell::new(Engine::new(
+            Paths::under(&dir),
+            Arc::new(MemoryStore::default()),
+            Arc::new(FixedClock(1_800_000_000)),
+        ))
+    }
+
+    fn view(profile: &str) -> ExchangeView {
+        ExchangeView {
+            id: 0,
+            profile: profile.into(),
+            issued_token_type: None,
+            token_type: "Bearer".into(),
+            expires_in: None,
+            scope: None,
+            jwt: None,
+            check_error: None,
+            obtained_at: 1_800_000_000,
+        }
+    }
+
+    #[test]
+    fn exchanged_tokens_are_listed_per_profile_newest_first_and_copied_by_id() {
+        let shell = shell();
+        let first = shell.keep_exchanged(SecretString::new("token-1"), view("a"));
+        let other = shell.keep_exchanged(SecretString::new("token-2"), view("b"));
+        let second = shell.keep_exchanged(SecretString::new("token-3"), view("a"));
+        let ids: Vec<u64> = shell.exchanges("a").iter().map(|v| v.id).collect();
+        assert_eq!(ids, vec![second.id, first.id], "profile a's, newest first");
+        assert_ne!(first.id, other.id, "each exchange gets its own id");
+        let (profile, token) = shell.exchanged(other.id).expect("kept");
+        assert_eq!(
+            (profile.as_str(), token.expose()),
+            ("b", "token-2"),
+            "Copy finds the token and the client that holds it"
+        );
+        let json = serde_json::to_string(&shell.exchanges("a")).expect("serialises");
+        assert!(
+            !json.contains("token-1") && !json.contains("token-3"),
+            "the views that reach the window carry no token: {json}"
+        );
     }
 }

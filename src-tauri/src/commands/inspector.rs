@@ -223,8 +223,8 @@ pub async fn token_exchange(
             }
         }
     };
-    Ok(ExchangeView {
-        id: shell.keep_exchanged(&profile, token),
+    let view = ExchangeView {
+        id: 0,
         profile,
         issued_token_type: outcome.issued_token_type,
         token_type: outcome.token_type,
@@ -232,7 +232,16 @@ pub async fn token_exchange(
         scope: outcome.scope,
         jwt,
         check_error,
-    })
+        obtained_at: shell.engine.now(),
+    };
+    Ok(shell.keep_exchanged(token, view))
+}
+
+/// This run's exchanges from the profile, newest first: the issued tokens
+/// are kept in memory only, never stored.
+#[tauri::command]
+pub fn exchange_history(shell: State<'_, Shell>, profile: String) -> Vec<ExchangeView> {
+    shell.exchanges(&profile)
 }
 
 /// Copies an exchanged token from Rust; it never enters the webview.

@@ -441,4 +441,7 @@ pub struct ExchangeView {
     /// Why it could not be checked, when it is a JWT that failed to verify
     /// against anything (an opaque token has no `jwt` and no error).
     pub check_error: Option<String>,
+    /// When it was issued, Unix seconds.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub obtained_at: i64,
 }

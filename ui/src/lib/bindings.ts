@@ -238,7 +238,11 @@ jwt: JwtView | null,
  * Why it could not be checked, when it is a JWT that failed to verify
  * against anything (an opaque token has no `jwt` and no error).
  */
-check_error: string | null, };
+check_error: string | null, 
+/**
+ * When it was issued, Unix seconds.
+ */
+obtained_at: number, };
 
 export type KeyValue = { name: string, value: string, enabled: boolean, };
 

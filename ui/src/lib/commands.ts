@@ -60,6 +60,7 @@ export type Commands = {
   http_log_entry: [{ id: number }, HttpLogDetail];
   http_log_clear: [Record<string, never>, null];
   token_exchange: [{ profile: string; form: ExchangeForm }, ExchangeView];
+  exchange_history: [{ profile: string }, ExchangeView[]];
   exchanged_token_copy: [{ id: number }, null];
   exchanged_token_introspect: [{ id: number }, IntrospectionView];
   api_send: [{ profile: string; request: ApiRequestForm; refreshFirst: boolean }, ApiResponseView];

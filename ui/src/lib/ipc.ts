@@ -120,6 +120,8 @@ export const ipc = {
   tokenExchange: (profile: string, form: ExchangeForm) => call('token_exchange', { profile, form }),
   /** Rust writes the clipboard; the exchanged token never enters the webview. */
   exchangedTokenCopy: (id: number) => call('exchanged_token_copy', { id }),
+  /** This run's exchanges from the profile, newest first (kept in memory by Rust only). */
+  exchangeHistory: (profile: string) => call('exchange_history', { profile }),
   /** RFC 7662, asked by the client that holds the exchanged token. */
   exchangedTokenIntrospect: (id: number) => call('exchanged_token_introspect', { id }),
 

@@ -300,6 +300,8 @@ export function createBackend(options: BackendOptions = {}) {
   const clientKeys = new Map<string, ClientKeyView>();
   /** Exchanged tokens, kept "in Rust" for copying; the page sees them decoded only. */
   const exchanged = new Map<number, string>();
+  /** This run's exchanges, newest first, as Rust keeps them. */
+  const exchanges: ExchangeView[] = [];
   let exchangeId = 0;
   const revokedAccess = new Set<string>();
   const histories = new Map<string, { entries: HistoryEntryView[]; snapshots: Map<number, Obj> }>();
@@ -593,7 +595,7 @@ export function createBackend(options: BackendOptions = {}) {
       if (keysError) checkError = `the provider's keys could not be fetched: ${keysError}`;
       jwt = keysError ? decoded : { ...verifyWith(decoded, KEYS, t, { issuer: f.issuer, noun: 'exchanged token' }), checked_against: `profile ${profile}'s JWKS (${f.issuer}/jwks)` };
     }
-    return {
+    const view: ExchangeView = {
       id,
       profile,
       issued_token_type: form.requested_token_type ?? 'urn:ietf:params:oauth:token-type:access_token',
@@ -602,7 +604,10 @@ export function createBackend(options: BackendOptions = {}) {
       scope: form.scope,
       jwt,
       check_error: checkError,
+      obtained_at: t,
     };
+    exchanges.unshift(view);
+    return view;
   }
 
   const known = (name: string) => {
@@ -948,6 +953,7 @@ export function createBackend(options: BackendOptions = {}) {
       return null;
     },
     token_exchange: ({ profile, form }) => exchange(profile, form),
+    exchange_history: ({ profile }) => exchanges.filter((e) => e.profile === profile),
     exchanged_token_copy: ({ id }) => {
       if (!exchanged.has(id)) throw ipcError(null, 'that exchanged token is no longer kept; exchange again');
       return null;
