@@ -73,6 +73,15 @@ pub(crate) enum Command {
     Keys(KeysCommand),
     /// Trade the session's token for another (RFC 8693 token exchange); prints the issued token.
     Exchange(ExchangeArgs),
+    /// Print a fresh DPoP proof for a request, bound to the current access token.
+    DpopProof {
+        #[arg(long, env = "TESSERA_PROFILE")]
+        profile: Option<String>,
+        /// The request's method, e.g. GET.
+        method: String,
+        /// The request's URL.
+        url: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -202,6 +211,23 @@ pub(crate) struct LoginArgs {
     /// The client certificate's private key (PEM), stored in the OS keyring only.
     #[arg(long, requires = "client_cert")]
     pub(crate) client_key: Option<std::path::PathBuf>,
+    /// Push the authorization request first (PAR, RFC 9126).
+    #[arg(long)]
+    pub(crate) par: bool,
+    /// Bind tokens to a DPoP key kept in the OS keyring (RFC 9449).
+    #[arg(long)]
+    pub(crate) dpop: bool,
+    /// The DPoP key's algorithm, when it is made.
+    #[arg(long, value_parser = parse_alg, requires = "dpop")]
+    pub(crate) dpop_alg: Option<KeyAlg>,
+    /// Send the authorization request as a request object signed with the
+    /// client key (JAR, RFC 9101); needs --client-auth private-key-jwt.
+    #[arg(long)]
+    pub(crate) request_object: bool,
+    /// `jwt`: the authorization response as a signed JWT (JARM), checked
+    /// before its code is used.
+    #[arg(long, value_enum)]
+    pub(crate) response_mode: Option<ResponseModeArg>,
     /// The `aud` of client assertions: the issuer (default) or the token endpoint URL.
     #[arg(long, value_enum)]
     pub(crate) assertion_audience: Option<AssertionAudienceArg>,
@@ -282,6 +308,12 @@ pub(crate) enum GrantArg {
     AuthorizationCode,
     Device,
     ClientCredentials,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ResponseModeArg {
+    Query,
+    Jwt,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

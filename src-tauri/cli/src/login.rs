@@ -7,13 +7,13 @@ use serde_json::json;
 use tessera_engine::browser;
 use tessera_engine::login::{LoginProgress, LoginRequest, DEFAULT_LOGIN_TIMEOUT};
 use tessera_engine::profile::{
-    AssertionAudience, ClientAuthMethod, Grant, Profile, ProfileError, Redirect,
+    AssertionAudience, ClientAuthMethod, Grant, Profile, ProfileError, Redirect, ResponseMode,
 };
 use tessera_engine::protocol::client_key::ClientKey;
 use tessera_engine::secret::SecretString;
 use tessera_engine::Engine;
 
-use crate::args::{AssertionAudienceArg, ClientAuth, GrantArg, LoginArgs};
+use crate::args::{AssertionAudienceArg, ClientAuth, GrantArg, LoginArgs, ResponseModeArg};
 use crate::failure::Failure;
 use crate::output::{expires_phrase, print_json, say};
 use crate::terminal::escape_line;
@@ -107,8 +107,10 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
         .await?;
     let session = &outcome.session;
     let has_user = outcome.profile.grant.has_user();
+    let dpop_jkt = engine.dpop_jkt(&outcome.profile.name).await?;
     if args.json {
         print_json(&json!({
+            "dpop_jkt": dpop_jkt,
             "profile": outcome.profile.name,
             "grant": outcome.profile.grant,
             "subject": has_user.then_some(&session.subject),
@@ -200,6 +202,24 @@ fn apply_overrides(p: &mut Profile, a: &LoginArgs) {
             GrantArg::AuthorizationCode => Grant::AuthorizationCode,
             GrantArg::Device => Grant::DeviceCode,
             GrantArg::ClientCredentials => Grant::ClientCredentials,
+        };
+    }
+    if a.par {
+        p.par = true;
+    }
+    if a.dpop {
+        p.dpop = true;
+    }
+    if a.dpop_alg.is_some() {
+        p.dpop_alg = a.dpop_alg;
+    }
+    if a.request_object {
+        p.request_object = true;
+    }
+    if let Some(mode) = a.response_mode {
+        p.response_mode = match mode {
+            ResponseModeArg::Query => ResponseMode::Query,
+            ResponseModeArg::Jwt => ResponseMode::Jwt,
         };
     }
     if let Some(v) = a.assertion_audience {

@@ -97,6 +97,17 @@ pub(crate) async fn run(engine: &Engine, command: Command) -> Result<(), Failure
         }
         Command::Profiles(cmd) => crate::profiles::run(engine, cmd).await,
         Command::Keys(cmd) => crate::keys::run(engine, cmd).await,
+        Command::DpopProof {
+            profile,
+            method,
+            url,
+        } => {
+            let url = url::Url::parse(&url)
+                .map_err(|e| Failure::usage(format!("{url} is not a URL: {e}")))?;
+            let proof = engine.dpop_proof(profile.as_deref(), &method, &url).await?;
+            println!("{}", proof.expose());
+            Ok(())
+        }
         Command::Exchange(args) => crate::exchange::run(engine, args).await,
         Command::Decode { .. } | Command::Call { .. } => Ok(()),
     }

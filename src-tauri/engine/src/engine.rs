@@ -18,6 +18,7 @@ use crate::seams::events::{SessionEvent, SessionEvents};
 use crate::seams::http::{Http, HttpClient, HttpError, ReqwestClient};
 use crate::seams::http_log::{HttpLog, RecordingClient};
 use crate::seams::lock::{LockError, ProfileLock};
+use crate::seams::nonces::DpopNonces;
 use crate::seams::paths::{NoConfigDir, Paths};
 use crate::seams::store::{HeldWrites, KeyringStore, SecretStore, StoreError};
 
@@ -34,12 +35,17 @@ pub struct Engine {
     http_log: Option<Arc<HttpLog>>,
     events: Arc<SessionEvents>,
     held: Arc<HeldWrites>,
+    nonces: Arc<DpopNonces>,
 }
 
 impl Engine {
     /// An engine over explicit seams.
     pub fn new(paths: Paths, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Self {
+        let nonces = Arc::new(DpopNonces::in_file(
+            paths.cache_dir.join("dpop-nonces.json"),
+        ));
         Self {
+            nonces,
             paths,
             secrets,
             clock,
@@ -70,6 +76,11 @@ impl Engine {
     pub fn with_http_log(mut self, log: Arc<HttpLog>) -> Self {
         self.http_log = Some(log);
         self
+    }
+
+    /// The DPoP nonces servers gave, per origin.
+    pub(crate) fn nonces(&self) -> &Arc<DpopNonces> {
+        &self.nonces
     }
 
     /// Where "the session changed" is published: subscribe once to redraw.

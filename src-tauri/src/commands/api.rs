@@ -108,10 +108,18 @@ pub fn saved_request_delete(
 
 /// The curl command with `$(tessera token --profile …)`: safe to show.
 #[tauri::command]
-pub fn curl_preview(profile: String, request: ApiRequestForm) -> Result<String, IpcError> {
+pub fn curl_preview(
+    shell: State<'_, Shell>,
+    profile: String,
+    request: ApiRequestForm,
+) -> Result<String, IpcError> {
+    let dpop = shell.engine.profile(Some(&profile))?.dpop;
     Ok(curl_command(
         &ApiRequest::from(&request),
-        CurlToken::Substitution { profile: &profile },
+        CurlToken::Substitution {
+            profile: &profile,
+            dpop,
+        },
     )?)
 }
 

@@ -13,7 +13,9 @@ pub use tessera_engine::claims::{ClaimKind, ClaimSource};
 pub use tessera_engine::discovery::CapabilityStatus;
 use tessera_engine::discovery::ProviderReport as EngineReport;
 use tessera_engine::presets;
-pub use tessera_engine::profile::{AssertionAudience, ClientAuthMethod, Grant, KeyAlg};
+pub use tessera_engine::profile::{
+    AssertionAudience, ClientAuthMethod, Grant, KeyAlg, ResponseMode,
+};
 use tessera_engine::profile::{AuthParams, ClientKeyInfo, Profile, Redirect};
 use tessera_engine::profiles::{ProfileStatus, SecretChange};
 use tessera_engine::protocol::client_key::ClientKey;
@@ -116,6 +118,16 @@ pub struct ProfileForm {
     pub assertion_audience: AssertionAudience,
     /// Read-only: the key in the keyring, made or imported with the key commands.
     pub client_key: Option<ClientKeyView>,
+    /// Push the authorization request first (PAR).
+    pub par: bool,
+    /// Bind tokens with DPoP.
+    pub dpop: bool,
+    /// The DPoP key's algorithm; ES256 when absent.
+    pub dpop_alg: Option<KeyAlg>,
+    /// Send the request as a signed request object (JAR).
+    pub request_object: bool,
+    /// How the authorization response comes back (`jwt`: JARM).
+    pub response_mode: ResponseMode,
     pub scopes: Vec<String>,
     pub redirect: RedirectForm,
     pub prompt: Option<String>,
@@ -148,6 +160,11 @@ impl ProfileForm {
             grant: p.grant,
             assertion_audience: p.assertion_audience,
             client_key: p.client_key.as_ref().map(ClientKeyView::from_info),
+            par: p.par,
+            dpop: p.dpop,
+            dpop_alg: p.dpop_alg,
+            request_object: p.request_object,
+            response_mode: p.response_mode,
             scopes: p.scopes.clone(),
             redirect: (&p.redirect).into(),
             prompt: p.params.prompt.clone(),
@@ -173,6 +190,11 @@ impl ProfileForm {
         p.client_auth = self.client_auth;
         p.grant = self.grant;
         p.assertion_audience = self.assertion_audience;
+        p.par = self.par;
+        p.dpop = self.dpop;
+        p.dpop_alg = self.dpop_alg;
+        p.request_object = self.request_object;
+        p.response_mode = self.response_mode;
         p.scopes = self.scopes;
         p.redirect = self.redirect.into();
         p.params = AuthParams {
@@ -256,6 +278,12 @@ pub struct Preset {
     pub needs_client_secret: bool,
     /// The grants the provider offers.
     pub grants: Vec<Grant>,
+    /// The client authentication a new profile starts with, when not the usual.
+    pub client_auth: Option<ClientAuthMethod>,
+    /// Whether a new profile pushes its authorization requests.
+    pub par: bool,
+    /// Whether a new profile binds its tokens with DPoP.
+    pub dpop: bool,
     pub notes: Vec<String>,
 }
 
@@ -281,6 +309,9 @@ impl From<presets::Preset> for Preset {
             redirect: (&p.redirect).into(),
             needs_client_secret: p.needs_client_secret,
             grants: p.grants,
+            client_auth: p.security.client_auth,
+            par: p.security.par,
+            dpop: p.security.dpop,
             notes: p.notes.into_iter().map(String::from).collect(),
         }
     }
@@ -492,6 +523,7 @@ mod tests {
             RedirectForm::decl(&cfg),
             ClientAuthMethod::decl(&cfg),
             Grant::decl(&cfg),
+            ResponseMode::decl(&cfg),
             AssertionAudience::decl(&cfg),
             KeyAlg::decl(&cfg),
             ClientKeyView::decl(&cfg),

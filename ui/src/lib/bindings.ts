@@ -45,6 +45,8 @@ export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post" |
 
 export type Grant = "authorization_code" | "device_code" | "client_credentials";
 
+export type ResponseMode = "query" | "jwt";
+
 export type AssertionAudience = "issuer" | "token_endpoint";
 
 export type KeyAlg = "ES256" | "RS256" | "PS256" | "EdDSA" | "Ed25519";
@@ -64,7 +66,27 @@ export type ProfileForm = { name: string, issuer: string, client_id: string, cli
 /**
  * Read-only: the key in the keyring, made or imported with the key commands.
  */
-client_key: ClientKeyView | null, scopes: Array<string>, redirect: RedirectForm, prompt: string | null, max_age: number | null, acr_values: string | null, login_hint: string | null, ui_locales: string | null, audience: string | null, resource: Array<string>, allow_insecure_http: boolean, post_logout_redirect_uri: string | null, preset: string | null, };
+client_key: ClientKeyView | null, 
+/**
+ * Push the authorization request first (PAR).
+ */
+par: boolean, 
+/**
+ * Bind tokens with DPoP.
+ */
+dpop: boolean, 
+/**
+ * The DPoP key's algorithm; ES256 when absent.
+ */
+dpop_alg: KeyAlg | null, 
+/**
+ * Send the request as a signed request object (JAR).
+ */
+request_object: boolean, 
+/**
+ * How the authorization response comes back (`jwt`: JARM).
+ */
+response_mode: ResponseMode, scopes: Array<string>, redirect: RedirectForm, prompt: string | null, max_age: number | null, acr_values: string | null, login_hint: string | null, ui_locales: string | null, audience: string | null, resource: Array<string>, allow_insecure_http: boolean, post_logout_redirect_uri: string | null, preset: string | null, };
 
 export type PresetField = { key: string, label: string, placeholder: string, default: string, help: string, };
 
@@ -72,7 +94,19 @@ export type Preset = { id: string, name: string, issuer_template: string, fields
 /**
  * The grants the provider offers.
  */
-grants: Array<Grant>, notes: Array<string>, };
+grants: Array<Grant>, 
+/**
+ * The client authentication a new profile starts with, when not the usual.
+ */
+client_auth: ClientAuth | null, 
+/**
+ * Whether a new profile pushes its authorization requests.
+ */
+par: boolean, 
+/**
+ * Whether a new profile binds its tokens with DPoP.
+ */
+dpop: boolean, notes: Array<string>, };
 
 export type CapabilityStatus = "supported" | "missing" | "risky";
 

@@ -9,6 +9,8 @@ use url::Url;
 
 use super::{parse_www_authenticate, ApiBody, ApiError, ApiRequest, BearerChallenge, NameValue};
 use crate::engine::Engine;
+use crate::protocol::dpop;
+use crate::protocol::token::{with_access_token, DpopBinding};
 use crate::seams::http::{
     check_endpoint_url, Endpoint, HttpError, HttpRequest, HttpResponse, Method,
     DEFAULT_CALL_TIMEOUT,
@@ -184,7 +186,21 @@ impl Engine {
             };
             session = Some(s);
         }
-        let (mut response, mut duration) = send(&http, &prepared, session.as_ref()).await?;
+        // A DPoP-bound token goes with a proof of the profile's key.
+        let dpop = match &session {
+            Some(s) if profile.dpop && s.token_type.eq_ignore_ascii_case("dpop") => {
+                Some(DpopBinding {
+                    key: self.dpop_key(&profile).await.map_err(RefreshError::from)?,
+                    nonces: std::sync::Arc::clone(self.nonces()),
+                })
+            }
+            _ => None,
+        };
+        let bound = Bound {
+            dpop: dpop.as_ref(),
+            now: self.now(),
+        };
+        let (mut response, mut duration) = send(&http, &prepared, session.as_ref(), &bound).await?;
         let mut challenge = challenge_of(&response);
         let can_refresh = session.as_ref().is_some_and(|s| s.refresh_token.is_some());
         let mut retry = response.status == 401
@@ -196,7 +212,7 @@ impl Engine {
             tracing::debug!("API answered 401; refreshing and retrying once");
             let s = self.refresh(Some(&profile.name)).await?.session;
             refreshed = true;
-            (response, duration) = send(&http, &prepared, Some(&s)).await?;
+            (response, duration) = send(&http, &prepared, Some(&s), &bound).await?;
             challenge = challenge_of(&response);
             retry = false;
         }
@@ -211,36 +227,66 @@ impl Engine {
     }
 }
 
+/// How the access token is presented: bearer, or DPoP with a proof.
+struct Bound<'a> {
+    dpop: Option<&'a DpopBinding>,
+    now: i64,
+}
+
+/// Sends the request with the session's token. A DPoP resource server that
+/// answers `use_dpop_nonce` with a `DPoP-Nonce` gets it once more with a
+/// proof carrying the nonce; any other answer is returned as it is.
 async fn send(
     http: &crate::seams::http::Http,
     prepared: &Prepared,
     session: Option<&Session>,
+    bound: &Bound<'_>,
 ) -> Result<(HttpResponse, Duration), HttpError> {
-    let mut headers = prepared.headers.clone();
-    if let Some(s) = session {
-        let scheme = if s.token_type.eq_ignore_ascii_case("bearer") || s.token_type.is_empty() {
-            "Bearer"
-        } else {
-            s.token_type.as_str()
+    let build = || -> Result<HttpRequest, HttpError> {
+        let request = HttpRequest {
+            endpoint: Endpoint::Api,
+            method: prepared.method,
+            url: prepared.url.clone(),
+            headers: prepared.headers.clone(),
+            body: prepared.body.clone(),
         };
-        headers.push((
-            "authorization".into(),
-            format!("{scheme} {}", s.access_token.expose()),
-        ));
-    }
-    let request = HttpRequest {
-        endpoint: Endpoint::Api,
-        method: prepared.method,
-        url: prepared.url.clone(),
-        headers,
-        body: prepared.body.clone(),
+        Ok(match session {
+            Some(s) if bound.dpop.is_some() => {
+                with_access_token(request, &s.access_token, bound.dpop, bound.now)?
+            }
+            Some(s) => {
+                let scheme =
+                    if s.token_type.eq_ignore_ascii_case("bearer") || s.token_type.is_empty() {
+                        "Bearer"
+                    } else {
+                        s.token_type.as_str()
+                    };
+                request.header(
+                    "authorization",
+                    format!("{scheme} {}", s.access_token.expose()),
+                )
+            }
+            None => request,
+        })
     };
     let started = Instant::now();
-    let response = http.send_raw(request).await?;
+    let mut response = http.send_raw(build()?).await?;
+    if let Some(dpop) = bound.dpop {
+        dpop.remember_nonce(&prepared.url, &response);
+        let nonce_asked = response.status == 401
+            && dpop::asks_for_nonce(None, response.header("www-authenticate"))
+            && response.header(dpop::NONCE_HEADER).is_some();
+        if nonce_asked {
+            tracing::debug!("the API asked for a DPoP nonce; sending once more with it");
+            response = http.send_raw(build()?).await?;
+            dpop.remember_nonce(&prepared.url, &response);
+        }
+    }
     Ok((response, started.elapsed()))
 }
 
 fn challenge_of(response: &HttpResponse) -> Option<BearerChallenge> {
+    // A `DPoP` challenge is read like a `Bearer` one (RFC 9449 §7.1).
     if response.status != 401 && response.status != 403 {
         return None;
     }
@@ -248,7 +294,7 @@ fn challenge_of(response: &HttpResponse) -> Option<BearerChallenge> {
     let challenges = parse_www_authenticate(header);
     challenges
         .iter()
-        .find(|c| c.scheme.eq_ignore_ascii_case("bearer"))
+        .find(|c| c.scheme.eq_ignore_ascii_case("bearer") || c.scheme.eq_ignore_ascii_case("dpop"))
         .or(challenges.first())
         .cloned()
 }

@@ -7,6 +7,7 @@ use super::{ApiError, ApiRequest};
 use crate::engine::Engine;
 use crate::seams::http::Method;
 use crate::secret::SecretString;
+use crate::session::refresh::RefreshError;
 
 /// How "Copy as curl" writes the token.
 #[derive(Debug, Clone, Copy)]
@@ -16,9 +17,18 @@ pub enum CurlToken<'a> {
     Substitution {
         /// Name given to `--profile`, shell-quoted.
         profile: &'a str,
+        /// A DPoP-bound profile: `Authorization: DPoP …` and a `DPoP:`
+        /// header from `$(tessera dpop-proof …)`.
+        dpop: bool,
     },
-    /// The token itself, on explicit request.
-    Inline(&'a SecretString),
+    /// The token itself, on explicit request, with a proof made now for a
+    /// DPoP-bound token (good for one request, for about a minute).
+    Inline {
+        /// The access token.
+        token: &'a SecretString,
+        /// The DPoP proof, for a DPoP-bound token.
+        proof: Option<&'a SecretString>,
+    },
 }
 
 impl Engine {
@@ -32,12 +42,33 @@ impl Engine {
         request: &ApiRequest,
         inline: bool,
     ) -> Result<String, ApiError> {
-        if inline {
-            let session = self.access_token(Some(profile)).await?;
-            curl_command(request, CurlToken::Inline(&session.access_token))
-        } else {
-            curl_command(request, CurlToken::Substitution { profile })
+        let settings = self.profile(Some(profile)).map_err(RefreshError::from)?;
+        if !inline {
+            return curl_command(
+                request,
+                CurlToken::Substitution {
+                    profile,
+                    dpop: settings.dpop,
+                },
+            );
         }
+        let session = self.access_token(Some(profile)).await?;
+        let proof = if settings.dpop && session.token_type.eq_ignore_ascii_case("dpop") {
+            let prepared = prepare(request, true)?;
+            Some(
+                self.dpop_proof(Some(profile), prepared.method.as_str(), &prepared.url)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        curl_command(
+            request,
+            CurlToken::Inline {
+                token: &session.access_token,
+                proof: proof.as_ref(),
+            },
+        )
     }
 }
 
@@ -59,16 +90,36 @@ pub fn curl_command(request: &ApiRequest, token: CurlToken<'_>) -> Result<String
     parts.push(shell_words::quote(prepared.url.as_str()).into_owned());
     let mut lines = vec![parts.join(" ")];
     if !prepared.user_authorization {
-        lines.push(match token {
-            CurlToken::Substitution { profile } => format!(
-                "-H \"Authorization: Bearer $(tessera token --profile {})\"",
-                shell_words::quote(profile).into_owned()
-            ),
-            CurlToken::Inline(t) => format!(
-                "-H {}",
-                shell_words::quote(&format!("Authorization: Bearer {}", t.expose())).into_owned()
-            ),
-        });
+        match token {
+            CurlToken::Substitution { profile, dpop } => {
+                let profile = shell_words::quote(profile).into_owned();
+                let scheme = if dpop { "DPoP" } else { "Bearer" };
+                lines.push(format!(
+                    "-H \"Authorization: {scheme} $(tessera token --profile {profile})\""
+                ));
+                if dpop {
+                    lines.push(format!(
+                        "-H \"DPoP: $(tessera dpop-proof --profile {profile} {} {})\"",
+                        prepared.method.as_str(),
+                        shell_words::quote(prepared.url.as_str())
+                    ));
+                }
+            }
+            CurlToken::Inline { token, proof } => {
+                let scheme = if proof.is_some() { "DPoP" } else { "Bearer" };
+                lines.push(format!(
+                    "-H {}",
+                    shell_words::quote(&format!("Authorization: {scheme} {}", token.expose()))
+                        .into_owned()
+                ));
+                if let Some(proof) = proof {
+                    lines.push(format!(
+                        "-H {}",
+                        shell_words::quote(&format!("DPoP: {}", proof.expose())).into_owned()
+                    ));
+                }
+            }
+        }
     }
     for (name, value) in &prepared.headers {
         if name == "accept" && value.starts_with("application/json, */*") {

@@ -63,7 +63,14 @@ fn copy_as_curl_substitutes_the_token_command_by_default() {
     r.query.push(NameValue::new("q", "a b"));
     r.headers.push(NameValue::new("X-Trace", "it's"));
     r.body = ApiBody::Json(r#"{"name":"o'hara"}"#.into());
-    let cmd = curl_command(&r, CurlToken::Substitution { profile: "local" }).expect("builds");
+    let cmd = curl_command(
+        &r,
+        CurlToken::Substitution {
+            profile: "local",
+            dpop: false,
+        },
+    )
+    .expect("builds");
     assert_eq!(
         cmd,
         "curl -g -X POST 'https://api.example.com/items?x=1&q=a+b' \\\n  \
@@ -79,12 +86,26 @@ fn copy_as_curl_substitutes_the_token_command_by_default() {
 fn copy_as_curl_inlines_the_token_only_when_asked() {
     let r = ApiRequest::new("GET", "http://127.0.0.1:9/api/me");
     let token = SecretString::from("tok'en");
-    let cmd = curl_command(&r, CurlToken::Inline(&token)).expect("builds");
+    let cmd = curl_command(
+        &r,
+        CurlToken::Inline {
+            token: &token,
+            proof: None,
+        },
+    )
+    .expect("builds");
     assert_eq!(
         cmd, "curl -g http://127.0.0.1:9/api/me \\\n  -H 'Authorization: Bearer tok'\\''en'",
         "GET needs no -X and the inlined token is quoted"
     );
-    let odd = curl_command(&r, CurlToken::Substitution { profile: "my work" }).expect("builds");
+    let odd = curl_command(
+        &r,
+        CurlToken::Substitution {
+            profile: "my work",
+            dpop: false,
+        },
+    )
+    .expect("builds");
     assert!(
         odd.contains("--profile 'my work'"),
         "profile names are quoted: {odd}"
@@ -174,7 +195,14 @@ fn a_large_json_body_is_pretty_printed_and_cut_for_the_view() {
 #[test]
 fn copy_as_curl_turns_off_url_globbing_so_a_pattern_cannot_send_the_token_elsewhere() {
     let r = ApiRequest::new("GET", "https://api.example.com{,.evil.com}/me[1-2]");
-    let cmd = curl_command(&r, CurlToken::Substitution { profile: "local" }).expect("builds");
+    let cmd = curl_command(
+        &r,
+        CurlToken::Substitution {
+            profile: "local",
+            dpop: false,
+        },
+    )
+    .expect("builds");
     let words = shell_words::split(cmd.lines().next().expect("a first line")).expect("POSIX words");
     assert!(
         words.iter().any(|w| w == "-g" || w == "--globoff"),

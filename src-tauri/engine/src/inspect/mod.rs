@@ -34,7 +34,7 @@ use sha2::{Digest, Sha256};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
 use crate::profile::ProfileError;
-use crate::protocol::binding::certificate_binding;
+use crate::protocol::binding::{self, certificate_binding};
 use crate::protocol::discovery::{self, DiscoveryError, ProviderMetadata};
 use crate::protocol::jwks::{JwkSet, HMAC_ALGS};
 use crate::protocol::jwt::{decode_unverified, UnverifiedJwt};
@@ -321,7 +321,13 @@ impl Engine {
             None
         };
         let now = self.now();
+        let dpop_key = if profile.dpop && session.token_type.eq_ignore_ascii_case("dpop") {
+            Some(self.dpop_key(&profile).await?.thumbprint())
+        } else {
+            None
+        };
         let context = Context {
+            dpop_key: dpop_key.as_deref(),
             meta: meta.as_ref(),
             keys: keys.as_ref(),
             secret: secret.as_ref(),
@@ -396,6 +402,8 @@ struct Context<'a> {
     tenants: &'a [String],
     /// `x5t#S256` of the certificate the profile presents (mutual TLS).
     certificate: Option<&'a str>,
+    /// The thumbprint of the profile's DPoP key, when it binds with DPoP.
+    dpop_key: Option<&'a str>,
     now: UnixTime,
 }
 
@@ -492,6 +500,9 @@ fn inspect_opaque_or_jwt(
                     report
                         .checks
                         .extend(certificate_binding(&jwt.claims, cx.certificate));
+                    if let Some(thumbprint) = cx.dpop_key {
+                        report.push(binding::dpop_binding("DPoP", Some(&jwt.claims), thumbprint));
+                    }
                 }
                 TokenFormat::Jwt(Box::new(JwtInspection::checked(&jwt, report, cx.against())))
             }

@@ -43,6 +43,11 @@ impl Engine {
                 discovery::report_for(&meta, "manual endpoints in the profile")
             }
         };
+        let mut report = report;
+        if crate::profile::fapi::applies(&report.metadata) {
+            let rows = crate::profile::fapi::requirements(&report.metadata, Some(&profile));
+            report.capabilities.extend(rows);
+        }
         let meta = &report.metadata;
         // Fetched fresh: the provider view shows what the provider serves now.
         let keys = if meta.jwks_uri.is_empty() {

@@ -5,6 +5,7 @@
 //! Secrets never go in that file: a client secret lives in the keyring, and the
 //! file only records that one exists.
 
+pub mod fapi;
 pub mod presets;
 
 use std::collections::BTreeMap;
@@ -89,6 +90,19 @@ impl Grant {
     }
 }
 
+/// How the authorization response comes back to the redirect URI.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseMode {
+    /// `code`, `state` and `iss` as query parameters (the default).
+    #[default]
+    Query,
+    /// One signed JWT, `response` (JARM, response mode `jwt`), checked
+    /// against the provider's keys before anything in it is read.
+    Jwt,
+}
+
 /// One provider + client configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -117,6 +131,24 @@ pub struct Profile {
     /// The public facts of the client key in the keyring (for `private_key_jwt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_key: Option<ClientKeyInfo>,
+    /// Push the authorization request first (PAR, RFC 9126); always done
+    /// when the provider requires it.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub par: bool,
+    /// Bind tokens to a DPoP key (RFC 9449); the key is made on first use.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub dpop: bool,
+    /// The DPoP key's algorithm (ES256 when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_alg: Option<KeyAlg>,
+    /// Send the authorization request as a signed request object (JAR,
+    /// RFC 9101), signed with the client key; always done when the
+    /// provider requires it.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub request_object: bool,
+    /// How the authorization response comes back.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub response_mode: ResponseMode,
     /// Requested scopes; `openid` is always included.
     #[serde(default = "default_scopes")]
     pub scopes: Vec<String>,
@@ -232,6 +264,11 @@ impl Profile {
             grant: Grant::default(),
             assertion_audience: AssertionAudience::default(),
             client_key: None,
+            par: false,
+            dpop: false,
+            dpop_alg: None,
+            request_object: false,
+            response_mode: ResponseMode::default(),
             scopes: default_scopes(),
             redirect: Redirect::default(),
             params: AuthParams::default(),
@@ -317,6 +354,13 @@ impl Profile {
                 Ok(serde_json::Value::Object(_)) => {}
                 _ => return Err(invalid("params.claims", "must be a JSON object".into())),
             }
+        }
+        if self.request_object && self.client_auth != ClientAuthMethod::PrivateKeyJwt {
+            return Err(invalid(
+                "request_object",
+                "needs the client key of private_key_jwt: set client_auth to private_key_jwt"
+                    .into(),
+            ));
         }
         if let Some(path) = &self.ca_file {
             if !path.is_file() {

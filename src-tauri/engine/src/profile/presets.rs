@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::profile::{Grant, Redirect};
+use crate::profile::{ClientAuthMethod, Grant, Redirect};
 
 /// A field the user fills in to build the issuer.
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +25,17 @@ pub struct PresetField {
     pub default: &'static str,
     /// A short hint shown under the input, e.g. where to find the value.
     pub help: &'static str,
+}
+
+/// The security settings a preset starts a profile with.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PresetSecurity {
+    /// The client authentication to start with (`None`: the usual default).
+    pub client_auth: Option<ClientAuthMethod>,
+    /// Push the authorization request (PAR).
+    pub par: bool,
+    /// Bind tokens with DPoP.
+    pub dpop: bool,
 }
 
 /// A provider preset: what a new profile for one provider starts with, plus advice.
@@ -48,6 +59,8 @@ pub struct Preset {
     pub needs_client_secret: bool,
     /// The grants the provider offers (each may still need enabling per client).
     pub grants: Vec<Grant>,
+    /// What a new profile for this provider turns on.
+    pub security: PresetSecurity,
     /// Known quirks, worded as advice.
     pub notes: Vec<&'static str>,
 }
@@ -117,6 +130,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: loopback(),
             needs_client_secret: false,
             grants: every_grant(),
+            security: PresetSecurity::default(),
             notes: vec!["Sign in as demo / demo. The demo API is at {issuer}/api/me."],
         },
         Preset {
@@ -132,6 +146,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: loopback(),
             needs_client_secret: false,
             grants: every_grant(),
+            security: PresetSecurity::default(),
             notes: vec![
                 "Register http://127.0.0.1/* as a valid redirect URI, or the exact URI with a fixed port.",
                 "Set the client to public (Client authentication off) unless you store a client secret.",
@@ -154,6 +169,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: loopback(),
             needs_client_secret: false,
             grants: every_grant(),
+            security: PresetSecurity::default(),
             notes: vec![
                 "For common/organizations the issuer is a {tenantid} template: Tessera checks the token's iss against it using the token's tid claim.",
                 "Register the redirect as a 'Mobile and desktop applications' platform URI: http://localhost is accepted by the portal; 127.0.0.1 must be added in the app manifest.",
@@ -170,6 +186,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: loopback(),
             needs_client_secret: true,
             grants: vec![Grant::AuthorizationCode, Grant::DeviceCode],
+            security: PresetSecurity::default(),
             notes: vec![
                 "Use a 'Desktop app' OAuth client: it accepts 127.0.0.1 on any port without registration.",
                 "Desktop clients must send their client secret even with PKCE; it is not confidential, but Google requires it.",
@@ -189,6 +206,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: Redirect::Loopback { port: 8400, path: "/callback".into() },
             needs_client_secret: false,
             grants: every_grant(),
+            security: PresetSecurity::default(),
             notes: vec![
                 "Okta matches redirect URIs exactly, port included: register http://127.0.0.1:8400/callback or change the fixed port here.",
                 "The org authorization server (issuer without /oauth2/…) issues access tokens only Okta itself can validate.",
@@ -204,6 +222,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: Redirect::Loopback { port: 8400, path: "/callback".into() },
             needs_client_secret: false,
             grants: every_grant(),
+            security: PresetSecurity::default(),
             notes: vec![
                 "Auth0's issuer ends with a slash; keep it.",
                 "Register http://127.0.0.1:8400/callback in Allowed Callback URLs (exact match).",
@@ -220,6 +239,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: Redirect::Loopback { port: 8400, path: "/callback".into() },
             needs_client_secret: false,
             grants: vec![Grant::AuthorizationCode, Grant::DeviceCode],
+            security: PresetSecurity::default(),
             notes: vec![
                 "A static client with explicit redirectURIs turns off Dex's any-port loopback matching: register http://127.0.0.1:8400/callback exactly, or mark the client public with no redirect URIs.",
                 "Dex has no revocation, introspection or end-session endpoints.",
@@ -235,9 +255,36 @@ pub fn presets() -> Vec<Preset> {
             redirect: loopback(),
             needs_client_secret: false,
             grants: every_grant(),
+            security: PresetSecurity::default(),
             notes: vec![
                 "Enable 'Allow any port on localhost' for the client, or register the exact redirect URI.",
                 "Curity can issue opaque access tokens (phantom tokens): use introspection to see their contents.",
+            ],
+        },
+        Preset {
+            id: "fapi2",
+            name: "FAPI 2.0 provider (open banking, health)",
+            issuer_template: "{issuer}",
+            fields: vec![field(
+                "issuer",
+                "Issuer",
+                "https://as.bank.example",
+                "",
+                "The authorization server's issuer; the local provider's FAPI mode runs with --fapi",
+            )],
+            client_id: "",
+            scopes: vec!["openid"],
+            redirect: loopback(),
+            needs_client_secret: false,
+            grants: vec![Grant::AuthorizationCode],
+            security: PresetSecurity {
+                client_auth: Some(ClientAuthMethod::PrivateKeyJwt),
+                par: true,
+                dpop: true,
+            },
+            notes: vec![
+                "FAPI 2.0 wants PAR, PKCE S256, sender-constrained tokens (DPoP here; mTLS works too) and private_key_jwt or mTLS: this preset turns them on.",
+                "Generate a client key, register its public JWK Set with the provider, then enter the client id it gives you.",
             ],
         },
         Preset {
@@ -250,6 +297,7 @@ pub fn presets() -> Vec<Preset> {
             redirect: loopback(),
             needs_client_secret: false,
             grants: every_grant(),
+            security: PresetSecurity::default(),
             notes: vec![],
         },
     ]

@@ -52,6 +52,9 @@ pub struct AuthorizationRequest {
     pub code_verifier: SecretString,
     /// The redirect URI used (the token request must repeat it).
     pub redirect_uri: String,
+    /// Every parameter of the request, for a request object or a push
+    /// (`state` and `nonce` among them: the browser sees them anyway).
+    pub params: Vec<(String, String)>,
 }
 
 /// 32 random bytes, base64url: 43 characters (RFC 7636 §4.1).
@@ -78,60 +81,72 @@ pub struct ClientRequest<'a> {
     pub params: &'a AuthParams,
 }
 
-/// Builds the authorization URL with fresh state, nonce and PKCE.
+/// Builds the authorization URL with fresh state, nonce and PKCE; `extra`
+/// adds parameters a profile's options need (`dpop_jkt`, `response_mode`).
 pub fn build(
     authorization_endpoint: &Url,
     client: &ClientRequest<'_>,
     redirect_uri: &str,
+    extra: &[(&str, String)],
 ) -> AuthorizationRequest {
     let state = random_token();
     let nonce = random_token();
     let code_verifier = random_token();
-    let mut url = authorization_endpoint.clone();
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("response_type", "code")
-            .append_pair("client_id", client.client_id)
-            .append_pair("redirect_uri", redirect_uri)
-            .append_pair("scope", &client.scopes.join(" "))
-            .append_pair("state", state.expose())
-            .append_pair("nonce", nonce.expose())
-            .append_pair("code_challenge", &s256_challenge(&code_verifier))
-            .append_pair("code_challenge_method", "S256");
-        let AuthParams {
-            prompt,
-            max_age,
-            acr_values,
-            ui_locales,
-            login_hint,
-            claims,
-            resource,
-            audience,
-        } = client.params;
-        for (name, value) in [
-            ("prompt", prompt.clone()),
-            ("max_age", max_age.map(|m| m.to_string())),
-            ("acr_values", acr_values.clone()),
-            ("ui_locales", ui_locales.clone()),
-            ("login_hint", login_hint.clone()),
-            ("claims", claims.clone()),
-            ("audience", audience.clone()),
-        ] {
-            if let Some(v) = value {
-                q.append_pair(name, &v);
-            }
-        }
-        for r in resource {
-            q.append_pair("resource", r);
+    let mut params: Vec<(String, String)> = vec![
+        ("response_type".into(), "code".into()),
+        ("client_id".into(), client.client_id.into()),
+        ("redirect_uri".into(), redirect_uri.into()),
+        ("scope".into(), client.scopes.join(" ")),
+        ("state".into(), state.expose().into()),
+        ("nonce".into(), nonce.expose().into()),
+        ("code_challenge".into(), s256_challenge(&code_verifier)),
+        ("code_challenge_method".into(), "S256".into()),
+    ];
+    let AuthParams {
+        prompt,
+        max_age,
+        acr_values,
+        ui_locales,
+        login_hint,
+        claims,
+        resource,
+        audience,
+    } = client.params;
+    for (name, value) in [
+        ("prompt", prompt.clone()),
+        ("max_age", max_age.map(|m| m.to_string())),
+        ("acr_values", acr_values.clone()),
+        ("ui_locales", ui_locales.clone()),
+        ("login_hint", login_hint.clone()),
+        ("claims", claims.clone()),
+        ("audience", audience.clone()),
+    ] {
+        if let Some(v) = value {
+            params.push((name.into(), v));
         }
     }
+    for r in resource {
+        params.push(("resource".into(), r.clone()));
+    }
+    for (name, value) in extra {
+        params.push(((*name).into(), value.clone()));
+    }
     AuthorizationRequest {
-        url,
+        url: with_query(authorization_endpoint, &params),
+        params,
         state,
         nonce,
         code_verifier,
         redirect_uri: redirect_uri.to_string(),
     }
+}
+
+/// `endpoint` with these parameters added to its query (its own kept).
+pub fn with_query(endpoint: &Url, params: &[(String, String)]) -> Url {
+    let mut url = endpoint.clone();
+    url.query_pairs_mut()
+        .extend_pairs(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    url
 }
 
 #[cfg(test)]
@@ -162,7 +177,7 @@ mod tests {
             params: &params,
         };
         let ep = Url::parse("https://idp/authorize?tenant=x").unwrap();
-        let req = build(&ep, &profile, "http://127.0.0.1:5000/callback");
+        let req = build(&ep, &profile, "http://127.0.0.1:5000/callback", &[]);
         let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
         let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         assert_eq!(
@@ -188,7 +203,7 @@ mod tests {
             !req.url.as_str().contains(req.code_verifier.expose()),
             "the verifier never goes to the browser"
         );
-        let again = build(&ep, &profile, "http://127.0.0.1:5000/callback");
+        let again = build(&ep, &profile, "http://127.0.0.1:5000/callback", &[]);
         assert_ne!(again.state, req.state, "state is fresh per attempt");
         assert_ne!(
             again.code_verifier, req.code_verifier,

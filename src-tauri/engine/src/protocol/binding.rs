@@ -1,6 +1,6 @@
 //! Sender-constrained access tokens: the `cnf` claim (RFC 7800) that binds
-//! a token to the client's certificate (RFC 8705 §3) and, later, its DPoP
-//! key. Sans-IO: a claim set and what the profile holds in, a report row out.
+//! a token to the client's certificate (RFC 8705 §3) or its DPoP key
+//! (RFC 9449 §6). Sans-IO: a claim set and what the profile holds in, a report row out.
 
 use serde_json::{Map, Value};
 
@@ -41,6 +41,50 @@ pub fn certificate_binding(
     })
 }
 
+/// The DPoP key thumbprint a token is bound to: `cnf.jkt`.
+pub fn dpop_thumbprint(claims: &Map<String, Value>) -> Option<&str> {
+    claims.get("cnf")?.get("jkt")?.as_str()
+}
+
+/// The report row for a token asked for with DPoP: `token_type` must be
+/// `DPoP` (compared case-insensitively, as RFC 6749 token types are), and a
+/// JWT access token's `cnf.jkt` must be the profile key's thumbprint.
+pub fn dpop_binding(
+    token_type: &str,
+    access_token_claims: Option<&Map<String, Value>>,
+    key_thumbprint: &str,
+) -> Check {
+    let (id, name) = ("dpop_binding", "DPoP binding");
+    if !token_type.eq_ignore_ascii_case("dpop") {
+        return Check::fail(
+            id,
+            name,
+            format!(
+                "DPoP was asked for, but the provider issued a {token_type} token: it is not bound to the profile's key"
+            ),
+        )
+        .with_values("DPoP", token_type);
+    }
+    match access_token_claims.and_then(dpop_thumbprint) {
+        Some(jkt) if jkt == key_thumbprint => Check::pass(
+            id,
+            name,
+            "token_type DPoP, and cnf.jkt is the profile key's thumbprint",
+        ),
+        Some(jkt) => Check::fail(
+            id,
+            name,
+            "the access token is bound to another key than the profile's",
+        )
+        .with_values(key_thumbprint, jkt),
+        None => Check::pass(
+            id,
+            name,
+            "token_type DPoP (the token is opaque: its binding is the provider's to check)",
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +103,27 @@ mod tests {
         assert!(!fail.passed, "another certificate cannot use the token");
         let none = certificate_binding(&bound, None).expect("a row");
         assert!(!none.passed, "no certificate cannot use the token");
+    }
+
+    #[test]
+    fn a_dpop_token_must_say_dpop_and_name_the_profiles_key() {
+        let bound = claims(json!({"cnf": {"jkt": "thumb"}}));
+        assert!(
+            dpop_binding("DPoP", Some(&bound), "thumb").passed,
+            "bound to our key"
+        );
+        assert!(
+            dpop_binding("dpop", None, "thumb").passed,
+            "case does not matter; opaque is fine"
+        );
+        assert!(
+            !dpop_binding("Bearer", None, "thumb").passed,
+            "a Bearer token is refused"
+        );
+        assert!(
+            !dpop_binding("DPoP", Some(&bound), "other").passed,
+            "a token bound to another key is refused"
+        );
     }
 
     #[test]

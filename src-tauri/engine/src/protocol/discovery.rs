@@ -91,6 +91,27 @@ pub struct ProviderMetadata {
     /// `tls_client_certificate_bound_access_tokens` (RFC 8705 §3.3).
     #[serde(default)]
     pub tls_client_certificate_bound_access_tokens: bool,
+    /// `pushed_authorization_request_endpoint` (RFC 9126).
+    #[serde(default)]
+    pub pushed_authorization_request_endpoint: Option<String>,
+    /// `require_pushed_authorization_requests`: every request is pushed first.
+    #[serde(default)]
+    pub require_pushed_authorization_requests: bool,
+    /// `require_signed_request_object` (RFC 9101 §10.5).
+    #[serde(default)]
+    pub require_signed_request_object: bool,
+    /// `request_object_signing_alg_values_supported`.
+    #[serde(default)]
+    pub request_object_signing_alg_values_supported: Option<Vec<String>>,
+    /// `dpop_signing_alg_values_supported` (RFC 9449 §5.1).
+    #[serde(default)]
+    pub dpop_signing_alg_values_supported: Option<Vec<String>>,
+    /// `authorization_signing_alg_values_supported` (JARM).
+    #[serde(default)]
+    pub authorization_signing_alg_values_supported: Option<Vec<String>>,
+    /// `response_modes_supported`.
+    #[serde(default)]
+    pub response_modes_supported: Option<Vec<String>>,
     /// The full document as served.
     #[serde(skip)]
     pub raw: Value,
@@ -225,6 +246,13 @@ pub async fn resolve(
             token_endpoint_auth_signing_alg_values_supported: None,
             mtls_endpoint_aliases: None,
             tls_client_certificate_bound_access_tokens: false,
+            pushed_authorization_request_endpoint: None,
+            require_pushed_authorization_requests: false,
+            require_signed_request_object: false,
+            request_object_signing_alg_values_supported: None,
+            dpop_signing_alg_values_supported: None,
+            authorization_signing_alg_values_supported: None,
+            response_modes_supported: None,
             raw: Value::Null,
         },
         None => {
@@ -275,6 +303,10 @@ impl ProviderMetadata {
                 "device_authorization_endpoint",
                 &mut self.device_authorization_endpoint,
             ),
+            (
+                "pushed_authorization_request_endpoint",
+                &mut self.pushed_authorization_request_endpoint,
+            ),
         ] {
             if let Some(u) = alias(name) {
                 *field = Some(u);
@@ -283,7 +315,7 @@ impl ProviderMetadata {
     }
 
     fn check(&self, allow_insecure_http: bool) -> Result<(), DiscoveryError> {
-        let fields: [(&'static str, Endpoint, Option<&String>); 8] = [
+        let fields: [(&'static str, Endpoint, Option<&String>); 9] = [
             (
                 "authorization_endpoint",
                 Endpoint::Authorization,
@@ -319,6 +351,11 @@ impl ProviderMetadata {
                 "device_authorization_endpoint",
                 Endpoint::DeviceAuthorization,
                 self.device_authorization_endpoint.as_ref(),
+            ),
+            (
+                "pushed_authorization_request_endpoint",
+                Endpoint::PushedAuthorization,
+                self.pushed_authorization_request_endpoint.as_ref(),
             ),
         ];
         for (field, endpoint, value) in fields {

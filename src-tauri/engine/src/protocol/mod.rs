@@ -7,6 +7,7 @@
 //! |---|---|
 //! | [`assertion`] | client assertions: `client_secret_jwt` and `private_key_jwt` (RFC 7523) |
 //! | [`client_key`] | the client's key pair: generated or imported, its JWK and thumbprint |
+//! | [`dpop`] | DPoP proofs (RFC 9449): `htu`, `ath`, the nonce challenge |
 //! | [`device`] | the device authorization grant (RFC 8628): the request and the polling rules |
 //! | [`binding`] | sender-constrained tokens: `cnf` against the client's certificate |
 //! | [`authorize`] | the authorization request: PKCE S256, state, nonce |
@@ -14,6 +15,9 @@
 //! | [`claims`] | claims explained, merged from ID token and userinfo, and who the user is |
 //! | [`discovery`] | provider metadata, the issuer check, the JWKS fetch |
 //! | [`jwt`] | decoding a JWT without trusting it |
+//! | [`jarm`] | JWT-secured authorization responses: the `response` JWT, check by check |
+//! | [`par`] | pushed authorization requests (RFC 9126) |
+//! | [`request_object`] | signed request objects (JAR, RFC 9101) |
 //! | [`jwks`] | keys, and which key verifies which algorithm |
 //! | [`token`] | the token endpoint: code, refresh, revocation, introspection, userinfo |
 //! | [`report`] | the check-by-check report every validation fills in |
@@ -31,9 +35,13 @@ pub mod claims;
 pub mod client_key;
 pub mod device;
 pub mod discovery;
+pub mod dpop;
+pub mod jarm;
 pub mod jwks;
 pub mod jwt;
+pub mod par;
 pub mod report;
+pub mod request_object;
 pub mod time_checks;
 pub mod token;
 pub mod validate;

@@ -11,7 +11,13 @@ use url::Url;
 
 use crate::protocol::assertion::{self, JWT_BEARER};
 use crate::protocol::client_key::ClientKey;
-use crate::seams::http::{parse_json, Endpoint, Http, HttpError, HttpRequest};
+use std::sync::Arc;
+
+use crate::protocol::dpop::{self, ProofFor};
+use crate::seams::http::{
+    parse_json, status_error, Endpoint, Http, HttpError, HttpRequest, HttpResponse,
+};
+use crate::seams::nonces::DpopNonces;
 use crate::secret::SecretString;
 
 /// How the client authenticates at the provider's endpoints (RFC 7591's
@@ -87,6 +93,49 @@ pub struct ClientCredentials {
     pub assertion_audience: String,
     /// Now, for the assertion's `iat` and `exp`.
     pub now: i64,
+    /// When the profile binds its tokens with DPoP: the key every token
+    /// request proves, and the servers' nonces.
+    pub dpop: Option<DpopBinding>,
+}
+
+/// A profile's DPoP key and where the servers' nonces are remembered.
+#[derive(Debug, Clone)]
+pub struct DpopBinding {
+    /// The DPoP key (its private half from the keyring).
+    pub key: ClientKey,
+    /// The latest nonce per server.
+    pub nonces: Arc<DpopNonces>,
+}
+
+impl DpopBinding {
+    /// A proof for a request to `url`, with the server's latest nonce.
+    pub fn proof_for(
+        &self,
+        method: &str,
+        url: &Url,
+        now: i64,
+        access_token: Option<&SecretString>,
+    ) -> Result<SecretString, HttpError> {
+        let nonce = self.nonces.get(&dpop::origin(url));
+        dpop::proof(
+            &self.key,
+            &ProofFor {
+                method,
+                url,
+                now,
+                nonce: nonce.as_deref(),
+                access_token,
+            },
+        )
+        .map_err(|e| HttpError::Setup(e.to_string()))
+    }
+
+    /// Remembers the nonce a response from `url` carried, if any.
+    pub fn remember_nonce(&self, url: &Url, response: &HttpResponse) {
+        if let Some(nonce) = response.header(dpop::NONCE_HEADER) {
+            self.nonces.put(&dpop::origin(url), nonce);
+        }
+    }
 }
 
 impl ClientCredentials {
@@ -99,6 +148,7 @@ impl ClientCredentials {
             method: ClientAuthMethod::None,
             assertion_audience: String::new(),
             now: 0,
+            dpop: None,
         }
     }
 
@@ -212,8 +262,90 @@ struct RawTokenResponse {
     issued_token_type: Option<String>,
 }
 
-async fn request_tokens(http: &Http, request: HttpRequest) -> Result<TokenResponse, HttpError> {
-    let response = http.send(request).await?;
+/// Sends what `build` makes and, when a DPoP server answers `use_dpop_nonce`
+/// with a `DPoP-Nonce`, builds and sends it once more: `build` reads the
+/// newest nonce for its proof, and makes every other one-time value (a
+/// client assertion's `jti`) afresh. Any other error status is an error.
+pub async fn send_retrying_nonce(
+    http: &Http,
+    endpoint: Endpoint,
+    url: &Url,
+    dpop: Option<&DpopBinding>,
+    build: impl Fn() -> Result<HttpRequest, HttpError>,
+) -> Result<HttpResponse, HttpError> {
+    let mut retried = false;
+    loop {
+        let response = http.send_raw(build()?).await?;
+        if let Some(dpop) = dpop {
+            dpop.remember_nonce(url, &response);
+        }
+        if (200..300).contains(&response.status) {
+            return Ok(response);
+        }
+        let error = status_error(endpoint, &response);
+        let nonce_asked =
+            dpop::asks_for_nonce(error.oauth_error(), response.header("www-authenticate"));
+        if dpop.is_some()
+            && !retried
+            && nonce_asked
+            && response.header(dpop::NONCE_HEADER).is_some()
+        {
+            retried = true;
+            continue;
+        }
+        return Err(error);
+    }
+}
+
+/// POSTs a form with the client's authentication and, for a DPoP profile, a
+/// proof, retried once with a server's nonce.
+pub(crate) async fn send_as_client(
+    http: &Http,
+    client: &ClientCredentials,
+    endpoint: Endpoint,
+    url: Url,
+    form: &[(&str, &str)],
+) -> Result<HttpResponse, HttpError> {
+    send_retrying_nonce(http, endpoint, &url, client.dpop.as_ref(), || {
+        let request = client.post(endpoint, url.clone(), form)?;
+        Ok(match &client.dpop {
+            Some(dpop) => {
+                let proof = dpop.proof_for("POST", &url, client.now, None)?;
+                request.header(dpop::DPOP_HEADER, proof.expose())
+            }
+            None => request,
+        })
+    })
+    .await
+}
+
+/// A request carrying an access token: `Bearer`, or `DPoP` with a proof
+/// bound to the token (`ath`) for a DPoP profile.
+pub fn with_access_token(
+    request: HttpRequest,
+    access_token: &SecretString,
+    dpop: Option<&DpopBinding>,
+    now: i64,
+) -> Result<HttpRequest, HttpError> {
+    Ok(match dpop {
+        Some(binding) => {
+            let method = request.method.as_str();
+            let proof = binding.proof_for(method, &request.url.clone(), now, Some(access_token))?;
+            request
+                .header("authorization", format!("DPoP {}", access_token.expose()))
+                .header(dpop::DPOP_HEADER, proof.expose())
+        }
+        None => request.header("authorization", format!("Bearer {}", access_token.expose())),
+    })
+}
+
+async fn request_tokens(
+    http: &Http,
+    client: &ClientCredentials,
+    token_url: Url,
+    form: &[(&str, &str)],
+) -> Result<TokenResponse, HttpError> {
+    let response = send_as_client(http, client, Endpoint::Token, token_url, form).await?;
     let raw: RawTokenResponse = parse_json(Endpoint::Token, &response.body)?;
     if raw.access_token.is_empty() {
         return Err(HttpError::InvalidJson {
@@ -246,8 +378,9 @@ pub async fn exchange_code(
     code_verifier: &SecretString,
     redirect_uri: &str,
 ) -> Result<TokenResponse, HttpError> {
-    let request = client.post(
-        Endpoint::Token,
+    request_tokens(
+        http,
+        client,
         token_url,
         &[
             ("grant_type", "authorization_code"),
@@ -255,8 +388,8 @@ pub async fn exchange_code(
             ("redirect_uri", redirect_uri),
             ("code_verifier", code_verifier.expose()),
         ],
-    )?;
-    request_tokens(http, request).await
+    )
+    .await
 }
 
 /// Uses a refresh token.
@@ -266,15 +399,16 @@ pub async fn refresh(
     client: &ClientCredentials,
     refresh_token: &SecretString,
 ) -> Result<TokenResponse, HttpError> {
-    let request = client.post(
-        Endpoint::Token,
+    request_tokens(
+        http,
+        client,
         token_url,
         &[
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
         ],
-    )?;
-    request_tokens(http, request).await
+    )
+    .await
 }
 
 /// The client credentials grant (RFC 6749 §4.4): the client's own token.
@@ -299,8 +433,7 @@ pub async fn client_credentials(
     if let Some(a) = audience {
         form.push(("audience", a));
     }
-    let request = client.post(Endpoint::Token, token_url, &form)?;
-    request_tokens(http, request).await
+    request_tokens(http, client, token_url, &form).await
 }
 
 /// `grant_type` of the device authorization grant (RFC 8628 §3.4).
@@ -313,15 +446,16 @@ pub async fn device_code(
     client: &ClientCredentials,
     device_code: &SecretString,
 ) -> Result<TokenResponse, HttpError> {
-    let request = client.post(
-        Endpoint::Token,
+    request_tokens(
+        http,
+        client,
         token_url,
         &[
             ("grant_type", DEVICE_CODE_GRANT),
             ("device_code", device_code.expose()),
         ],
-    )?;
-    request_tokens(http, request).await
+    )
+    .await
 }
 
 /// `grant_type` of token exchange (RFC 8693 §2.1).
@@ -381,8 +515,7 @@ pub async fn exchange(
     if let Some(t) = &params.requested_token_type {
         form.push(("requested_token_type", t));
     }
-    let request = client.post(Endpoint::Token, token_url, &form)?;
-    request_tokens(http, request).await
+    request_tokens(http, client, token_url, &form).await
 }
 
 /// Which token to revoke or introspect.
@@ -471,15 +604,24 @@ pub async fn introspect(
     Ok(value)
 }
 
-/// Fetches userinfo with the access token in the Authorization header.
+/// Fetches userinfo with the access token in the Authorization header (as
+/// a DPoP-bound token with a proof, for a DPoP profile).
 pub async fn userinfo(
     http: &Http,
     url: Url,
     access_token: &SecretString,
+    dpop: Option<&DpopBinding>,
+    now: i64,
 ) -> Result<serde_json::Map<String, Value>, HttpError> {
-    let request = HttpRequest::get(Endpoint::Userinfo, url)
-        .header("authorization", format!("Bearer {}", access_token.expose()));
-    let response = http.send(request).await?;
+    let response = send_retrying_nonce(http, Endpoint::Userinfo, &url, dpop, || {
+        with_access_token(
+            HttpRequest::get(Endpoint::Userinfo, url.clone()),
+            access_token,
+            dpop,
+            now,
+        )
+    })
+    .await?;
     if response
         .header("content-type")
         .is_some_and(|ct| ct.starts_with("application/jwt"))

@@ -11,9 +11,11 @@
 
 use crate::engine::Engine;
 use crate::profile::{Profile, ProfileError};
-use crate::protocol::client_key::ClientKey;
+use std::sync::Arc;
+
+use crate::protocol::client_key::{ClientKey, KeyAlg};
 use crate::protocol::discovery::ProviderMetadata;
-use crate::protocol::token::{ClientAuthMethod, ClientCredentials};
+use crate::protocol::token::{ClientAuthMethod, ClientCredentials, DpopBinding};
 use crate::seams::http::{Http, HttpError};
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
@@ -74,7 +76,16 @@ impl Engine {
             (_, key) => key,
         };
         let token_endpoint = meta.token_endpoint.as_deref().unwrap_or(&meta.issuer);
+        let dpop = if profile.dpop {
+            Some(DpopBinding {
+                key: self.dpop_key(profile).await?,
+                nonces: Arc::clone(self.nonces()),
+            })
+        } else {
+            None
+        };
         Ok(ClientCredentials {
+            dpop,
             client_id: profile.client_id.clone(),
             secret,
             key,
@@ -123,6 +134,39 @@ impl Engine {
             profile.ca_file.as_deref(),
             Some(&identity),
         )?))
+    }
+
+    /// The profile's DPoP key: from the keyring, or made now with the
+    /// profile's algorithm (ES256 unless set) and kept there, on first use.
+    /// It is made under the profile's lock only by callers that hold it;
+    /// two first uses at once would each keep a key, and the last one wins
+    /// before any token is bound to it.
+    pub(crate) async fn dpop_key(&self, profile: &Profile) -> Result<ClientKey, CredentialsError> {
+        let name = profile.name.clone();
+        let stored = self
+            .with_sessions(move |sessions| sessions.dpop_key(&name))
+            .await?;
+        let invalid = |reason: String| ProfileError::Invalid {
+            profile: profile.name.clone(),
+            field: "dpop",
+            reason,
+        };
+        if let Some(stored) = stored {
+            return ClientKey::from_keyring(&stored)
+                .map_err(|e| invalid(format!("key cannot be used: {e}")).into());
+        }
+        let alg = profile.dpop_alg.unwrap_or(KeyAlg::ES256);
+        let key = tokio::task::spawn_blocking(move || ClientKey::generate(alg))
+            .await
+            .map_err(|e| invalid(format!("key could not be made: {e}")))?
+            .map_err(|e| invalid(format!("key could not be made: {e}")))?;
+        let encoded = key
+            .to_keyring()
+            .map_err(|e| invalid(format!("key could not be kept: {e}")))?;
+        let name = profile.name.clone();
+        self.with_sessions(move |sessions| sessions.save_dpop_key(&name, &encoded))
+            .await?;
+        Ok(key)
     }
 
     /// The profile's client secret from the keyring, if it has one.

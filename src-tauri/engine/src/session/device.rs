@@ -131,7 +131,7 @@ impl Engine {
                 &profile,
                 &tokens,
                 NonceRule::NotSent,
-                credentials.secret.as_ref(),
+                &credentials,
                 &mut report,
             )
             .await?;

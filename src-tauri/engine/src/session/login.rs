@@ -24,14 +24,18 @@ use serde_json::{Map, Value};
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
-use crate::profile::{ClientAuthMethod, Grant, Profile, ProfileError, ProfileFile, Redirect};
+use crate::profile::{
+    ClientAuthMethod, Grant, Profile, ProfileError, ProfileFile, Redirect, ResponseMode,
+};
 use crate::protocol::authorize;
+use crate::protocol::binding;
 use crate::protocol::callback::{self, CallbackError};
 use crate::protocol::client_key::ClientKey;
 use crate::protocol::discovery::{self, DiscoveryError};
 use crate::protocol::jwt::decode_unverified;
-use crate::protocol::token::{self, TokenResponse};
+use crate::protocol::token::{self, ClientCredentials, DpopBinding, TokenResponse};
 use crate::protocol::validate::{Check, Expectations, NonceRule, SharedSecret, ValidationReport};
+use crate::protocol::{jarm, par, request_object};
 use crate::seams::browser::{BrowserError, BrowserLauncher};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::{Deadline, HttpError};
@@ -245,6 +249,24 @@ pub enum LoginError {
         /// The provider's error code and description.
         reason: String,
     },
+    /// PAR is asked for or required, but the provider has no endpoint for it.
+    #[error("{}", if *.required { "the provider requires PAR but advertises no pushed_authorization_request_endpoint" } else { "the profile asks for PAR, but the provider advertises no pushed_authorization_request_endpoint; turn PAR off for this provider" })]
+    NoParEndpoint {
+        /// Whether the provider requires it (rather than the profile asking).
+        required: bool,
+    },
+    /// A signed request object needs the client key of `private_key_jwt`.
+    #[error("{}", if *.required { "the provider requires signed request objects, which need the client key of private_key_jwt; set the profile's client authentication to private_key_jwt with a key" } else { "a signed request object needs the client key of private_key_jwt; set the profile's client authentication to private_key_jwt with a key" })]
+    RequestObjectNeedsKey {
+        /// Whether the provider requires it (rather than the profile asking).
+        required: bool,
+    },
+    /// Response mode `jwt` was asked for, but the redirect had no `response`.
+    #[error("the redirect carried no response JWT though response mode jwt was asked for; check that the provider supports JARM")]
+    JarmMissing,
+    /// The `response` JWT is not a JWT.
+    #[error("the authorization response JWT is malformed: {0}")]
+    MalformedJarm(crate::protocol::jwt::JwtDecodeError),
     /// The command line cannot receive a custom-scheme redirect.
     #[error("profile redirects to {0}, a custom scheme only the Tessera desktop app receives; use a loopback redirect here")]
     CustomSchemeNeedsApp(String),
@@ -263,6 +285,26 @@ fn client_auth_refused(method: &ClientAuthMethod, reason: &str) -> String {
         _ => format!(
             "the provider refused the client's credentials ({reason}); check the client id and secret"
         ),
+    }
+}
+
+/// A push's refusal, as the early error of a sign-in: the redirect URI or
+/// the client named, anything else the provider's reason.
+fn pushed_request_error(e: HttpError, profile: &Profile, redirect_uri: &str) -> LoginError {
+    match e.oauth_error() {
+        Some("invalid_redirect_uri") => LoginError::RedirectUriRejected {
+            redirect_uri: redirect_uri.to_string(),
+            client_id: profile.client_id.clone(),
+            reason: e.oauth_detail().unwrap_or_default(),
+        },
+        Some("invalid_client") => token_error(e, profile),
+        Some(_) => LoginError::AuthorizationRefused {
+            reason: format!(
+                "pushed authorization request: {}",
+                e.oauth_detail().unwrap_or_default()
+            ),
+        },
+        None => LoginError::Http(e),
     }
 }
 
@@ -324,13 +366,28 @@ impl Engine {
                 None => return Err(LoginError::CustomSchemeNeedsApp(uri.clone())),
             },
         };
-        let auth = authorize::build(
-            &meta.url(&meta.authorization_endpoint)?,
-            &profile.client_request(),
-            &redirect_uri,
-        );
+        // The client's credentials before the browser: a push (PAR) and a
+        // request object need them, and a locked keyring fails early.
+        let credentials = self
+            .credentials(&profile, client_secret.clone(), client_key.clone(), &meta)
+            .await?;
+        let endpoint = meta.url(&meta.authorization_endpoint)?;
+        let mut extra: Vec<(&str, String)> = Vec::new();
+        if let Some(dpop) = &credentials.dpop {
+            // RFC 9449 §10: the code is bound to the DPoP key.
+            extra.push(("dpop_jkt", dpop.key.thumbprint()));
+        }
+        if profile.response_mode == ResponseMode::Jwt {
+            extra.push(("response_mode", "jwt".into()));
+        }
+        let mut auth =
+            authorize::build(&endpoint, &profile.client_request(), &redirect_uri, &extra);
+        let pushed = self
+            .shape_authorization_request(&http, &meta, &profile, &credentials, &endpoint, &mut auth)
+            .await?;
         let url = auth.url.to_string();
-        if preflight {
+        // A push already was the provider's early answer.
+        if preflight && !pushed {
             check_authorization_request(&http, &auth.url, &profile.client_id, &redirect_uri)
                 .await?;
         }
@@ -358,13 +415,17 @@ impl Engine {
             "browser returned"
         );
         progress(LoginProgress::Exchanging);
-        let credentials = self
-            .credentials(&profile, client_secret.clone(), client_key.clone(), &meta)
-            .await?;
         let result = async {
             let mut report = ValidationReport::default();
+            let params = match profile.response_mode {
+                ResponseMode::Jwt => {
+                    self.open_jarm_response(&http, &meta, &profile, &callback.params, &mut report)
+                        .await?
+                }
+                ResponseMode::Query => callback.params.clone(),
+            };
             let code = callback::check(
-                &callback.params,
+                &params,
                 &auth.state,
                 &meta.issuer,
                 meta.authorization_response_iss_parameter_supported,
@@ -388,7 +449,7 @@ impl Engine {
                     &profile,
                     &tokens,
                     NonceRule::Sent(&auth.nonce),
-                    credentials.secret.as_ref(),
+                    &credentials,
                     &mut report,
                 )
                 .await?;
@@ -421,6 +482,104 @@ impl Engine {
         result
     }
 
+    /// Turns the plain request into what the profile and provider ask for:
+    /// a signed request object (JAR), pushed first (PAR) or sent by value.
+    /// Returns whether it was pushed.
+    #[allow(clippy::too_many_arguments)]
+    async fn shape_authorization_request(
+        &self,
+        http: &Http,
+        meta: &discovery::ProviderMetadata,
+        profile: &Profile,
+        credentials: &ClientCredentials,
+        endpoint: &Url,
+        auth: &mut authorize::AuthorizationRequest,
+    ) -> Result<bool, LoginError> {
+        let use_par = profile.par || meta.require_pushed_authorization_requests;
+        let use_jar = profile.request_object || meta.require_signed_request_object;
+        let request_object = if use_jar {
+            let key = credentials
+                .key
+                .as_ref()
+                .ok_or(LoginError::RequestObjectNeedsKey {
+                    required: !profile.request_object,
+                })?;
+            let object = request_object::sign(
+                key,
+                &profile.client_id,
+                &meta.issuer,
+                &auth.params,
+                self.now(),
+            )
+            .map_err(|e| StoreError::Platform(e.to_string()))?;
+            Some(object)
+        } else {
+            None
+        };
+        if use_par {
+            let par_url = meta
+                .pushed_authorization_request_endpoint
+                .as_deref()
+                .ok_or(LoginError::NoParEndpoint {
+                    required: !profile.par,
+                })?;
+            let form: Vec<(String, String)> = match &request_object {
+                Some(object) => vec![("request".into(), object.expose().to_string())],
+                None => auth.params.clone(),
+            };
+            let pushed = par::push(http, meta.url(par_url)?, credentials, &form)
+                .await
+                .map_err(|e| pushed_request_error(e, profile, &auth.redirect_uri))?;
+            auth.url = par::authorization_url(endpoint, &profile.client_id, &pushed);
+            return Ok(true);
+        }
+        if let Some(object) = request_object {
+            auth.url = authorize::with_query(
+                endpoint,
+                &[
+                    ("client_id".into(), profile.client_id.clone()),
+                    ("request".into(), object.expose().to_string()),
+                ],
+            );
+        }
+        Ok(false)
+    }
+
+    /// Checks a JARM `response` against the provider's keys (fetched again
+    /// once for an unknown key), issuer, client and expiry, and returns the
+    /// parameters it carries; a failing row refuses the sign-in.
+    async fn open_jarm_response(
+        &self,
+        http: &Http,
+        meta: &discovery::ProviderMetadata,
+        profile: &Profile,
+        params: &[(String, String)],
+        report: &mut ValidationReport,
+    ) -> Result<Vec<(String, String)>, LoginError> {
+        let response = jarm::response_param(params).ok_or_else(|| {
+            // A provider that answered with a plain error redirect instead.
+            match params.iter().find(|(k, _)| k == "error") {
+                Some((_, e)) => LoginError::AuthorizationRefused { reason: e.clone() },
+                None => LoginError::JarmMissing,
+            }
+        })?;
+        let jwt = jarm::decode(response).map_err(LoginError::MalformedJarm)?;
+        let mut keys = discovery::fetch_jwks(http, &self.cache(), meta, false).await?;
+        let mut rows = jarm::check(&jwt, &keys, &meta.issuer, &profile.client_id, self.now());
+        if rows.needs_fresh_keys() {
+            keys = discovery::fetch_jwks(http, &self.cache(), meta, true).await?;
+            rows = jarm::check(&jwt, &keys, &meta.issuer, &profile.client_id, self.now());
+        }
+        report.checks.extend(rows.checks);
+        if let Some(check) = report.first_failure().cloned() {
+            return Err(LoginError::Rejected {
+                check,
+                report: report.clone(),
+            });
+        }
+        Ok(jarm::params(&jwt))
+    }
+
     /// Validates the ID token and userinfo of a fresh token response.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn check_tokens(
@@ -430,7 +589,7 @@ impl Engine {
         profile: &Profile,
         tokens: &TokenResponse,
         nonce: NonceRule<'_>,
-        client_secret: Option<&SecretString>,
+        credentials: &ClientCredentials,
         report: &mut ValidationReport,
     ) -> Result<(Map<String, Value>, Option<Map<String, Value>>), LoginError> {
         let id_token = tokens.id_token.as_ref().ok_or(LoginError::NoIdToken)?;
@@ -441,7 +600,7 @@ impl Engine {
             nonce,
             now: self.now(),
             shared_secret: SharedSecret::new(
-                client_secret,
+                credentials.secret.as_ref(),
                 &meta.id_token_signing_alg_values_supported,
             ),
             access_token: Some(&tokens.access_token),
@@ -454,8 +613,11 @@ impl Engine {
             .validate_with_key_rotation(http, meta, &jwt, &expect)
             .await?;
         report.checks.extend(id_report.checks);
-        // A failing ID token is refused before the access token is used
-        // anywhere, userinfo included.
+        if let Some(dpop) = &credentials.dpop {
+            report.push(dpop_binding_row(tokens, dpop));
+        }
+        // A failing ID token (or a token not bound as asked) is refused
+        // before the access token is used anywhere, userinfo included.
         if let Some(check) = report.first_failure().cloned() {
             return Err(LoginError::Rejected {
                 check,
@@ -465,7 +627,14 @@ impl Engine {
 
         let mut userinfo = None;
         if let Some(endpoint) = &meta.userinfo_endpoint {
-            let info = token::userinfo(http, meta.url(endpoint)?, &tokens.access_token).await?;
+            let info = token::userinfo(
+                http,
+                meta.url(endpoint)?,
+                &tokens.access_token,
+                credentials.dpop.as_ref(),
+                self.now(),
+            )
+            .await?;
             let sub = jwt.claim_str("sub").unwrap_or_default();
             report.push(match info.get("sub").and_then(Value::as_str) {
                 Some(s) if s == sub => Check::pass(
@@ -602,6 +771,14 @@ impl Engine {
     }
 }
 
+/// The DPoP row of a token response asked for with a proof.
+pub(crate) fn dpop_binding_row(tokens: &TokenResponse, dpop: &DpopBinding) -> Check {
+    let claims = decode_unverified(tokens.access_token.expose())
+        .ok()
+        .map(|jwt| jwt.claims);
+    binding::dpop_binding(&tokens.token_type, claims.as_ref(), &dpop.key.thumbprint())
+}
+
 /// Access token expiry: from `expires_in`, else from a JWT access token's `exp`.
 pub(crate) fn expiry(now: i64, tokens: &TokenResponse) -> Option<i64> {
     tokens.expires_in.map(|s| now + s).or_else(|| {
@@ -630,10 +807,19 @@ struct Arrived {
 /// constant time. Any other redirect (a stale tab, a forged link, a page
 /// probing the port) is ignored and the sign-in keeps waiting; it must not
 /// end a sign-in it does not belong to.
+///
+/// A JARM redirect carries `state` inside its `response` JWT: it is read
+/// there, unverified, only to pick this sign-in's redirect; the JWT is
+/// checked before anything in it is used.
 fn carries_state(params: &[(String, String)], state: &SecretString) -> bool {
-    params
+    let plain = params
         .iter()
-        .any(|(k, v)| k == "state" && state.constant_time_eq(v))
+        .any(|(k, v)| k == "state" && state.constant_time_eq(v));
+    plain
+        || jarm::response_param(params)
+            .and_then(|r| jarm::decode(r).ok())
+            .and_then(|jwt| jwt.claim_str("state").map(|v| state.constant_time_eq(v)))
+            .unwrap_or(false)
 }
 
 impl Arrival {
@@ -780,6 +966,9 @@ impl EngineError for LoginError {
             LoginError::DeviceTimedOut { .. } => ErrorKind::TimedOut,
             LoginError::NoDeviceEndpoint => ErrorKind::Unsupported,
             LoginError::ClientAuthRefused { .. } => ErrorKind::ClientRejected,
+            LoginError::NoParEndpoint { .. } => ErrorKind::Unsupported,
+            LoginError::RequestObjectNeedsKey { .. } => ErrorKind::InvalidProfile,
+            LoginError::JarmMissing | LoginError::MalformedJarm(_) => ErrorKind::ValidationFailed,
         }
     }
 

@@ -9,6 +9,7 @@
 //! | [`refresh`] | a valid access token, and refreshing now ([`refresh::RefreshError`]) |
 //! | [`device`] | sign-in with the device authorization grant (RFC 8628), through [`login`] |
 //! | [`service`] | the client credentials grant: sign-in and renewal, through [`login`] and [`refresh`] |
+//! | [`dpop`] | DPoP proofs for requests a host sends itself, bound to the current token |
 //! | [`keys`] | the client's key pair in the keyring: generate, import, show ([`keys::KeysError`]) |
 //! | [`exchange`] | token exchange (RFC 8693) from a signed-in profile ([`exchange::ExchangeError`]) |
 //! | [`logout`] | signing out: locally, revoking, ending the provider session ([`logout::LogoutError`]) |
@@ -21,6 +22,7 @@
 pub mod binding;
 pub mod credentials;
 pub mod device;
+pub mod dpop;
 pub mod exchange;
 pub mod id_token;
 pub mod keys;

@@ -344,7 +344,8 @@ impl Engine {
         self.with_sessions(move |sessions| {
             sessions.delete(&name_owned)?;
             sessions.delete_client_secret(&name_owned)?;
-            sessions.delete_client_key(&name_owned)
+            sessions.delete_client_key(&name_owned)?;
+            sessions.delete_dpop_key(&name_owned)
         })
         .await?;
         self.held().release(name);

@@ -33,7 +33,7 @@ use crate::seams::http::HttpError;
 use crate::seams::lock::LockError;
 use crate::seams::store::StoreError;
 use crate::session::binding::bound_to;
-use crate::session::login::expiry;
+use crate::session::login::{dpop_binding_row, expiry};
 use crate::session::{Session, SessionStore};
 
 /// What [`Engine::refresh`] returns: the session now stored, and how it came about.
@@ -218,6 +218,9 @@ impl Engine {
                     },
                     None => RefreshError::Http(e),
                 })?;
+            if let Some(check) = report.first_failure().cloned() {
+                return Err(RefreshError::Rejected { check, report });
+            }
             self.save_session(&name, &renewed).await?;
             self.publish(SessionEvent {
                 profile: name,
@@ -260,6 +263,13 @@ impl Engine {
         }
 
         let mut report = ValidationReport::default();
+        // A refreshed token stays bound to the profile's DPoP key.
+        if let Some(dpop) = &credentials.dpop {
+            report.push(dpop_binding_row(&tokens, dpop));
+            if let Some(check) = report.first_failure().cloned() {
+                return Err(RefreshError::Rejected { check, report });
+            }
+        }
         let mut claims: Option<Map<String, Value>> = None;
         if let Some(id_token) = &tokens.id_token {
             let jwt = decode_unverified(id_token.expose()).map_err(|e| RefreshError::Rejected {
@@ -289,9 +299,10 @@ impl Engine {
                 allowed_tenants: &profile.tenants,
                 original: original.as_ref(),
             };
-            report = self
+            let id_report = self
                 .validate_with_key_rotation(&http, &meta, &jwt, &expect)
                 .await?;
+            report.checks.extend(id_report.checks);
             if let Some(check) = report.first_failure().cloned() {
                 return Err(RefreshError::Rejected { check, report });
             }

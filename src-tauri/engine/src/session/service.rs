@@ -21,7 +21,7 @@ use crate::protocol::report::{Check, ValidationReport};
 use crate::protocol::token::{self, ClientCredentials, TokenResponse};
 use crate::seams::http::{Deadline, Http, HttpError};
 use crate::session::login::{
-    expiry, token_error, Completed, LoginError, LoginOutcome, LoginRequest,
+    dpop_binding_row, expiry, token_error, Completed, LoginError, LoginOutcome, LoginRequest,
 };
 use crate::session::Session;
 
@@ -49,6 +49,9 @@ impl Engine {
         let (tokens, report) = service_token(&http, &meta, &profile, &credentials)
             .await
             .map_err(|e| token_error(e, &profile))?;
+        if let Some(check) = report.first_failure().cloned() {
+            return Err(LoginError::Rejected { check, report });
+        }
         self.complete_sign_in(Completed {
             profile,
             issuer: &meta.issuer,
@@ -107,7 +110,11 @@ async fn service_token(
         profile.params.audience.as_deref(),
     )
     .await?;
-    Ok((tokens.clone(), service_report(profile, &tokens)))
+    let mut report = service_report(profile, &tokens);
+    if let Some(dpop) = &credentials.dpop {
+        report.push(dpop_binding_row(&tokens, dpop));
+    }
+    Ok((tokens, report))
 }
 
 /// The check-by-check report of a client credentials token.

@@ -277,6 +277,29 @@ impl<'a> SessionStore<'a> {
         format!("client-key:{}", scoped(profile, self.scope.as_deref()))
     }
 
+    fn dpop_key_key(&self, profile: &str) -> String {
+        format!("dpop-key:{}", scoped(profile, self.scope.as_deref()))
+    }
+
+    /// The profile's DPoP key, in its keyring form.
+    pub fn dpop_key(&self, profile: &str) -> Result<Option<SecretString>, StoreError> {
+        Ok(self
+            .store
+            .get(&self.dpop_key_key(profile))?
+            .map(|b| SecretString::new(String::from_utf8_lossy(&b).into_owned())))
+    }
+
+    /// Stores the profile's DPoP key.
+    pub fn save_dpop_key(&self, profile: &str, key: &SecretString) -> Result<(), StoreError> {
+        self.store
+            .set(&self.dpop_key_key(profile), key.expose().as_bytes())
+    }
+
+    /// Deletes the profile's DPoP key.
+    pub fn delete_dpop_key(&self, profile: &str) -> Result<(), StoreError> {
+        self.store.delete(&self.dpop_key_key(profile))
+    }
+
     /// The profile's client key, in its keyring form
     /// ([`crate::protocol::client_key::ClientKey::to_keyring`]).
     pub fn client_key(&self, profile: &str) -> Result<Option<SecretString>, StoreError> {

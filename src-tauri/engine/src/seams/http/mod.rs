@@ -58,6 +58,8 @@ pub enum Endpoint {
     Token,
     /// The RFC 8628 device authorization endpoint.
     DeviceAuthorization,
+    /// The RFC 9126 pushed authorization request endpoint.
+    PushedAuthorization,
     /// The userinfo endpoint, called with the access token after sign-in.
     Userinfo,
     /// The RFC 7009 revocation endpoint.
@@ -79,6 +81,7 @@ impl fmt::Display for Endpoint {
             Endpoint::EndSession => "end-session endpoint",
             Endpoint::Token => "token endpoint",
             Endpoint::DeviceAuthorization => "device authorization endpoint",
+            Endpoint::PushedAuthorization => "pushed authorization request endpoint",
             Endpoint::Userinfo => "userinfo endpoint",
             Endpoint::Revocation => "revocation endpoint",
             Endpoint::Introspection => "introspection endpoint",
