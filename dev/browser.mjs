@@ -4,7 +4,10 @@
 // cookie jar, fills in the local provider's login form (demo / demo),
 // answers the consent and sign-out pages, and finally requests Tessera's
 // loopback redirect. It also works against a provider that answers the
-// authorization request with a direct redirect to the callback.
+// authorization request with a direct redirect to the callback. After a
+// pushed authorization request it is given /auth?client_id=…&request_uri=…
+// and goes the same way; a JARM answer (?response=<JWT>) reaches the callback
+// as it is.
 // Given a device flow's verification_uri_complete (RFC 8628), it confirms the
 // code, signs in, answers consent and stops at the "device signed in" page.
 //
@@ -21,6 +24,10 @@
 //                                     replace `state` with "tampered-state"
 //   BROWSER_DROP_ISS=1                ... drop the RFC 9207 `iss` parameter
 //   BROWSER_SET_ISS=<url>             ... replace `iss` with <url>
+//   BROWSER_TAMPER_RESPONSE=1         ... flip one character of the signature
+//                                     of a JARM `response` JWT (the knobs
+//                                     above see only the parameters outside
+//                                     it: with JARM, state and iss are inside)
 //   BROWSER_MODE=idle                 never visit the URL (for timeout tests)
 //   BROWSER_SCHEME_HANDLER=<command>  hand a private-use-scheme redirect
 //                                     (dev.tessera.app:/callback?...) to
@@ -131,6 +138,18 @@ function tamperParams(params) {
   if (process.env.BROWSER_SET_ISS) {
     params.set('iss', process.env.BROWSER_SET_ISS);
     changed.push('iss replaced');
+  }
+  if (process.env.BROWSER_TAMPER_RESPONSE === '1' && params.has('response')) {
+    // A character from the middle of the signature, where every bit counts
+    // (the last one may carry only padding bits).
+    const parts = params.get('response').split('.');
+    const signature = parts.at(-1);
+    if (parts.length === 3 && signature.length > 1) {
+      const at = Math.floor(signature.length / 2);
+      parts[2] = `${signature.slice(0, at)}${signature[at] === 'A' ? 'B' : 'A'}${signature.slice(at + 1)}`;
+      params.set('response', parts.join('.'));
+      changed.push('response signature changed');
+    }
   }
   if (changed.length) log(`tamper: ${changed.join(', ')}`);
 }

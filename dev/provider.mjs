@@ -6,12 +6,25 @@
 // indicator (RFC 8707), token exchange (RFC 8693), client authentication by
 // signed assertion (RFC 7523), dynamic client registration (RFC 7591) and,
 // with --mtls-port, mutual TLS (RFC 8705) on a second, HTTPS listener.
+// The demo API also has a DPoP-protected route (RFC 9449), GET /api/dpop/me.
+//
+// With --fapi it is instead an authorization server of the FAPI 2.0 Security
+// Profile (a separate process, beside a normal one): pushed authorization
+// requests required (RFC 9126), PKCE S256, RFC 9207 iss, sender-constrained
+// tokens only (DPoP with server nonces, or mTLS), signed request objects
+// (JAR, RFC 9101), JWT-secured authorization responses (JARM) and
+// private_key_jwt or mTLS client authentication. Its test switches
+// (--bearer-despite-dpop, --jarm-wrong-aud, --jarm-expired) make it misbehave
+// on purpose, for tests that check the client notices; they are dev-only.
 //
 //   node dev/provider.mjs [--port N] [--access-token-ttl SECS] [--ephemeral]
 //                         [--exit-with-stdin] [--verbose]
 //                         [--device-interval SECS] [--device-slow-down]
 //                         [--device-code-ttl SECS] [--client-jwks FILE]
 //                         [--mtls-port N]
+//   node dev/provider.mjs --fapi [--require-signed-request-object]
+//                         [--bearer-despite-dpop] [--jarm-wrong-aud]
+//                         [--jarm-expired] [the options above but the device flow's]
 //
 // It listens on 127.0.0.1 only and prints one line when ready:
 //   Tessera local provider ready; issuer: http://127.0.0.1:9090
@@ -29,7 +42,11 @@ import Provider, { errors } from 'oidc-provider';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const USAGE = 'usage: node dev/provider.mjs [--port N] [--access-token-ttl SECS] [--ephemeral] [--exit-with-stdin] [--verbose]'
-  + ' [--device-interval SECS] [--device-slow-down] [--device-code-ttl SECS] [--client-jwks FILE] [--mtls-port N]';
+  + ' [--device-interval SECS] [--device-slow-down] [--device-code-ttl SECS] [--client-jwks FILE] [--mtls-port N]'
+  + '\n       node dev/provider.mjs --fapi [--require-signed-request-object] [--bearer-despite-dpop] [--jarm-wrong-aud] [--jarm-expired]'
+  + ' [--port N] [--access-token-ttl SECS] [--ephemeral] [--exit-with-stdin] [--verbose] [--client-jwks FILE] [--mtls-port N]';
+// The flags that only mean something in --fapi mode.
+const FAPI_ONLY = ['--require-signed-request-object', '--bearer-despite-dpop', '--jarm-wrong-aud', '--jarm-expired'];
 
 function parseArgs(argv) {
   const opts = {
@@ -43,9 +60,16 @@ function parseArgs(argv) {
     deviceCodeTtl: 600,
     clientJwks: undefined,
     mtlsPort: undefined,
+    fapi: false,
+    requireSignedRequestObject: false,
+    bearerDespiteDpop: false,
+    jarmWrongAud: false,
+    jarmExpired: false,
   };
+  const given = new Set();
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
+    given.add(arg);
     const value = () => {
       i += 1;
       if (argv[i] === undefined) throw new Error(`${arg} needs a value`);
@@ -61,6 +85,11 @@ function parseArgs(argv) {
     else if (arg === '--device-code-ttl') opts.deviceCodeTtl = Number(value());
     else if (arg === '--client-jwks') opts.clientJwks = value();
     else if (arg === '--mtls-port') opts.mtlsPort = Number(value());
+    else if (arg === '--fapi') opts.fapi = true;
+    else if (arg === '--require-signed-request-object') opts.requireSignedRequestObject = true;
+    else if (arg === '--bearer-despite-dpop') opts.bearerDespiteDpop = true;
+    else if (arg === '--jarm-wrong-aud') opts.jarmWrongAud = true;
+    else if (arg === '--jarm-expired') opts.jarmExpired = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -78,6 +107,13 @@ function parseArgs(argv) {
   }
   if (opts.mtlsPort !== undefined && (!Number.isInteger(opts.mtlsPort) || opts.mtlsPort < 0 || opts.mtlsPort > 65535)) {
     throw new Error('--mtls-port must be 0-65535');
+  }
+  if (!opts.fapi) {
+    const stray = FAPI_ONLY.find((flag) => given.has(flag));
+    if (stray) throw new Error(`${stray} needs --fapi\n${USAGE}`);
+  } else {
+    const device = ['--device-interval', '--device-slow-down', '--device-code-ttl'].find((flag) => given.has(flag));
+    if (device) throw new Error(`${device}: the device flow is not part of --fapi mode`);
   }
   return opts;
 }
@@ -119,6 +155,17 @@ function signingKeys(ephemeral) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(jwks), { mode: 0o600 });
   return jwks;
+}
+
+// --fapi: FAPI 2.0 allows PS256, ES256 and EdDSA (Ed25519) only, not RS256,
+// so the RSA key is published for PS256 instead (the same key, its kid
+// rs256-… becoming ps256-…); the ES256 and EdDSA keys stay as they are.
+function fapiSigningKeys(jwks) {
+  return {
+    keys: jwks.keys.map((k) => (k.alg === 'RS256'
+      ? { ...k, alg: 'PS256', kid: k.kid.startsWith('rs256-') ? `ps256-${k.kid.slice(6)}` : `ps256-${k.kid}` }
+      : k)),
+  };
 }
 
 // State lives in memory. A plain map with expiry rather than oidc-provider's
@@ -203,6 +250,7 @@ setInterval(() => {
   for (const [uid, id] of sessionUids) if (!entries.has(`Session:${id}`)) sessionUids.delete(uid);
   for (const [code, id] of userCodes) if (!entries.has(`DeviceCode:${id}`)) userCodes.delete(code);
   for (const id of slowedDown) if (!entries.has(`DeviceCode:${id}`)) slowedDown.delete(id);
+  for (const [key, forgetAt] of seenDpopProofs) if (forgetAt <= now) seenDpopProofs.delete(key);
 }, 60_000).unref();
 
 const DEMO = { username: 'demo', password: 'demo', accountId: 'demo-user-0001' };
@@ -244,6 +292,17 @@ const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const CODE_GRANTS = ['authorization_code', 'refresh_token'];
 const EVERY_GRANT = [...CODE_GRANTS, 'client_credentials', DEVICE_CODE, TOKEN_EXCHANGE];
+const FAPI_GRANTS = [...CODE_GRANTS, 'client_credentials'];
+// --fapi: the JWS algorithms FAPI 2.0 allows (§5.4.1: PS256, ES256, EdDSA
+// with Ed25519), for what clients sign and what the provider signs.
+const FAPI_ALGS = {
+  client: ['PS256', 'ES256', 'EdDSA', 'Ed25519'], // client assertions, request objects
+  dpop: ['ES256', 'PS256', 'EdDSA', 'Ed25519'],
+  server: ['PS256', 'ES256', 'EdDSA'], // ID tokens, JARM responses (the provider's keys)
+};
+const FAPI_DEFAULT_ALG = 'ES256';
+// --jarm-wrong-aud: the audience JARM responses are then made out to.
+const WRONG_AUDIENCE = 'https://wrong-audience.invalid';
 const SECRET = 'tessera-demo-secret';
 // client_secret_jwt signs with HS256, whose key should be at least 32 bytes.
 const ASSERTION_SECRET = 'tessera-demo-secret-for-hs256-assertions-0123456789';
@@ -387,6 +446,64 @@ function peerCertificate(socket) {
 // RFC 8705's x5t#S256: the base64url SHA-256 of the certificate's DER.
 const certThumbprint = (cert) => crypto.hash('sha256', cert.raw, 'base64url');
 
+// JWS signatures with node:crypto, for the algorithms used here (RFC 7518;
+// EdDSA and its fully-specified name Ed25519 are Ed25519 signatures).
+function verifyJws(alg, key, data, signature) {
+  switch (alg) {
+    case 'RS256':
+      return key.asymmetricKeyType === 'rsa' && crypto.verify('sha256', data, key, signature);
+    case 'PS256':
+      return key.asymmetricKeyType === 'rsa'
+        && crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+    case 'ES256':
+      return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+        && crypto.verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    case 'EdDSA':
+    case 'Ed25519':
+      return key.asymmetricKeyType === 'ed25519' && crypto.verify(null, data, key, signature);
+    default:
+      return false;
+  }
+}
+
+function signJws(alg, key, data) {
+  switch (alg) {
+    case 'RS256': return crypto.sign('sha256', data, key);
+    case 'PS256': return crypto.sign('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    case 'ES256': return crypto.sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+    case 'EdDSA':
+    case 'Ed25519': return crypto.sign(null, data, key);
+    default: throw new Error(`cannot sign with ${alg}`);
+  }
+}
+
+// RFC 7638: the SHA-256 thumbprint of a public JWK's required members, in
+// lexicographic order (what DPoP's cnf.jkt holds, RFC 9449 §6).
+const THUMBPRINT_MEMBERS = { EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'] };
+function jwkThumbprint(jwk) {
+  const members = THUMBPRINT_MEMBERS[jwk?.kty];
+  if (!members || members.some((m) => typeof jwk[m] !== 'string')) return undefined;
+  return crypto.hash('sha256', JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]]))), 'base64url');
+}
+
+// The demo API's DPoP nonces (RFC 9449 §9), its own rather than the
+// provider's: an HMAC of the current minute under a key made at start, so
+// nothing is stored; one stays good for about five minutes.
+const RS_NONCE_KEY = crypto.randomBytes(32);
+const RS_NONCE_STEP_S = 60;
+const rsNonceAt = (step) => crypto.createHmac('sha256', RS_NONCE_KEY).update(`tessera-demo-api-dpop-nonce:${step}`).digest('base64url');
+const rsStep = () => Math.floor(Date.now() / 1000 / RS_NONCE_STEP_S);
+const currentRsNonce = () => rsNonceAt(rsStep());
+function rsNonceValid(nonce) {
+  const step = rsStep();
+  for (let s = step - 4; s <= step; s += 1) if (rsNonceAt(s) === nonce) return true;
+  return false;
+}
+// How far a proof's iat may be from the server's clock, and the proofs the
+// demo API has accepted (key thumbprint and jti), kept that long to refuse replays.
+const DPOP_IAT_WINDOW_S = 300;
+const seenDpopProofs = new Map(); // "jkt:jti" -> forget at (ms)
+
 // A certificate's subject as an RFC 4514 string (most specific RDN first).
 const subjectDn = (cert) => cert.subject.split('\n').reverse().join(',');
 const normalizeDn = (dn) => dn.split(',').map((rdn) => rdn.trim().replace(/\s*=\s*/, '=')).join(',').toLowerCase();
@@ -504,6 +621,7 @@ const ROUTES = {
   device_authorization: '/device/auth',
   code_verification: '/device',
   registration: '/reg',
+  pushed_authorization_request: '/request',
 };
 
 const TOKEN_TYPES = {
@@ -548,12 +666,17 @@ async function main() {
     };
   }
 
-  const clients = [...CLIENTS];
+  // --fapi: FAPI 2.0 allows only confidential clients authenticated by
+  // private_key_jwt or mTLS, so none of the public and secret clients; the
+  // static ones that remain have the code, refresh and client credentials
+  // grants (no device flow or token exchange in this mode).
+  const { fapi } = opts;
+  const clients = fapi ? [] : [...CLIENTS];
   if (clientJwks) {
-    clients.push(client('tessera-private-key-jwt', { token_endpoint_auth_method: 'private_key_jwt', jwks: clientJwks, grant_types: EVERY_GRANT }));
+    clients.push(client('tessera-private-key-jwt', { token_endpoint_auth_method: 'private_key_jwt', jwks: clientJwks, grant_types: fapi ? FAPI_GRANTS : EVERY_GRANT }));
   }
   if (mtls) {
-    const mtlsGrants = [...CODE_GRANTS, 'client_credentials', DEVICE_CODE];
+    const mtlsGrants = fapi ? FAPI_GRANTS : [...CODE_GRANTS, 'client_credentials', DEVICE_CODE];
     clients.push(
       client('tessera-mtls', {
         token_endpoint_auth_method: 'tls_client_auth',
@@ -574,9 +697,12 @@ async function main() {
     ? { accountId: id, claims: async () => demoClaims(issuer) }
     : undefined);
 
-  const jwks = signingKeys(opts.ephemeral);
+  const jwks = fapi ? fapiSigningKeys(signingKeys(opts.ephemeral)) : signingKeys(opts.ephemeral);
   // The provider's public keys, for the demo API to verify JWT access tokens.
   const verifyKeys = new Map(jwks.keys.map((k) => [k.kid, { alg: k.alg, key: crypto.createPublicKey({ key: k, format: 'jwk' }) }]));
+  // The DPoP proof algorithms accepted, by the provider and the demo API alike
+  // (oidc-provider's defaults, and PS256 too in --fapi mode).
+  const dpopAlgs = fapi ? FAPI_ALGS.dpop : ['ES256', 'Ed25519', 'EdDSA'];
 
   // RFC 8707: the demo API is the one resource server. Its access tokens are
   // JWTs (RFC 9068, typ at+jwt) signed RS256 by the provider, with aud
@@ -587,7 +713,7 @@ async function main() {
     audience: apiResource,
     accessTokenFormat: 'jwt',
     accessTokenTTL: opts.accessTokenTtl,
-    jwt: { sign: { alg: 'RS256' } },
+    jwt: { sign: { alg: fapi ? 'PS256' : 'RS256' } },
   });
 
   // Claims that token exchange adds to the tokens it issues (act, and sub when
@@ -609,8 +735,10 @@ async function main() {
     pkce: { required: () => true },
     // A refresh token on every code exchange, without asking for
     // offline_access, and a new one on every refresh (the old one is refused).
+    // --fapi: not rotated (FAPI 2.0 §5.3.2.1: no refresh token rotation but in
+    // extraordinary circumstances); it stays good until it expires.
     issueRefreshToken: async (_ctx, c) => c.grantTypeAllowed('refresh_token'),
-    rotateRefreshToken: true,
+    rotateRefreshToken: !fapi,
     ttl: {
       AccessToken: opts.accessTokenTtl,
       ClientCredentials: opts.accessTokenTtl,
@@ -628,14 +756,51 @@ async function main() {
     clientBasedCORS: (ctx, origin, c) => origin !== 'null'
       && (ctx.oidc.route === 'userinfo' || c.clientAuthMethod === 'none')
       && c.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
-    clientAuthMethods: [
+    clientAuthMethods: fapi ? ['private_key_jwt', ...(mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [])] : [
       'client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none',
       ...(mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : []),
     ],
     // RFC 7523 assertions: HS256 for client_secret_jwt, the rest for
     // private_key_jwt. Ed25519 is the fully-specified name (RFC 9864) of EdDSA
     // with Ed25519, which oidc-provider 9 accepts as well.
-    enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'] },
+    enabledJWA: fapi ? {
+      clientAuthSigningAlgValues: FAPI_ALGS.client,
+      requestObjectSigningAlgValues: FAPI_ALGS.client,
+      dPoPSigningAlgValues: FAPI_ALGS.dpop,
+      idTokenSigningAlgValues: FAPI_ALGS.server,
+      authorizationSigningAlgValues: FAPI_ALGS.server,
+    } : { clientAuthSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'] },
+    ...(fapi ? {
+      // FAPI 2.0: the code flow only (no implicit or hybrid response types).
+      responseTypes: ['code'],
+      // What a client that does not say gets: private_key_jwt, and ES256 ID
+      // tokens and JARM responses (RS256 is not allowed; PS256 and EdDSA are).
+      clientDefaults: {
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        id_token_signed_response_alg: FAPI_DEFAULT_ALG,
+        authorization_signed_response_alg: FAPI_DEFAULT_ALG,
+      },
+      // FAPI 2.0 §5.3.2.1: sender-constrained access tokens only. A client
+      // that asks for neither binding gets one: certificate-bound tokens when it
+      // authenticates with a certificate, DPoP otherwise, so that the token
+      // endpoint refuses a request without a DPoP proof ("DPoP proof JWT not
+      // provided"). The validator runs for every client, registered or static;
+      // software_id and software_version (RFC 7591) are the metadata it hangs on.
+      extraClientMetadata: {
+        properties: ['software_id', 'software_version'],
+        validator: (_ctx, key, _value, metadata) => {
+          if (key !== 'software_id') return;
+          if (metadata.dpop_bound_access_tokens || metadata.tls_client_certificate_bound_access_tokens) return;
+          if (['tls_client_auth', 'self_signed_tls_client_auth'].includes(metadata.token_endpoint_auth_method)) {
+            metadata.tls_client_certificate_bound_access_tokens = true;
+          } else {
+            metadata.dpop_bound_access_tokens = true;
+          }
+        },
+      },
+    } : {}),
     extraTokenClaims: async (_ctx, token) => (exchanged.get(token)?.act ? { act: exchanged.get(token).act } : undefined),
     formats: {
       customizers: {
@@ -647,13 +812,20 @@ async function main() {
     },
     discovery: {
       claim_types_supported: ['normal'],
+      // --fapi: shown as false unless --require-signed-request-object (then
+      // oidc-provider says true).
+      ...(fapi ? { require_signed_request_object: false } : {}),
       ...(mtls ? {
         mtls_endpoint_aliases: {
           token_endpoint: `${mtls.origin}${ROUTES.token}`,
           revocation_endpoint: `${mtls.origin}${ROUTES.revocation}`,
           introspection_endpoint: `${mtls.origin}${ROUTES.introspection}`,
           userinfo_endpoint: `${mtls.origin}${ROUTES.userinfo}`,
-          device_authorization_endpoint: `${mtls.origin}${ROUTES.device_authorization}`,
+          ...(fapi ? {
+            pushed_authorization_request_endpoint: `${mtls.origin}${ROUTES.pushed_authorization_request}`,
+          } : {
+            device_authorization_endpoint: `${mtls.origin}${ROUTES.device_authorization}`,
+          }),
         },
       } : {}),
     },
@@ -671,7 +843,21 @@ async function main() {
       },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
-      deviceFlow: {
+      ...(fapi ? {
+        fapi: { enabled: true, profile: '2.0' },
+        // RFC 9126, required of every authorization request (and so of every
+        // client: require_pushed_authorization_requests).
+        pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
+        // RFC 9449 with server nonces: a proof without one (at PAR, the token
+        // endpoint or userinfo) gets use_dpop_nonce and a DPoP-Nonce header.
+        dPoP: { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true },
+        // RFC 9101: signed request objects, by value, also inside PAR.
+        requestObjects: { enabled: true, requireSignedRequestObject: opts.requireSignedRequestObject },
+        // JARM: response_mode jwt (query.jwt for the code flow), and
+        // query.jwt, fragment.jwt, form_post.jwt.
+        jwtResponseModes: { enabled: true },
+      } : {}),
+      deviceFlow: fapi ? { enabled: false } : {
         enabled: true,
         charset: 'base-20',
         mask: '****-****',
@@ -739,13 +925,64 @@ async function main() {
   });
   provider.on('server_error', (_ctx, err) => console.error('provider error:', err.message));
 
+  // --bearer-despite-dpop (dev-only, --fapi): the token endpoint checks a
+  // DPoP proof as usual but does not bind the access token to its key, so the
+  // answer says token_type Bearer and the token has no cnf.jkt. A client that
+  // sent a proof must refuse it (RFC 9449 §5).
+  if (opts.bearerDespiteDpop) {
+    for (const Model of [provider.AccessToken, provider.ClientCredentials]) {
+      const setThumbprint = Model.prototype.setThumbprint;
+      Model.prototype.setThumbprint = function unboundDespiteDpop(prop, input) {
+        if (prop === 'jkt') return undefined;
+        return setThumbprint.call(this, prop, input);
+      };
+    }
+  }
+
+  // --jarm-wrong-aud, --jarm-expired (dev-only, --fapi): JARM responses
+  // signed as usual by the provider's key, but made out to another audience
+  // (https://wrong-audience.invalid) or expired ten minutes ago. oidc-provider
+  // signs them as an IdToken with use "authorization"; these are signed here
+  // instead, with the same keys, kid and claims otherwise (iss, aud, exp, and
+  // the response parameters; no iat).
+  if (opts.jarmWrongAud || opts.jarmExpired) {
+    const signingKeysByAlg = new Map(jwks.keys.map((k) => [k.alg, { kid: k.kid, key: crypto.createPrivateKey({ key: k, format: 'jwk' }) }]));
+    const { issue } = provider.IdToken.prototype;
+    provider.IdToken.prototype.issue = async function issueMisbehavingJarm(options = {}) {
+      if (options.use !== 'authorization') return issue.call(this, options);
+      const alg = this.client.authorizationSignedResponseAlg;
+      const signer = signingKeysByAlg.get(alg);
+      if (!signer) throw new Error(`no signing key for ${alg}`);
+      const now = Math.floor(Date.now() / 1000);
+      const payload = {
+        ...(await this.payload()),
+        iss: issuer,
+        aud: opts.jarmWrongAud ? WRONG_AUDIENCE : this.client.clientId,
+        exp: opts.jarmExpired ? now - 600 : now + 120,
+      };
+      const data = `${Buffer.from(JSON.stringify({ alg, kid: signer.kid })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+      return `${data}.${signJws(alg, signer.key, Buffer.from(data)).toString('base64url')}`;
+    };
+  }
+
   // Client authentication by assertion or certificate is easy to get subtly
   // wrong, so for those invalid_client says why (oidc-provider keeps the
   // reason in error_detail); other errors read as they always have.
-  for (const event of ['grant.error', 'introspection.error', 'revocation.error', 'device_authorization.error']) {
+  for (const event of ['grant.error', 'introspection.error', 'revocation.error', 'device_authorization.error', ...(fapi ? ['pushed_authorization_request.error'] : [])]) {
     provider.on(event, (ctx, err) => {
       if (ctx.body?.error !== 'invalid_client' || !err.error_detail) return;
       if (ctx.oidc?.params?.client_assertion === undefined && !ctx.secure) return;
+      ctx.body = { ...ctx.body, error_description: `${ctx.body.error_description}: ${err.error_detail}` };
+    });
+  }
+
+  // --fapi: invalid_grant says why too (oidc-provider's description is always
+  // "grant request is invalid"), e.g. "DPoP proof JWT not provided" when a
+  // DPoP-bound client sends no proof, or "DPoP proof key thumbprint does not
+  // match dpop_jkt".
+  if (fapi) {
+    provider.on('grant.error', (ctx, err) => {
+      if (ctx.body?.error !== 'invalid_grant' || !err.error_detail || ctx.body.error_description !== 'grant request is invalid') return;
       ctx.body = { ...ctx.body, error_description: `${ctx.body.error_description}: ${err.error_detail}` };
     });
   }
@@ -829,6 +1066,7 @@ async function main() {
       const signature = Buffer.from(parts[2], 'base64url');
       const valid = {
         RS256: () => crypto.verify('sha256', data, key.key, signature),
+        PS256: () => verifyJws('PS256', key.key, data, signature),
         ES256: () => crypto.verify('sha256', data, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature),
         EdDSA: () => crypto.verify(null, data, key.key, signature),
       }[header.alg]?.();
@@ -881,6 +1119,7 @@ async function main() {
         exp: payload.exp,
         act: payload.act,
         cnf: payload.cnf,
+        jkt: payload.cnf?.jkt,
         grantId: stored.grantId,
         drop: async () => entries.delete(stored.key),
       };
@@ -898,6 +1137,7 @@ async function main() {
         iat: at.iat,
         exp: at.exp,
         cnf: at['x5t#S256'] ? { 'x5t#S256': at['x5t#S256'] } : undefined,
+        jkt: at.jkt,
         grantId: at.grantId,
         drop: () => at.destroy(),
       };
@@ -913,6 +1153,7 @@ async function main() {
         iat: cc.iat,
         exp: cc.exp,
         cnf: cc['x5t#S256'] ? { 'x5t#S256': cc['x5t#S256'] } : undefined,
+        jkt: cc.jkt,
         drop: () => cc.destroy(),
       };
     }
@@ -1003,9 +1244,12 @@ async function main() {
       scope,
     };
   }
-  provider.registerGrantType(TOKEN_EXCHANGE, tokenExchange,
-    ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope'],
-    ['audience', 'resource']);
+  // (Not in --fapi mode, whose tokens must all be sender-constrained.)
+  if (!fapi) {
+    provider.registerGrantType(TOKEN_EXCHANGE, tokenExchange,
+      ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope'],
+      ['audience', 'resource']);
+  }
 
   // Check every static client now rather than at its first request.
   for (const c of clients) {
@@ -1071,6 +1315,7 @@ async function main() {
   // token against the provider's own token store (and, for JWTs, the
   // provider's keys). Never echoes the token.
   async function api(req, res, pathname) {
+    if (pathname === '/api/dpop/me') return dpopApi(req, res);
     const realm = 'Bearer realm="tessera-demo"';
     const challenge = (error, description) => `${realm}, error="${error}", error_description="${description}"`;
     const unauthorized = (description) => sendJson(res, 401, { error: 'invalid_token', reason: description },
@@ -1095,6 +1340,11 @@ async function main() {
     if (!token) return unauthorized('the access token is unknown, expired or revoked');
     const account = token.accountId === undefined ? undefined : findAccount(token.accountId);
     if (token.accountId !== undefined && !account) return unauthorized('the access token belongs to an unknown account');
+    // --fapi: a DPoP-bound token is no bearer token (RFC 9449 §7.2). (Outside
+    // --fapi mode /api/me takes it as before; /api/forget always does.)
+    if (fapi && token.jkt && pathname !== '/api/forget') {
+      return unauthorized('the access token is DPoP-bound (cnf.jkt): send it as Authorization: DPoP with a DPoP proof, to GET /api/dpop/me');
+    }
 
     // RFC 8705 §3: a certificate-bound token is good only with its certificate.
     const cert = peerCertificate(req.socket);
@@ -1117,32 +1367,8 @@ async function main() {
       res.writeHead(204);
       return res.end();
     }
-    let claims = {};
-    if (account) {
-      const all = await account.claims('userinfo', token.scope);
-      const granted = new Set(String(token.scope ?? '').split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
-      claims = Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));
-    }
-    if (pathname === '/api/me' || pathname === '/api/mtls/me') {
-      if (token.format === 'opaque' && token.model === 'AccessToken') {
-        // The code, device and refresh grants' tokens: the same answer as ever.
-        return sendJson(res, 200, {
-          sub: token.accountId, client_id: token.clientId, scope: token.scope, iat: token.iat, exp: token.exp, claims,
-          ...(token.cnf ? { cnf: token.cnf } : {}),
-        });
-      }
-      return sendJson(res, 200, {
-        sub: token.sub ?? null,
-        client_id: token.clientId,
-        scope: token.scope ?? null,
-        aud: token.aud ?? null,
-        iat: token.iat,
-        exp: token.exp,
-        ...(token.act ? { act: token.act } : {}),
-        ...(token.cnf ? { cnf: token.cnf } : {}),
-        claims,
-      });
-    }
+    const claims = await grantedClaims(token, account);
+    if (pathname === '/api/me' || pathname === '/api/mtls/me') return sendJson(res, 200, meBody(token, claims));
     const roles = claims.roles ?? [];
     if (!roles.includes('admin')) {
       return sendJson(res, 403, {
@@ -1153,7 +1379,136 @@ async function main() {
     return sendJson(res, 200, { ok: true, sub: token.accountId });
   }
 
+  // The claims a token's scopes grant (for a user's token).
+  async function grantedClaims(token, account) {
+    if (!account) return {};
+    const all = await account.claims('userinfo', token.scope);
+    const granted = new Set(String(token.scope ?? '').split(' ').flatMap((scope) => SCOPE_CLAIMS[scope] ?? []));
+    return Object.fromEntries(Object.entries(all).filter(([k]) => granted.has(k) || k === 'sub'));
+  }
+
+  // GET /api/me's answer (and /api/mtls/me's, and /api/dpop/me's with cnf).
+  function meBody(token, claims, cnf = token.cnf) {
+    if (token.format === 'opaque' && token.model === 'AccessToken') {
+      // The code, device and refresh grants' tokens: the same answer as ever.
+      return {
+        sub: token.accountId, client_id: token.clientId, scope: token.scope, iat: token.iat, exp: token.exp, claims,
+        ...(cnf ? { cnf } : {}),
+      };
+    }
+    return {
+      sub: token.sub ?? null,
+      client_id: token.clientId,
+      scope: token.scope ?? null,
+      aud: token.aud ?? null,
+      iat: token.iat,
+      exp: token.exp,
+      ...(token.act ? { act: token.act } : {}),
+      ...(cnf ? { cnf } : {}),
+      claims,
+    };
+  }
+
+  // GET /api/dpop/me: the demo API for DPoP-bound access tokens (RFC 9449
+  // §7), with `Authorization: DPoP <token>` and a `DPoP` proof header. It
+  // checks the proof (typ dpop+jwt, an allowed alg, its signature by its own
+  // public jwk, htm, htu, a recent iat, a nonce of its own, a jti never seen,
+  // ath) and then the token (known, not expired or revoked, and bound to the
+  // proof's key: cnf.jkt). Every refusal is a 401 whose WWW-Authenticate DPoP
+  // challenge names the check that failed.
+  async function dpopApi(req, res) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
+    const algs = dpopAlgs.join(' ');
+    const refuse = (error, description, headers = {}) => sendJson(res, 401, { error, error_description: description },
+      { 'www-authenticate': `DPoP error="${error}", error_description="${description.replace(/["\\]/g, "'")}"`, ...headers });
+    const badProof = (description) => refuse('invalid_dpop_proof', description);
+    const authorization = req.headers.authorization ?? '';
+    if (!authorization) {
+      return sendJson(res, 401, { error: 'invalid_token', error_description: 'send a DPoP-bound access token: Authorization: DPoP <token>, with a DPoP proof header' },
+        { 'www-authenticate': `DPoP realm="tessera-demo", algs="${algs}"` });
+    }
+    const match = /^DPoP +([\x21-\x7e]+) *$/i.exec(authorization);
+    if (!match) return refuse('invalid_token', 'this route takes Authorization: DPoP <token> (not Bearer) and a DPoP proof header');
+    const accessToken = match[1];
+    const proof = req.headers.dpop;
+    if (!proof) return badProof('no DPoP proof: send one in the DPoP header');
+    if (proof.includes(',')) return badProof('more than one DPoP header');
+
+    // The proof: a JWS with the public key in its header (RFC 9449 §4.3).
+    const parts = proof.split('.');
+    if (parts.length !== 3) return badProof('the DPoP proof is not a compact JWS (three dot-separated parts)');
+    let header;
+    let claims;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url'));
+      claims = JSON.parse(Buffer.from(parts[1], 'base64url'));
+    } catch {
+      return badProof('the DPoP proof header or payload is not base64url JSON');
+    }
+    if (header?.typ !== 'dpop+jwt') return badProof(`the DPoP proof's typ is ${JSON.stringify(header?.typ ?? null)}, not dpop+jwt`);
+    if (!dpopAlgs.includes(header.alg)) return badProof(`the DPoP proof's alg ${JSON.stringify(header.alg ?? null)} is not one of ${algs}`);
+    const { jwk } = header;
+    if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) return badProof('the DPoP proof has no jwk header');
+    if (['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in jwk)) return badProof('the DPoP proof\'s jwk has private key members');
+    let publicKey;
+    try {
+      publicKey = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    } catch {
+      return badProof('the DPoP proof\'s jwk is not a usable public key');
+    }
+    const thumbprint = jwkThumbprint(jwk);
+    if (!thumbprint) return badProof('the DPoP proof\'s jwk has no RFC 7638 thumbprint');
+    if (!verifyJws(header.alg, publicKey, Buffer.from(`${parts[0]}.${parts[1]}`), Buffer.from(parts[2], 'base64url'))) {
+      return badProof(`the DPoP proof's signature does not verify with its jwk (${header.alg})`);
+    }
+    if (!claims || typeof claims !== 'object') return badProof('the DPoP proof payload is not a JSON object');
+    if (typeof claims.jti !== 'string' || !claims.jti) return badProof('the DPoP proof has no jti');
+    if (claims.htm !== req.method) return badProof(`the DPoP proof's htm is ${JSON.stringify(claims.htm ?? null)}, the request is ${req.method}`);
+    // htu: this request's URL without query and fragment (§4.3), on the
+    // listener it came in on.
+    const origin = req.socket.encrypted && mtls ? mtls.origin : issuer;
+    const expectedHtu = `${origin}${new URL(req.url, origin).pathname}`;
+    const htu = typeof claims.htu === 'string' ? URL.parse(claims.htu) : null;
+    if (htu) {
+      htu.search = '';
+      htu.hash = '';
+    }
+    if (htu?.href !== expectedHtu) return badProof(`the DPoP proof's htu ${JSON.stringify(claims.htu ?? null)} is not this request's URL ${expectedHtu}`);
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof claims.iat !== 'number' || Math.abs(now - claims.iat) > DPOP_IAT_WINDOW_S) {
+      return badProof(`the DPoP proof's iat is not within ${DPOP_IAT_WINDOW_S} s of the server's clock`);
+    }
+    // The resource server's nonce (§9): asked for, then required.
+    const nonce = currentRsNonce();
+    if (claims.nonce === undefined) {
+      return refuse('use_dpop_nonce', 'the resource server requires a nonce in the DPoP proof: retry with the DPoP-Nonce header\'s value', { 'dpop-nonce': nonce });
+    }
+    if (typeof claims.nonce !== 'string' || !rsNonceValid(claims.nonce)) {
+      return refuse('use_dpop_nonce', 'the DPoP proof\'s nonce is not this resource server\'s or has expired: retry with the DPoP-Nonce header\'s value', { 'dpop-nonce': nonce });
+    }
+    const seen = `${thumbprint}:${claims.jti}`;
+    if (seenDpopProofs.has(seen)) return badProof('the DPoP proof\'s jti has been used before: a replayed proof');
+    seenDpopProofs.set(seen, Date.now() + 2 * DPOP_IAT_WINDOW_S * 1000);
+    if (typeof claims.ath !== 'string') return badProof('the DPoP proof has no ath (the access token\'s hash)');
+    if (claims.ath !== crypto.hash('sha256', accessToken, 'base64url')) {
+      return badProof('the DPoP proof\'s ath does not match the access token (base64url SHA-256 of it)');
+    }
+
+    // The token, bound to the proof's key.
+    const token = await findAccessToken(accessToken);
+    if (!token) return refuse('invalid_token', 'the access token is unknown, expired or revoked');
+    const account = token.accountId === undefined ? undefined : findAccount(token.accountId);
+    if (token.accountId !== undefined && !account) return refuse('invalid_token', 'the access token belongs to an unknown account');
+    if (!token.jkt) return refuse('invalid_token', 'the access token is not DPoP-bound (no cnf.jkt): a bearer token cannot be used with DPoP');
+    if (token.jkt !== thumbprint) {
+      return badProof(`the DPoP proof's key (thumbprint ${thumbprint}) is not the one the access token is bound to (cnf.jkt ${token.jkt})`);
+    }
+    const body = meBody(token, await grantedClaims(token, account), { jkt: token.jkt });
+    return sendJson(res, 200, body, claims.nonce === nonce ? {} : { 'dpop-nonce': nonce });
+  }
+
   function home() {
+    if (fapi) return fapiHome();
     const grantNames = { authorization_code: 'code', refresh_token: 'refresh', client_credentials: 'client credentials', [DEVICE_CODE]: 'device', [TOKEN_EXCHANGE]: 'token exchange' };
     const items = clients.map((c) => `<li><code>${escape(c.client_id)}</code> ${describeAuth(c)}${c.id_token_signed_response_alg ? `, ${escape(c.id_token_signed_response_alg)} ID tokens` : ''}
 <span class="claims">(${c.grant_types.map((g) => escape(grantNames[g] ?? g)).join(', ')})</span></li>`).join('');
@@ -1161,12 +1516,30 @@ async function main() {
 <p class="hint">Demo user: <b>demo</b> / password: <b>demo</b></p><p>Clients:</p><ul>${items}</ul>
 <p>Redirect URIs: <code>http://127.0.0.1/callback</code> (any port), <code>dev.tessera.app:/callback</code></p>
 <p>Discovery: <a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a></p>
-<p>Demo API: <code>GET /api/me</code>, <code>GET /api/admin</code> (403 for the demo user), <code>POST /api/forget</code> (the API drops the token it is sent)${mtls ? ', <code>GET /api/mtls/me</code> on the mTLS listener (certificate-bound tokens with their certificate)' : ''}</p>
+<p>Demo API: <code>GET /api/me</code>, <code>GET /api/admin</code> (403 for the demo user), <code>POST /api/forget</code> (the API drops the token it is sent), <code>GET /api/dpop/me</code> (DPoP-bound tokens with a proof)${mtls ? ', <code>GET /api/mtls/me</code> on the mTLS listener (certificate-bound tokens with their certificate)' : ''}</p>
 <p>API resource (RFC 8707): <code>${escape(apiResource)}</code>, scopes <code>${API_SCOPES}</code>, JWT access tokens</p>
 <p>Device flow: <code>POST ${ROUTES.device_authorization}</code>, then <a href="${ROUTES.code_verification}"><code>${ROUTES.code_verification}</code></a>${opts.deviceInterval !== undefined ? `; interval ${opts.deviceInterval} s` : ''}${opts.deviceSlowDown ? '; the first poll of each code gets slow_down' : ''}; codes live ${opts.deviceCodeTtl} s; polls: <a href="/dev/device-polls"><code>/dev/device-polls</code></a></p>
 <p>Token exchange (RFC 8693): <code>grant_type=${TOKEN_EXCHANGE}</code> at <code>${ROUTES.token}</code></p>
 <p>Registration (RFC 7591): <code>POST ${ROUTES.registration}</code>, open</p>
 ${mtls ? `<p>Mutual TLS (RFC 8705): <code>${escape(mtls.origin)}</code>; CA <code>${escape(mtls.ca)}</code>, client certificate <code>${escape(mtls.clientCert)}</code> and key <code>${escape(mtls.clientKey)}</code>, self-signed <code>${escape(mtls.selfSignedCert)}</code> and key <code>${escape(mtls.selfSignedKey)}</code></p>` : ''}`);
+  }
+
+  // The home page in --fapi mode.
+  function fapiHome() {
+    const items = clients.map((c) => `<li><code>${escape(c.client_id)}</code> ${describeAuth(c)}</li>`).join('');
+    const switches = [
+      opts.requireSignedRequestObject && 'every authorization request must be a signed request object (--require-signed-request-object)',
+      opts.bearerDespiteDpop && 'the token endpoint ignores DPoP: Bearer tokens (--bearer-despite-dpop)',
+      opts.jarmWrongAud && `JARM responses are made out to ${WRONG_AUDIENCE} (--jarm-wrong-aud)`,
+      opts.jarmExpired && 'JARM responses are already expired (--jarm-expired)',
+    ].filter(Boolean);
+    return page('Tessera local provider (FAPI 2.0)', `<h1>Tessera local provider</h1><p class="sub">FAPI 2.0 Security Profile; issuer <code>${escape(issuer)}</code></p>
+<p class="hint">Demo user: <b>demo</b> / password: <b>demo</b></p>
+<p>Pushed authorization requests required (<code>POST ${ROUTES.pushed_authorization_request}</code>), PKCE S256, <code>iss</code> in responses, DPoP with nonces${mtls ? ' or mutual TLS' : ''} (sender-constrained tokens only), signed request objects, JARM (<code>response_mode=jwt</code>)</p>
+<p>Clients: ${items ? `<ul>${items}</ul>` : 'none built in'}; register your own at <code>POST ${ROUTES.registration}</code> (private_key_jwt${mtls ? ' or tls_client_auth' : ''}, open)</p>
+${switches.length ? `<p>Test switches: ${switches.map(escape).join('; ')}</p>` : ''}
+<p>Discovery: <a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a></p>
+<p>Demo API: <code>GET /api/dpop/me</code> (DPoP-bound tokens with a proof), <code>GET /api/me</code>${mtls ? ', <code>GET /api/mtls/me</code> on the mTLS listener' : ''}</p>`);
   }
 
   async function handle(req, res, listener) {
@@ -1200,20 +1573,8 @@ ${mtls ? `<p>Mutual TLS (RFC 8705): <code>${escape(mtls.origin)}</code>; CA <cod
   if (mtls) {
     console.log(`mtls: ${mtls.origin} ca=${mtls.ca} client-cert=${mtls.clientCert} client-key=${mtls.clientKey} self-signed-cert=${mtls.selfSignedCert} self-signed-key=${mtls.selfSignedKey}`);
   }
-  console.log(`  demo user:   ${DEMO.username} / ${DEMO.password} (sub ${DEMO.accountId}, roles viewer, developer)`);
-  console.log('  clients:     tessera (public, PKCE S256), tessera-es256, tessera-eddsa (same, ES256 / EdDSA ID tokens)');
-  console.log('               tessera-confidential (client_secret_basic), tessera-confidential-post (client_secret_post), secret tessera-demo-secret');
-  console.log('  redirects:   http://127.0.0.1/callback (any port), dev.tessera.app:/callback');
-  console.log(`  demo API:    ${issuer}/api/me  ${issuer}/api/admin`);
-  console.log('  service:     tessera-service (client credentials, token exchange; client_secret_basic, secret tessera-demo-secret)');
-  console.log(`  assertions:  tessera-secret-jwt (client_secret_jwt, secret ${ASSERTION_SECRET})`);
-  if (clientJwks) console.log(`               tessera-private-key-jwt (private_key_jwt, the keys in ${opts.clientJwks})`);
-  if (mtls) console.log('  mTLS:        tessera-mtls (tls_client_auth, CN=tessera-mtls), tessera-mtls-self-signed (self_signed_tls_client_auth); certificate-bound tokens');
-  console.log(`  resource:    ${apiResource} (scopes ${API_SCOPES}; JWT access tokens)`);
-  console.log(`  device flow: ${issuer}${ROUTES.device_authorization}, then ${issuer}${ROUTES.code_verification}; `
-    + `interval ${opts.deviceInterval !== undefined ? `${opts.deviceInterval} s` : 'not sent'}${opts.deviceSlowDown ? ', slow_down on each first poll' : ''}, codes live ${opts.deviceCodeTtl} s; polls ${issuer}/dev/device-polls`);
-  console.log(`  exchange:    grant_type ${TOKEN_EXCHANGE} (${clients.filter((c) => c.grant_types.includes(TOKEN_EXCHANGE)).map((c) => c.client_id).join(', ')})`);
-  console.log(`  register:    ${issuer}${ROUTES.registration} (open, no initial access token)`);
+  if (fapi) printFapiSummary();
+  else printSummary();
 
   if (opts.exitWithStdin) {
     process.stdin.on('end', () => process.exit(0));
@@ -1222,6 +1583,40 @@ ${mtls ? `<p>Mutual TLS (RFC 8705): <code>${escape(mtls.origin)}</code>; CA <cod
     process.stdin.resume();
   }
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));
+
+  function printFapiSummary() {
+    console.log('  mode:        FAPI 2.0 Security Profile (oidc-provider features.fapi, profile 2.0)');
+    console.log(`  demo user:   ${DEMO.username} / ${DEMO.password} (sub ${DEMO.accountId}, roles viewer, developer)`);
+    console.log(`  PAR:         ${issuer}${ROUTES.pushed_authorization_request} (required), then ${issuer}/auth?client_id=…&request_uri=…; PKCE S256; iss in every response`);
+    console.log(`  DPoP:        nonces required at PAR, token and userinfo (use_dpop_nonce + DPoP-Nonce); algs ${dpopAlgs.join(', ')}`);
+    console.log(`  JAR, JARM:   signed request objects (${FAPI_ALGS.client.join(', ')})${opts.requireSignedRequestObject ? ', required' : ''}; response_mode=jwt (${FAPI_ALGS.server.join(', ')}, default ${FAPI_DEFAULT_ALG})`);
+    console.log(`  clients:     ${clients.length ? clients.map((c) => c.client_id).join(', ') : 'none built in'}; register at ${issuer}${ROUTES.registration} (private_key_jwt${mtls ? ' or tls_client_auth' : ''}, aud = the issuer)`);
+    console.log(`  demo API:    ${issuer}/api/dpop/me (DPoP, nonce required)  ${issuer}/api/me`);
+    const switches = [
+      opts.requireSignedRequestObject && '--require-signed-request-object',
+      opts.bearerDespiteDpop && '--bearer-despite-dpop',
+      opts.jarmWrongAud && '--jarm-wrong-aud',
+      opts.jarmExpired && '--jarm-expired',
+    ].filter(Boolean);
+    if (switches.length) console.log(`  switches:    ${switches.join(' ')} (dev-only misbehaviour)`);
+  }
+
+  function printSummary() {
+    console.log(`  demo user:   ${DEMO.username} / ${DEMO.password} (sub ${DEMO.accountId}, roles viewer, developer)`);
+    console.log('  clients:     tessera (public, PKCE S256), tessera-es256, tessera-eddsa (same, ES256 / EdDSA ID tokens)');
+    console.log('               tessera-confidential (client_secret_basic), tessera-confidential-post (client_secret_post), secret tessera-demo-secret');
+    console.log('  redirects:   http://127.0.0.1/callback (any port), dev.tessera.app:/callback');
+    console.log(`  demo API:    ${issuer}/api/me  ${issuer}/api/admin  ${issuer}/api/dpop/me (DPoP)`);
+    console.log('  service:     tessera-service (client credentials, token exchange; client_secret_basic, secret tessera-demo-secret)');
+    console.log(`  assertions:  tessera-secret-jwt (client_secret_jwt, secret ${ASSERTION_SECRET})`);
+    if (clientJwks) console.log(`               tessera-private-key-jwt (private_key_jwt, the keys in ${opts.clientJwks})`);
+    if (mtls) console.log('  mTLS:        tessera-mtls (tls_client_auth, CN=tessera-mtls), tessera-mtls-self-signed (self_signed_tls_client_auth); certificate-bound tokens');
+    console.log(`  resource:    ${apiResource} (scopes ${API_SCOPES}; JWT access tokens)`);
+    console.log(`  device flow: ${issuer}${ROUTES.device_authorization}, then ${issuer}${ROUTES.code_verification}; `
+      + `interval ${opts.deviceInterval !== undefined ? `${opts.deviceInterval} s` : 'not sent'}${opts.deviceSlowDown ? ', slow_down on each first poll' : ''}, codes live ${opts.deviceCodeTtl} s; polls ${issuer}/dev/device-polls`);
+    console.log(`  exchange:    grant_type ${TOKEN_EXCHANGE} (${clients.filter((c) => c.grant_types.includes(TOKEN_EXCHANGE)).map((c) => c.client_id).join(', ')})`);
+    console.log(`  register:    ${issuer}${ROUTES.registration} (open, no initial access token)`);
+  }
 }
 
 main().catch((err) => {

@@ -8,7 +8,13 @@
 // poll log, expired_token), client credentials with a resource indicator,
 // token exchange, client_secret_jwt, private_key_jwt with registered and
 // static keys, and mutual TLS, on two more providers started with the flags
-// they need. Exits non-zero if any check fails.
+// they need. Then FAPI 2.0 mode, on four --fapi providers, with a hand-written
+// client: registration (and what it refuses), PAR with private_key_jwt and
+// DPoP (nonce retries at PAR, token and userinfo), the sign-in with
+// request_uri, DPoP tokens and refresh, the DPoP demo API (its nonce, replay,
+// htu, htm, ath, iat and key checks, in both modes), JAR, JARM (and
+// BROWSER_TAMPER_RESPONSE), the static and mTLS clients, and each test
+// switch. Exits non-zero if any check fails.
 //
 //   node dev/selftest.mjs
 import { spawn } from 'node:child_process';
@@ -75,6 +81,13 @@ const third = startProvider(['--device-code-ttl', '2']);
 // (Awaited further down; a failed start fails the run there.)
 second.ready.catch(() => {});
 third.ready.catch(() => {});
+// And four in FAPI 2.0 mode: one with mTLS and the static private_key_jwt
+// client, and one for each group of test switches.
+const fapiOp = startProvider(['--fapi', '--verbose', '--mtls-port', '0', '--client-jwks', staticJwks]);
+const fapiStrictOp = startProvider(['--fapi', '--bearer-despite-dpop', '--require-signed-request-object']);
+const fapiWrongAudOp = startProvider(['--fapi', '--jarm-wrong-aud']);
+const fapiExpiredOp = startProvider(['--fapi', '--jarm-expired']);
+for (const op of [fapiOp, fapiStrictOp, fapiWrongAudOp, fapiExpiredOp]) op.ready.catch(() => {});
 
 async function getJson(url, init) {
   const res = await fetch(url, init);
@@ -715,9 +728,401 @@ keep(mr.body);
 const mi = await httpsForm(aliases.introspection_endpoint, { token: mr.body.access_token, client_id: 'tessera-mtls' }, TLS.client);
 check('tessera-mtls: refresh and introspection over mTLS', mr.status === 200 && mi.body.active === true && mi.body.cnf?.['x5t#S256'] === thumbprint(certFile), `${JSON.stringify(mr.body)} ${JSON.stringify(mi.body)}`);
 
+// === FAPI 2.0 mode (--fapi) =====================================================
+// A hand-written FAPI 2.0 client: an ES256 key for private_key_jwt, another
+// for DPoP, PAR with a client assertion and a DPoP proof (retried with the
+// server's nonce), the sign-in through the browser stand-in with request_uri,
+// tokens, refresh and the DPoP demo API; then JAR, JARM, mTLS and the switches.
+const fapi = await fapiOp.ready;
+const fIssuer = fapi.issuer;
+const fLines = fapi.out.split('\n');
+const fMtlsLine = /^mtls: (https:\/\/127\.0\.0\.1:\d+) ca=(\S+) client-cert=(\S+) client-key=(\S+) self-signed-cert=(\S+) self-signed-key=(\S+)$/.exec(fLines[1] ?? '');
+check('--fapi: the same ready line, then the mtls: line, then a summary naming FAPI 2.0', fLines[0] === `Tessera local provider ready; issuer: ${fIssuer}`
+  && fMtlsLine && /FAPI 2\.0/.test(fLines[2] ?? ''), fLines.slice(0, 3).join(' | '));
+const [, fMtlsOrigin, fCa, fCert, fKey] = fMtlsLine ?? [];
+const fTls = fMtlsLine ? { ca: pem(fCa), cert: pem(fCert), key: pem(fKey) } : {};
+const { body: fMeta } = await getJson(`${fIssuer}/.well-known/openid-configuration`);
+const { body: fJwks } = await getJson(fMeta.jwks_uri);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+check('--fapi discovery: PAR endpoint and required, S256, iss parameter', fMeta.pushed_authorization_request_endpoint === `${fIssuer}/request`
+  && fMeta.require_pushed_authorization_requests === true && same(fMeta.code_challenge_methods_supported, ['S256'])
+  && fMeta.authorization_response_iss_parameter_supported === true, JSON.stringify(fMeta).slice(0, 400));
+check('--fapi discovery: DPoP, JAR and JARM algorithms (no RS256, no HS256)', same(fMeta.dpop_signing_alg_values_supported, ['ES256', 'PS256', 'EdDSA', 'Ed25519'])
+  && same(fMeta.request_object_signing_alg_values_supported, ['PS256', 'ES256', 'EdDSA', 'Ed25519']) && fMeta.request_parameter_supported === true
+  && fMeta.require_signed_request_object === false && same(fMeta.authorization_signing_alg_values_supported, ['PS256', 'ES256', 'EdDSA'])
+  && same(fMeta.id_token_signing_alg_values_supported, ['PS256', 'ES256', 'EdDSA']) && fMeta.response_modes_supported?.includes('jwt')
+  && same(fMeta.token_endpoint_auth_signing_alg_values_supported, ['PS256', 'ES256', 'EdDSA', 'Ed25519']),
+`${fMeta.dpop_signing_alg_values_supported} / ${fMeta.request_object_signing_alg_values_supported} / ${fMeta.authorization_signing_alg_values_supported} / ${fMeta.response_modes_supported}`);
+check('--fapi discovery: private_key_jwt and mTLS only, code only, PAR on the mTLS listener too', same(fMeta.token_endpoint_auth_methods_supported, ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'])
+  && same(fMeta.response_types_supported, ['code']) && fMeta.mtls_endpoint_aliases?.pushed_authorization_request_endpoint === `${fMtlsOrigin}/request`
+  && !fMeta.device_authorization_endpoint && !fMeta.grant_types_supported.includes(TOKEN_EXCHANGE),
+`${fMeta.token_endpoint_auth_methods_supported} / ${fMeta.response_types_supported} / ${JSON.stringify(fMeta.mtls_endpoint_aliases)}`);
+check('--fapi jwks: PS256, ES256 and EdDSA keys, no RS256', same(fJwks.keys?.map((k) => k.alg), ['PS256', 'ES256', 'EdDSA']) && fJwks.keys.every((k) => !k.d), JSON.stringify(fJwks.keys?.map((k) => k.kid)));
+
+// JWS checks against a provider's JWK Set.
+function verifyAgainst(jwkSet, jwt) {
+  const [h, p, sig] = jwt.split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url'));
+  const payload = JSON.parse(Buffer.from(p, 'base64url'));
+  const jwk = jwkSet.keys.find((k) => k.kid === header.kid);
+  let valid = false;
+  if (jwk && jwk.alg === header.alg) {
+    const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    const data = Buffer.from(`${h}.${p}`);
+    const signature = Buffer.from(sig, 'base64url');
+    if (header.alg === 'PS256') valid = crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+    else if (header.alg === 'ES256') valid = crypto.verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    else if (header.alg === 'EdDSA') valid = crypto.verify(null, data, key, signature);
+  }
+  return { header, payload, valid };
+}
+
+// DPoP (RFC 9449): proofs signed with node:crypto, and requests that retry
+// once on use_dpop_nonce, remembering each origin's latest nonce.
+const dpopKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const otherDpopKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const publicJwk = (pair) => pair.publicKey.export({ format: 'jwk' });
+const thumb = (pair) => {
+  const { crv, kty, x, y } = publicJwk(pair);
+  return crypto.hash('sha256', JSON.stringify({ crv, kty, x, y }), 'base64url');
+};
+const athOf = (token) => crypto.hash('sha256', token, 'base64url');
+function dpopProof(pair, { htm = 'POST', htu, nonce, ath, jti = crypto.randomUUID(), iat = Math.floor(Date.now() / 1000) }) {
+  return signJwt({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk(pair) }, { jti, htm, htu, iat, ...(nonce ? { nonce } : {}), ...(ath ? { ath } : {}) }, pair.privateKey);
+}
+const dpopNonces = new Map(); // origin -> the last DPoP-Nonce it sent
+// One request with a proof (and a fresh client assertion each time, from
+// makeFields), retried once if the server asks for a nonce.
+async function dpopSend(url, { method = 'POST', makeFields = () => ({}), token, tls } = {}, pair = dpopKey) {
+  const origin = new URL(url).origin;
+  const once = async () => {
+    const proof = dpopProof(pair, { htm: method, htu: url, nonce: dpopNonces.get(origin), ath: token ? athOf(token) : undefined });
+    const headers = { dpop: proof, ...(token ? { authorization: `DPoP ${token}` } : {}) };
+    let res;
+    if (tls) {
+      res = method === 'GET' ? await httpsRequest(url, { headers }, tls) : await httpsRequest(url, { method, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form(makeFields()) }, tls);
+      res.headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
+    } else {
+      res = method === 'GET' ? await getJson(url, { headers }) : await post(url, makeFields(), headers);
+    }
+    if (res.headers.get('dpop-nonce')) dpopNonces.set(origin, res.headers.get('dpop-nonce'));
+    return res;
+  };
+  const first = await once();
+  const asked = first.body?.error === 'use_dpop_nonce' || /use_dpop_nonce/.test(first.headers.get('www-authenticate') ?? '');
+  const res = asked ? await once() : first;
+  keep(res.body);
+  return { first, res, retried: asked };
+}
+
+// Registration (RFC 7591) of a private_key_jwt client with its own ES256 key.
+const json = { 'content-type': 'application/json' };
+async function fapiRegister(op, extra = {}) {
+  const pair = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = `selftest-${crypto.randomUUID().slice(0, 8)}`;
+  const res = await getJson(`${op.issuer}/reg`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({
+      client_name: 'selftest FAPI client',
+      application_type: 'native',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [{ ...publicJwk(pair), kid, alg: 'ES256', use: 'sig' }] },
+      dpop_bound_access_tokens: true,
+      ...extra,
+    }),
+  });
+  if (res.body?.registration_access_token) secrets.push(res.body.registration_access_token);
+  return { ...res, id: res.body?.client_id, key: pair.privateKey, kid, op };
+}
+// A private_key_jwt assertion for a FAPI provider: aud is the issuer.
+const fapiAuth = (c, aud = c.op.issuer) => viaAssertion(assertion(c.id, { key: c.key, alg: 'ES256', kid: c.kid, aud }));
+// A signed request object (JAR, RFC 9101) with what FAPI 2.0 wants: iss,
+// aud, exp, nbf (exp - nbf at most an hour).
+function requestObject(c, params, { omit = [] } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: c.id, aud: c.op.issuer, client_id: c.id, iat: now, nbf: now, exp: now + 300, jti: crypto.randomUUID(), ...params };
+  for (const k of omit) delete claims[k];
+  return signJwt({ alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: c.kid }, claims, c.key);
+}
+// The FAPI sign-in: PAR (plain parameters or a request object), then the
+// browser stand-in with client_id and request_uri, back at a loopback callback.
+async function fapiSignIn(c, { fields = {}, jar = false, env = {}, pair = dpopKey, parUrl = c.op.meta.pushed_authorization_request_endpoint, clientAuth = () => fapiAuth(c), tls } = {}) {
+  const cb = await callbackServer('/callback');
+  const redirectUri = `http://127.0.0.1:${cb.port}/callback`;
+  const { verifier, challenge } = pkce();
+  const state = crypto.randomBytes(16).toString('base64url');
+  const nonce = crypto.randomBytes(16).toString('base64url');
+  secrets.push(state);
+  const params = { response_type: 'code', client_id: c.id, redirect_uri: redirectUri, scope: 'openid profile', state, nonce, code_challenge: challenge, code_challenge_method: 'S256', ...fields };
+  const makeFields = () => ({ ...(jar ? { client_id: c.id, request: requestObject(c, params) } : params), ...clientAuth() });
+  const par = pair ? await dpopSend(parUrl, { makeFields, tls }, pair) : { res: tls ? await httpsForm(parUrl, makeFields(), tls) : await post(parUrl, makeFields()) };
+  if (par.res.body?.request_uri) secrets.push(par.res.body.request_uri);
+  const url = new URL(c.op.meta.authorization_endpoint);
+  url.search = form({ client_id: c.id, request_uri: par.res.body?.request_uri ?? 'none' });
+  const browser = runBrowser(url.toString(), env);
+  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 20_000));
+  const got = await Promise.race([cb.received, timeout, browser.exited.then(() => new Promise((r) => setTimeout(() => r('timeout'), 250)))]);
+  const exit = await Promise.race([browser.exited, timeout]);
+  cb.server.close();
+  const p = got === 'timeout' ? new URLSearchParams() : got;
+  for (const k of ['code', 'response']) if (p.get(k)) secrets.push(p.get(k));
+  return { par, params: p, state, nonce, verifier, redirectUri, exit, log: browser.log() };
+}
+const codeFields = (s, code = s.params.get('code')) => ({ grant_type: 'authorization_code', code, redirect_uri: s.redirectUri, code_verifier: s.verifier });
+const fapiToken = (c, fields, pair = dpopKey) => dpopSend(c.op.meta.token_endpoint, { makeFields: () => ({ ...fields, ...fapiAuth(c) }) }, pair);
+const dpopApiUrl = (op) => `${op.issuer}/api/dpop/me`;
+fapi.meta = fMeta;
+
+// --- what FAPI 2.0 mode refuses at registration -----------------------------------
+const refusedRegistrations = {
+  'a public client (none)': { token_endpoint_auth_method: 'none' },
+  'client_secret_basic': { token_endpoint_auth_method: 'client_secret_basic' },
+  'an HS256 assertion': { token_endpoint_auth_signing_alg: 'HS256' },
+  'an RS256 assertion': { token_endpoint_auth_signing_alg: 'RS256' },
+  'response_type code id_token': { response_types: ['code id_token'] },
+  'the implicit grant': { grant_types: ['implicit'], response_types: ['id_token'] },
+  'RS256 ID tokens': { id_token_signed_response_alg: 'RS256' },
+};
+const refusedAnswers = [];
+for (const [what, extra] of Object.entries(refusedRegistrations)) {
+  const r = await fapiRegister(fapi, extra);
+  refusedAnswers.push(`${what}: ${r.status} ${r.body?.error}`);
+}
+check('--fapi registration refuses public and secret clients, HS256/RS256, other response types, implicit', refusedAnswers.every((a) => / 400 invalid_client_metadata$/.test(a)), refusedAnswers.join('; '));
+
+// --- (a) private_key_jwt + DPoP ----------------------------------------------------
+const fc = await fapiRegister(fapi);
+check('--fapi registration (a) private_key_jwt + DPoP: 201, PAR required, DPoP-bound, ES256 ID tokens', fc.status === 201 && fc.body.dpop_bound_access_tokens === true
+  && fc.body.require_pushed_authorization_requests === true && fc.body.id_token_signed_response_alg === 'ES256' && !fc.body.client_secret, JSON.stringify(fc.body).slice(0, 400));
+const unbound0 = await fapiRegister(fapi, { dpop_bound_access_tokens: undefined });
+check('--fapi registration: a client that asks for no binding is made DPoP-bound', unbound0.status === 201 && unbound0.body.dpop_bound_access_tokens === true, JSON.stringify(unbound0.body).slice(0, 300));
+
+// Without PAR, the authorization endpoint refuses.
+const noPar = new URL(fMeta.authorization_endpoint);
+noPar.search = form({ response_type: 'code', client_id: fc.id, redirect_uri: 'http://127.0.0.1:5555/callback', scope: 'openid', state: 's', code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+const noParRes = await fetch(noPar, { redirect: 'manual' });
+const noParAt = new URL(noParRes.headers.get('location') ?? 'x:/');
+check('--fapi: an authorization request without PAR is refused', noParAt.searchParams.get('error') === 'invalid_request'
+  && /Pushed Authorization Request must be used/.test(noParAt.searchParams.get('error_description') ?? ''), noParRes.headers.get('location'));
+
+// PAR's first proof has no nonce: use_dpop_nonce and a DPoP-Nonce header.
+const parUrl = fMeta.pushed_authorization_request_endpoint;
+const firstParFields = { response_type: 'code', client_id: fc.id, redirect_uri: 'http://127.0.0.1:5555/callback', scope: 'openid', state: 's', code_challenge: pkce().challenge, code_challenge_method: 'S256' };
+const firstAssertion = fapiAuth(fc);
+const par0 = await post(parUrl, { ...firstParFields, ...firstAssertion }, { dpop: dpopProof(dpopKey, { htu: parUrl }) });
+const asNonce = par0.headers.get('dpop-nonce');
+check('--fapi PAR: a DPoP proof without a nonce gets 400 use_dpop_nonce and a DPoP-Nonce header', par0.status === 400 && par0.body.error === 'use_dpop_nonce' && !!asNonce, `${par0.status} ${JSON.stringify(par0.body)}`);
+const par0Again = await post(parUrl, { ...firstParFields, ...firstAssertion }, { dpop: dpopProof(dpopKey, { htu: parUrl, nonce: asNonce }) });
+check('--fapi PAR: the retry needs a fresh client assertion (a jti is good once)', par0Again.status === 401 && par0Again.body.error === 'invalid_client'
+  && /once/.test(par0Again.body.error_description), JSON.stringify(par0Again.body));
+const par1 = await post(parUrl, { ...firstParFields, ...fapiAuth(fc) }, { dpop: dpopProof(dpopKey, { htu: parUrl, nonce: asNonce }) });
+check('--fapi PAR: with the nonce and a fresh assertion, 201 with request_uri and expires_in', par1.status === 201 && /^urn:ietf:params:oauth:request_uri:/.test(par1.body.request_uri)
+  && par1.body.expires_in > 0 && par1.body.expires_in <= 60, JSON.stringify(par1.body));
+const parNoDpop = await post(parUrl, { ...firstParFields, ...fapiAuth(fc) });
+check('--fapi PAR without a DPoP proof: accepted (the binding is then checked at the token endpoint)', parNoDpop.status === 201, JSON.stringify(parNoDpop.body));
+const parAudToken = await post(parUrl, { ...firstParFields, ...fapiAuth(fc, fMeta.token_endpoint) });
+check('--fapi: a client assertion whose aud is not the issuer is refused (FAPI 2.0)', parAudToken.status === 401 && parAudToken.body.error === 'invalid_client'
+  && /issuer/.test(parAudToken.body.error_description), JSON.stringify(parAudToken.body));
+
+// The whole sign-in.
+dpopNonces.set(new URL(fIssuer).origin, asNonce);
+const fs1 = await fapiSignIn(fc);
+check('--fapi sign-in: PAR (with the nonce), the browser with request_uri, code, state and iss at the callback', fs1.par.res.status === 201 && fs1.exit === 0
+  && fs1.params.get('code') && fs1.params.get('state') === fs1.state && fs1.params.get('iss') === fIssuer
+  && /\/auth\?client_id&request_uri -> 303/.test(fs1.log) && /submit: login form/.test(fs1.log) && /submit: consent: allow/.test(fs1.log), `${JSON.stringify(fs1.par.res.body)} ${fs1.log}`);
+// The token request's first proof has no nonce either: asked for one, the code survives.
+const tokenUrl = fMeta.token_endpoint;
+const tok0 = await post(tokenUrl, { ...codeFields(fs1), ...fapiAuth(fc) }, { dpop: dpopProof(dpopKey, { htu: tokenUrl }) });
+check('--fapi token: a DPoP proof without a nonce gets 400 use_dpop_nonce and a DPoP-Nonce header', tok0.status === 400 && tok0.body.error === 'use_dpop_nonce' && !!tok0.headers.get('dpop-nonce'), JSON.stringify(tok0.body));
+const tok1 = await post(tokenUrl, { ...codeFields(fs1), ...fapiAuth(fc) }, { dpop: dpopProof(dpopKey, { htu: tokenUrl, nonce: tok0.headers.get('dpop-nonce') }) });
+keep(tok1.body);
+const fId = tok1.body.id_token ? verifyAgainst(fJwks, tok1.body.id_token) : {};
+check('--fapi token: with the nonce, token_type DPoP, a refresh token, an ES256 ID token', tok1.status === 200 && tok1.body.token_type === 'DPoP' && tok1.body.refresh_token
+  && fId.valid && fId.header.alg === 'ES256' && fId.payload.aud === fc.id && fId.payload.nonce === fs1.nonce, JSON.stringify(tok1.body).slice(0, 300));
+const fAccess = tok1.body.access_token;
+
+// The DPoP demo API: its own nonce first, then the checks.
+const apiUrl = dpopApiUrl(fapi);
+const api0 = await getJson(apiUrl, { headers: { authorization: `DPoP ${fAccess}`, dpop: dpopProof(dpopKey, { htm: 'GET', htu: apiUrl, ath: athOf(fAccess) }) } });
+const rsNonce = api0.headers.get('dpop-nonce');
+check('api/dpop/me: a proof without a nonce gets 401 use_dpop_nonce with a DPoP-Nonce header (its own nonce)', api0.status === 401
+  && /^DPoP error="use_dpop_nonce", error_description="[^"]+"$/.test(api0.headers.get('www-authenticate') ?? '') && !!rsNonce && rsNonce !== tok0.headers.get('dpop-nonce'),
+`${api0.status} ${api0.headers.get('www-authenticate')}`);
+const goodProof = dpopProof(dpopKey, { htm: 'GET', htu: apiUrl, ath: athOf(fAccess), nonce: rsNonce });
+const api1 = await getJson(apiUrl, { headers: { authorization: `DPoP ${fAccess}`, dpop: goodProof } });
+check('api/dpop/me: with the nonce, 200 like /api/me plus cnf.jkt, the proof key\'s thumbprint', api1.status === 200 && api1.body.sub === 'demo-user-0001'
+  && api1.body.client_id === fc.id && api1.body.claims?.name === 'Dana Demo' && api1.body.cnf?.jkt === thumb(dpopKey), JSON.stringify(api1.body));
+const apiReplay = await getJson(apiUrl, { headers: { authorization: `DPoP ${fAccess}`, dpop: goodProof } });
+const dpopRefusal = (r, pattern, error = 'invalid_dpop_proof') => r.status === 401 && r.body.error === error
+  && (r.headers.get('www-authenticate') ?? '').startsWith(`DPoP error="${error}", error_description="`) && pattern.test(r.body.error_description);
+check('api/dpop/me: a replayed proof (same jti) is refused', dpopRefusal(apiReplay, /jti has been used before/), `${apiReplay.status} ${JSON.stringify(apiReplay.body)}`);
+const apiCall = (headers) => getJson(apiUrl, { headers });
+const proofWith = (o) => dpopProof(dpopKey, { htm: 'GET', htu: apiUrl, ath: athOf(fAccess), nonce: rsNonce, ...o });
+const wrongHtu = await apiCall({ authorization: `DPoP ${fAccess}`, dpop: proofWith({ htu: `${fIssuer}/api/me` }) });
+check('api/dpop/me: a proof for another URL (htu) is refused, naming htu', dpopRefusal(wrongHtu, /htu/), JSON.stringify(wrongHtu.body));
+const withQuery = await getJson(`${apiUrl}?x=1`, { headers: { authorization: `DPoP ${fAccess}`, dpop: proofWith({}) } });
+check('api/dpop/me: htu is compared without the query', withQuery.status === 200, JSON.stringify(withQuery.body));
+const wrongHtm = await apiCall({ authorization: `DPoP ${fAccess}`, dpop: proofWith({ htm: 'POST' }) });
+check('api/dpop/me: a proof for another method (htm) is refused', dpopRefusal(wrongHtm, /htm/), JSON.stringify(wrongHtm.body));
+const wrongAth = await apiCall({ authorization: `DPoP ${fAccess}`, dpop: proofWith({ ath: athOf('another token') }) });
+check('api/dpop/me: an ath that is not the token\'s hash is refused', dpopRefusal(wrongAth, /ath/), JSON.stringify(wrongAth.body));
+const oldIat = await apiCall({ authorization: `DPoP ${fAccess}`, dpop: proofWith({ iat: Math.floor(Date.now() / 1000) - 3600 }) });
+check('api/dpop/me: an old iat is refused', dpopRefusal(oldIat, /iat/), JSON.stringify(oldIat.body));
+const badNonce = await apiCall({ authorization: `DPoP ${fAccess}`, dpop: proofWith({ nonce: 'not-a-nonce' }) });
+check('api/dpop/me: an unknown nonce gets use_dpop_nonce again', dpopRefusal(badNonce, /nonce/, 'use_dpop_nonce') && !!badNonce.headers.get('dpop-nonce'), JSON.stringify(badNonce.body));
+const otherKey = await apiCall({ authorization: `DPoP ${fAccess}`, dpop: dpopProof(otherDpopKey, { htm: 'GET', htu: apiUrl, ath: athOf(fAccess), nonce: rsNonce }) });
+check('api/dpop/me: a proof by another key than cnf.jkt is refused', dpopRefusal(otherKey, /not the one the access token is bound to/), JSON.stringify(otherKey.body));
+const forged = proofWith({}).split('.');
+forged[2] = `${forged[2].slice(0, 20)}${forged[2][20] === 'A' ? 'B' : 'A'}${forged[2].slice(21)}`;
+const badSig = await apiCall({ authorization: `DPoP ${fAccess}`, dpop: forged.join('.') });
+check('api/dpop/me: a proof whose signature does not verify is refused', dpopRefusal(badSig, /signature/), JSON.stringify(badSig.body));
+const noProof = await apiCall({ authorization: `DPoP ${fAccess}` });
+check('api/dpop/me: no DPoP header is refused', dpopRefusal(noProof, /no DPoP proof/), JSON.stringify(noProof.body));
+const asBearer = await apiCall({ authorization: `Bearer ${fAccess}`, dpop: proofWith({}) });
+check('api/dpop/me: the Bearer scheme is refused (invalid_token)', dpopRefusal(asBearer, /not Bearer/, 'invalid_token'), JSON.stringify(asBearer.body));
+const noAuth = await apiCall({});
+check('api/dpop/me without credentials: 401 with a DPoP challenge (algs, no error)', noAuth.status === 401
+  && noAuth.headers.get('www-authenticate') === 'DPoP realm="tessera-demo", algs="ES256 PS256 EdDSA Ed25519"', noAuth.headers.get('www-authenticate'));
+const fIntro = await post(fMeta.introspection_endpoint, { token: fAccess, ...fapiAuth(fc) });
+check('--fapi introspection (private_key_jwt): active, token_type DPoP, cnf.jkt', fIntro.status === 200 && fIntro.body.active === true
+  && fIntro.body.token_type === 'DPoP' && fIntro.body.cnf?.jkt === thumb(dpopKey), JSON.stringify(fIntro.body));
+const fapiBearerMe = await getJson(`${fIssuer}/api/me`, { headers: { authorization: `Bearer ${fAccess}` } });
+check('--fapi api/me: a DPoP-bound token used as a bearer token is refused', fapiBearerMe.status === 401 && /DPoP-bound/.test(fapiBearerMe.body.reason), JSON.stringify(fapiBearerMe.body));
+dpopNonces.delete(new URL(fIssuer).origin);
+const userinfo = await dpopSend(fMeta.userinfo_endpoint, { method: 'GET', token: fAccess });
+check('--fapi userinfo with DPoP: asks for the provider\'s nonce, then the demo user', userinfo.retried && userinfo.first.status === 401
+  && /use_dpop_nonce/.test(userinfo.first.headers.get('www-authenticate') ?? '') && userinfo.res.status === 200 && userinfo.res.body.sub === 'demo-user-0001', `${userinfo.first.headers.get('www-authenticate')} ${JSON.stringify(userinfo.res.body)}`);
+
+// Refresh: a proof is required, the token stays bound to the same key, and the
+// refresh token is not rotated (FAPI 2.0).
+const refreshNoProof = await post(tokenUrl, { grant_type: 'refresh_token', refresh_token: tok1.body.refresh_token, ...fapiAuth(fc) });
+check('--fapi refresh without a DPoP proof is refused', refreshNoProof.status === 400 && refreshNoProof.body.error === 'invalid_grant' && /DPoP/.test(refreshNoProof.body.error_description), JSON.stringify(refreshNoProof.body));
+const refreshed = await fapiToken(fc, { grant_type: 'refresh_token', refresh_token: tok1.body.refresh_token });
+const refreshedMe = refreshed.res.body.access_token ? await dpopSend(apiUrl, { method: 'GET', token: refreshed.res.body.access_token }) : { res: {} };
+check('--fapi refresh with DPoP: a new DPoP token with the same cnf.jkt; the refresh token is not rotated', refreshed.res.status === 200 && refreshed.res.body.token_type === 'DPoP'
+  && refreshed.res.body.access_token !== fAccess && refreshed.res.body.refresh_token === tok1.body.refresh_token
+  && refreshedMe.res.status === 200 && refreshedMe.res.body.cnf?.jkt === thumb(dpopKey), `${JSON.stringify(refreshed.res.body).slice(0, 200)} ${JSON.stringify(refreshedMe.res.body)}`);
+const refreshedAgain = await fapiToken(fc, { grant_type: 'refresh_token', refresh_token: tok1.body.refresh_token });
+check('--fapi refresh: the same refresh token works again', refreshedAgain.res.status === 200, JSON.stringify(refreshedAgain.res.body));
+
+// JAR: a signed request object inside PAR; and what is refused.
+const fj = await fapiSignIn(fc, { jar: true });
+const fjTok = fj.params.get('code') ? await fapiToken(fc, codeFields(fj)) : { res: {} };
+check('--fapi JAR through PAR: a signed request object (ES256), then code and DPoP tokens', fj.par.res.status === 201 && fj.params.get('state') === fj.state
+  && fjTok.res.status === 200 && fjTok.res.body.token_type === 'DPoP', `${JSON.stringify(fj.par.res.body)} ${JSON.stringify(fjTok.res.body).slice(0, 200)}`);
+const jarNoNbf = await dpopSend(parUrl, { makeFields: () => ({ client_id: fc.id, request: requestObject(fc, firstParFields, { omit: ['nbf'] }), ...fapiAuth(fc) }) });
+check('--fapi JAR: a request object without nbf is refused (invalid_request_object)', jarNoNbf.res.status === 400 && jarNoNbf.res.body.error === 'invalid_request_object', JSON.stringify(jarNoNbf.res.body));
+const jarByValue = new URL(fMeta.authorization_endpoint);
+jarByValue.search = form({ client_id: fc.id, request: requestObject(fc, firstParFields) });
+const jarByValueRes = await fetch(jarByValue, { redirect: 'manual' });
+const jarByValueText = await jarByValueRes.text();
+check('--fapi JAR by value at the authorization endpoint is refused: PAR is required', jarByValueRes.status === 400
+  && /invalid_request: Pushed Authorization Request must be used/.test(jarByValueText), `${jarByValueRes.status} ${jarByValueText.slice(-300)}`);
+
+// --- (b) private_key_jwt + JARM ---------------------------------------------------------
+const jc = await fapiRegister(fapi, { authorization_signed_response_alg: 'ES256' });
+check('--fapi registration (b) private_key_jwt + JARM: 201 with authorization_signed_response_alg ES256', jc.status === 201 && jc.body.authorization_signed_response_alg === 'ES256', JSON.stringify(jc.body).slice(0, 300));
+const fm = await fapiSignIn(jc, { fields: { response_mode: 'jwt' } });
+const jarm = fm.params.get('response') ? verifyAgainst(fJwks, fm.params.get('response')) : {};
+const nowS = Math.floor(Date.now() / 1000);
+check('--fapi JARM: the callback gets only response=<JWT>, signed ES256 by the provider, with iss, aud, exp, code, state', fm.exit === 0 && [...fm.params.keys()].join() === 'response'
+  && jarm.valid && jarm.header.alg === 'ES256' && jarm.payload.iss === fIssuer && jarm.payload.aud === jc.id && jarm.payload.exp > nowS && jarm.payload.exp <= nowS + 130
+  && jarm.payload.code && jarm.payload.state === fm.state && !('iat' in jarm.payload) && /\/callback\?response -> 200/.test(fm.log), `${[...fm.params.keys()]} ${JSON.stringify(jarm.payload)} ${fm.log}`);
+const fmTok = jarm.payload?.code ? await fapiToken(jc, codeFields(fm, jarm.payload.code)) : { res: {} };
+check('--fapi JARM: the code from the response works at the token endpoint', fmTok.res.status === 200 && fmTok.res.body.token_type === 'DPoP', JSON.stringify(fmTok.res.body).slice(0, 200));
+const fmt = await fapiSignIn(jc, { fields: { response_mode: 'jwt' }, env: { BROWSER_TAMPER_RESPONSE: '1' } });
+const tampered = fmt.params.get('response') ? verifyAgainst(fJwks, fmt.params.get('response')) : {};
+check('BROWSER_TAMPER_RESPONSE=1: the JARM response\'s signature no longer verifies (claims intact)', fmt.exit === 0 && tampered.valid === false
+  && tampered.payload?.state === fmt.state && /tamper: response signature changed/.test(fmt.log), `${JSON.stringify(tampered.payload)} ${fmt.log}`);
+const fmDeny = await fapiSignIn(jc, { fields: { response_mode: 'jwt' }, env: { BROWSER_CONSENT: 'deny' } });
+const denied2 = fmDeny.params.get('response') ? verifyAgainst(fJwks, fmDeny.params.get('response')) : {};
+check('--fapi JARM: a denial is a signed response too (error=access_denied inside)', denied2.valid && denied2.payload.error === 'access_denied' && denied2.payload.state === fmDeny.state, JSON.stringify(denied2.payload));
+
+// --- the static private_key_jwt client (--client-jwks) in --fapi mode ----------------
+const staticClient = { id: 'tessera-private-key-jwt', key: staticKey.privateKey, kid: 'static-es256', op: fapi };
+const fcc = await fapiToken(staticClient, { grant_type: 'client_credentials' });
+check('--fapi --client-jwks: tessera-private-key-jwt, client credentials with DPoP (nonce retried): token_type DPoP', fcc.res.status === 200
+  && fcc.res.body.token_type === 'DPoP', JSON.stringify(fcc.res.body));
+const fccMe = await dpopSend(apiUrl, { method: 'GET', token: fcc.res.body.access_token });
+check('api/dpop/me with a client credentials DPoP token: sub is the client, cnf.jkt', fccMe.res.status === 200 && fccMe.res.body.sub === 'tessera-private-key-jwt'
+  && fccMe.res.body.cnf?.jkt === thumb(dpopKey), JSON.stringify(fccMe.res.body));
+const fccNoProof = await post(tokenUrl, { grant_type: 'client_credentials', ...fapiAuth(staticClient) });
+check('--fapi: client credentials without a DPoP proof are refused (sender-constrained tokens only)', fccNoProof.status === 400 && /DPoP/.test(fccNoProof.body.error_description ?? ''), JSON.stringify(fccNoProof.body));
+const fStatic = await fapiSignIn(staticClient);
+const fStaticTok = fStatic.params.get('code') ? await fapiToken(staticClient, codeFields(fStatic)) : { res: {} };
+check('--fapi --client-jwks: tessera-private-key-jwt signs in through PAR', fStaticTok.res.status === 200 && fStaticTok.res.body.token_type === 'DPoP', JSON.stringify(fStaticTok.res.body).slice(0, 200));
+
+// --- mTLS in --fapi mode ------------------------------------------------------------------
+const fAliases = fMeta.mtls_endpoint_aliases ?? {};
+const mtlsClient = { id: 'tessera-mtls', op: fapi };
+const fm1 = await httpsForm(fAliases.token_endpoint, { grant_type: 'client_credentials', client_id: 'tessera-mtls' }, fTls);
+keep(fm1.body);
+const fm1Me = fm1.body.access_token ? await httpsRequest(`${fMtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${fm1.body.access_token}` } }, fTls) : {};
+check('--fapi --mtls-port: tessera-mtls gets a certificate-bound token without DPoP', fm1.status === 200 && fm1.body.token_type === 'Bearer'
+  && fm1Me.status === 200 && fm1Me.body.cnf?.['x5t#S256'] === crypto.hash('sha256', new crypto.X509Certificate(pem(fCert)).raw, 'base64url'), `${JSON.stringify(fm1.body)} ${JSON.stringify(fm1Me.body)}`);
+const fmSign = await fapiSignIn(mtlsClient, { pair: null, parUrl: fAliases.pushed_authorization_request_endpoint, clientAuth: () => ({ client_id: 'tessera-mtls' }), tls: fTls });
+const fmSignTok = fmSign.params.get('code') ? await httpsForm(fAliases.token_endpoint, { ...codeFields(fmSign), client_id: 'tessera-mtls' }, fTls) : {};
+keep(fmSignTok.body);
+check('--fapi --mtls-port: tessera-mtls signs in with PAR over mTLS (tls_client_auth), a certificate-bound token', fmSign.par.res.status === 201
+  && fmSignTok.status === 200 && fmSignTok.body.refresh_token, `${JSON.stringify(fmSign.par.res.body)} ${JSON.stringify(fmSignTok.body).slice(0, 200)}`);
+
+// --- the test switches -------------------------------------------------------------------------
+// --bearer-despite-dpop with --require-signed-request-object.
+const strict = await fapiStrictOp.ready;
+strict.meta = (await getJson(`${strict.issuer}/.well-known/openid-configuration`)).body;
+check('--require-signed-request-object: discovery says require_signed_request_object true', strict.meta.require_signed_request_object === true, strict.meta.require_signed_request_object);
+const sc = await fapiRegister(strict);
+check('--require-signed-request-object: registered clients get require_signed_request_object', sc.status === 201 && sc.body.require_signed_request_object === true, JSON.stringify(sc.body).slice(0, 300));
+const plainPar = await dpopSend(strict.meta.pushed_authorization_request_endpoint, { makeFields: () => ({ ...firstParFields, client_id: sc.id, ...fapiAuth(sc) }) });
+check('--require-signed-request-object: PAR without a request object is refused', plainPar.res.status === 400 && /Request Object must be used/.test(plainPar.res.body.error_description), JSON.stringify(plainPar.res.body));
+const ss = await fapiSignIn(sc, { jar: true });
+const sTok = ss.params.get('code') ? await fapiToken(sc, codeFields(ss)) : { res: {} };
+check('--bearer-despite-dpop: a DPoP proof was sent, yet token_type Bearer', ss.par.res.status === 201 && sTok.res.status === 200 && sTok.res.body.token_type === 'Bearer', `${JSON.stringify(ss.par.res.body)} ${JSON.stringify(sTok.res.body).slice(0, 200)}`);
+const sDpopMe = sTok.res.body.access_token ? await dpopSend(dpopApiUrl(strict), { method: 'GET', token: sTok.res.body.access_token }) : { res: {} };
+const sBearerMe = sTok.res.body.access_token ? await getJson(`${strict.issuer}/api/me`, { headers: { authorization: `Bearer ${sTok.res.body.access_token}` } }) : {};
+check('--bearer-despite-dpop: the token is unbound: api/dpop/me refuses it, api/me takes it as a bearer token', sDpopMe.res.status === 401 && sDpopMe.res.body.error === 'invalid_token'
+  && /not DPoP-bound/.test(sDpopMe.res.body.error_description) && sBearerMe.status === 200, `${JSON.stringify(sDpopMe.res.body)} ${sBearerMe.status}`);
+
+// --jarm-wrong-aud and --jarm-expired.
+for (const [label, op, test] of [
+  ['--jarm-wrong-aud: the JARM response is signed but made out to another audience', fapiWrongAudOp, (p, c) => p.aud === 'https://wrong-audience.invalid' && p.aud !== c.id && p.exp > Date.now() / 1000],
+  ['--jarm-expired: the JARM response is signed but already expired', fapiExpiredOp, (p, c) => p.aud === c.id && p.exp < Date.now() / 1000 - 60],
+]) {
+  const sw = await op.ready;
+  sw.meta = (await getJson(`${sw.issuer}/.well-known/openid-configuration`)).body;
+  const swJwks = (await getJson(sw.meta.jwks_uri)).body;
+  const swc = await fapiRegister(sw, { authorization_signed_response_alg: 'PS256' });
+  const swIn = await fapiSignIn(swc, { fields: { response_mode: 'jwt' } });
+  const swJarm = swIn.params.get('response') ? verifyAgainst(swJwks, swIn.params.get('response')) : {};
+  check(label, swJarm.valid && swJarm.header.alg === 'PS256' && swJarm.payload.iss === sw.issuer && swJarm.payload.code
+    && swJarm.payload.state === swIn.state && test(swJarm.payload, swc), `${JSON.stringify(swJarm.header)} ${JSON.stringify(swJarm.payload)} ${swIn.log}`);
+}
+
+// /api/dpop/me serves the normal provider too: a DPoP-bound token from it
+// (DPoP without nonces there) and the demo API's own nonce.
+const nd = await authorize({ scope: 'openid' });
+const ndTok = await dpopSend(meta.token_endpoint, { makeFields: () => ({ grant_type: 'authorization_code', code: nd.params.get('code'), redirect_uri: nd.redirectUri, code_verifier: nd.verifier, client_id: 'tessera' }) });
+check('normal mode: a DPoP proof at the token endpoint (no nonce needed) gives a DPoP-bound token', ndTok.res.status === 200 && !ndTok.retried && ndTok.res.body.token_type === 'DPoP', JSON.stringify(ndTok.res.body).slice(0, 200));
+const ndMe = ndTok.res.body.access_token ? await dpopSend(`${issuer}/api/dpop/me`, { method: 'GET', token: ndTok.res.body.access_token }) : { res: {} };
+check('normal mode api/dpop/me: its nonce asked for, then 200 with cnf.jkt', ndMe.retried && ndMe.res.status === 200 && ndMe.res.body.client_id === 'tessera'
+  && ndMe.res.body.cnf?.jkt === thumb(dpopKey), JSON.stringify(ndMe.res.body));
+
+// The FAPI-only flags need --fapi; the device flow is not part of it.
+for (const [flags, message] of [[['--jarm-expired'], /--jarm-expired needs --fapi/], [['--fapi', '--device-slow-down'], /not part of --fapi mode/]]) {
+  const bad = startProvider(flags);
+  const outcome = await bad.ready.then(() => 'started', (err) => err.message);
+  check(`provider.mjs ${flags.join(' ')}: refused with a message`, message.test(outcome), outcome);
+  if (outcome === 'started') bad.child.kill();
+}
+
 // --- nothing secret in the logs ---------------------------------------------
 const logs = fs.readdirSync(tmp).map((f) => fs.readFileSync(path.join(tmp, f), 'utf8')).join('\n');
-const leaked = secrets.filter((s) => s && (logs.includes(s) || main.err.includes(s) || second.err.includes(s)));
+const leaked = secrets.filter((s) => s && (logs.includes(s) || main.err.includes(s) || second.err.includes(s) || fapiOp.err.includes(s)));
 check('no code, state or token in the browser logs or the provider\'s --verbose log', leaked.length === 0 && /GET \/auth 303/.test(main.err)
   && /mtls POST \/token 200/.test(second.err), `${leaked.length} leaked`);
 
@@ -726,6 +1131,7 @@ const providerExit = await Promise.race([new Promise((r) => provider.on('exit', 
 check('--exit-with-stdin: the provider stops when stdin closes', providerExit === 0, providerExit);
 second.child.stdin.end();
 third.child.stdin.end();
+for (const op of [fapiOp, fapiStrictOp, fapiWrongAudOp, fapiExpiredOp]) op.child.stdin.end();
 const secondExit = await Promise.race([second.exited, new Promise((r) => setTimeout(() => r('still running'), 5000))]);
 await Promise.race([third.exited, new Promise((r) => setTimeout(r, 5000))]);
 check('--mtls-port: the certificates are removed when the provider stops', secondExit === 0 && certDir && !fs.existsSync(certDir), `${secondExit} ${certDir}`);
