@@ -3,6 +3,7 @@
 import type { Preset, ProfileForm, RedirectForm } from './types';
 import { editorFields, needsSecret } from './grants';
 import { fillIssuer } from './presets';
+import { requestObjectAllowed, securityFields } from './security';
 
 export function emptyForm(): ProfileForm {
   return {
@@ -16,6 +17,11 @@ export function emptyForm(): ProfileForm {
     grant: 'authorization_code',
     assertion_audience: 'issuer',
     client_key: null,
+    par: false,
+    dpop: false,
+    dpop_alg: null,
+    request_object: false,
+    response_mode: 'query',
     scopes: ['openid', 'profile', 'email'],
     redirect: { type: 'loopback', port: 0, path: '/callback' },
     prompt: null,
@@ -31,8 +37,25 @@ export function emptyForm(): ProfileForm {
   };
 }
 
-/** The form with a preset's issuer, client id, scopes and redirect; a name is suggested when empty. */
-export function applyPreset(form: ProfileForm, preset: Preset, values: Record<string, string>): ProfileForm {
+/**
+ * The form with a preset's issuer, client id, scopes and redirect; a name is
+ * suggested when empty. The preset's security settings come too: its client
+ * authentication when it names one, and PAR and DPoP. A new profile takes
+ * them as the preset has them, so another preset turns off what the last one
+ * turned on (and gives back the usual client authentication when the last
+ * one's was left as it was); a saved profile is only ever given more
+ * protection by choosing a preset, never less.
+ */
+export function applyPreset(
+  form: ProfileForm,
+  preset: Preset,
+  values: Record<string, string>,
+  options: { isNew?: boolean; previous?: Preset } = {},
+): ProfileForm {
+  const isNew = options.isNew ?? true;
+  const previousAuth = options.previous?.client_auth ?? null;
+  const clientAuth =
+    preset.client_auth ?? (isNew && previousAuth !== null && form.client_auth === previousAuth ? emptyForm().client_auth : form.client_auth);
   return {
     ...form,
     name: form.name || preset.id,
@@ -41,6 +64,9 @@ export function applyPreset(form: ProfileForm, preset: Preset, values: Record<st
     scopes: [...preset.scopes],
     redirect: { ...preset.redirect },
     preset: preset.id,
+    client_auth: clientAuth,
+    par: isNew ? preset.par : form.par || preset.par,
+    dpop: isNew ? preset.dpop : form.dpop || preset.dpop,
   };
 }
 
@@ -77,6 +103,11 @@ export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
         }
       : { type: 'custom_scheme', uri: form.redirect.uri.trim() };
   const secret = editorFields(form.grant, form.client_auth).secret && typed.secret.trim() ? typed.secret : null;
+  // A hidden request object (not a browser sign-in) that the client could
+  // not sign is dropped: Rust would refuse the profile over a field the
+  // user cannot see. One the client can sign is kept, like other hidden fields.
+  const requestObject =
+    form.request_object && (securityFields(form.grant, form.dpop).authorizationRequest || requestObjectAllowed(form.client_auth));
   return {
     ...form,
     name: form.name.trim(),
@@ -84,6 +115,7 @@ export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
     client_id: form.client_id.trim(),
     client_secret: secret,
     clear_client_secret: secret ? false : form.clear_client_secret,
+    request_object: requestObject,
     scopes: parseScopes(typed.scopes),
     redirect,
     prompt: optional(form.prompt),
@@ -99,7 +131,10 @@ export function formForSave(form: ProfileForm, typed: Typed): ProfileForm {
 }
 
 export type FieldErrors = Partial<
-  Record<'name' | 'issuer' | 'client_id' | 'client_secret' | 'client_key' | 'scopes' | 'redirect' | 'max_age' | 'post_logout_redirect_uri', string>
+  Record<
+    'name' | 'issuer' | 'client_id' | 'client_secret' | 'client_key' | 'scopes' | 'redirect' | 'request_object' | 'max_age' | 'post_logout_redirect_uri',
+    string
+  >
 >;
 
 function isHttpUrl(text: string): boolean {
@@ -148,6 +183,8 @@ export function check(form: ProfileForm): FieldErrors {
     errors.client_key = 'Mutual TLS presents a client certificate: import the certificate and its private key';
   const redirect = shown.redirect ? redirectError(form.redirect) : null;
   if (redirect) errors.redirect = redirect;
+  if (securityFields(form.grant, form.dpop).authorizationRequest && form.request_object && !requestObjectAllowed(form.client_auth))
+    errors.request_object = 'A request object is signed with the client key: choose private_key_jwt, or turn the request object off';
   if (!shown.userParameters) return errors;
   if (form.max_age !== null && (!Number.isInteger(form.max_age) || form.max_age < 0)) errors.max_age = 'Whole seconds';
   const logout = form.post_logout_redirect_uri;

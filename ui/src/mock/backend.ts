@@ -5,6 +5,7 @@
 import type { Commands } from '../lib/commands';
 import type { Events } from '../lib/ipc';
 import type {
+  CapabilityStatus,
   ClaimView,
   ClientAuth,
   ClientKeyView,
@@ -48,6 +49,9 @@ const now = () => Math.floor(Date.now() / 1000);
 
 const loopback = { type: 'loopback', port: 0, path: '/callback' } as const;
 
+/** What most presets start a profile with: the usual client authentication, no PAR, no DPoP. */
+const USUAL_SECURITY = { client_auth: null, par: false, dpop: false } as const;
+
 export const PRESETS: Preset[] = [
   {
     id: 'local',
@@ -59,6 +63,7 @@ export const PRESETS: Preset[] = [
     redirect: loopback,
     needs_client_secret: false,
     grants: ['authorization_code', 'device_code', 'client_credentials'],
+    ...USUAL_SECURITY,
     notes: ['Sign in as demo / demo. The demo API is at {issuer}/api/me.'],
   },
   {
@@ -74,7 +79,34 @@ export const PRESETS: Preset[] = [
     redirect: loopback,
     needs_client_secret: false,
     grants: ['authorization_code', 'device_code', 'client_credentials'],
+    ...USUAL_SECURITY,
     notes: ['Register http://127.0.0.1/* as a valid redirect URI, or the exact URI with a fixed port.'],
+  },
+  {
+    id: 'fapi2',
+    name: 'FAPI 2.0 provider (open banking, health)',
+    issuer_template: '{issuer}',
+    fields: [
+      {
+        key: 'issuer',
+        label: 'Issuer',
+        placeholder: 'https://as.bank.example',
+        default: '',
+        help: "The authorization server's issuer; the local provider's FAPI mode runs with --fapi",
+      },
+    ],
+    client_id: '',
+    scopes: ['openid'],
+    redirect: loopback,
+    needs_client_secret: false,
+    grants: ['authorization_code'],
+    client_auth: 'private_key_jwt',
+    par: true,
+    dpop: true,
+    notes: [
+      'FAPI 2.0 wants PAR, PKCE S256, sender-constrained tokens (DPoP here; mTLS works too) and private_key_jwt or mTLS: this preset turns them on.',
+      'Generate a client key, register its public JWK Set with the provider, then enter the client id it gives you.',
+    ],
   },
   {
     id: 'generic',
@@ -86,6 +118,7 @@ export const PRESETS: Preset[] = [
     redirect: loopback,
     needs_client_secret: false,
     grants: ['authorization_code', 'device_code', 'client_credentials'],
+    ...USUAL_SECURITY,
     notes: [],
   },
 ];
@@ -95,7 +128,7 @@ function claim(name: string, label: string | null, value: ClaimView['value'], ki
 }
 
 /** A signed-in demo session for `profile`. */
-export function demoSession(profile: string, issuer: string): SessionView {
+export function demoSession(profile: string, issuer: string, tokenType = 'Bearer'): SessionView {
   const t = now();
   const idToken = {
     iss: issuer,
@@ -148,7 +181,7 @@ export function demoSession(profile: string, issuer: string): SessionView {
     id_token_claims: idToken,
     userinfo,
     scopes: ['openid', 'profile', 'email', 'offline_access', 'roles', 'groups'],
-    token_type: 'Bearer',
+    token_type: tokenType,
     expires_at: t + 252,
     refresh_at: t + 192,
     has_refresh_token: true,
@@ -158,7 +191,7 @@ export function demoSession(profile: string, issuer: string): SessionView {
 }
 
 /** A client credentials session for `profile`: the client's own token, no user, no ID token, no refresh token. */
-export function serviceSession(profile: string, issuer: string, clientId: string, scopes: string[]): SessionView {
+export function serviceSession(profile: string, issuer: string, clientId: string, scopes: string[], tokenType = 'Bearer'): SessionView {
   const t = now();
   return {
     profile,
@@ -174,7 +207,7 @@ export function serviceSession(profile: string, issuer: string, clientId: string
     id_token_claims: {},
     userinfo: null,
     scopes: [...scopes],
-    token_type: 'Bearer',
+    token_type: tokenType,
     expires_at: t + 300,
     refresh_at: null,
     has_refresh_token: false,
@@ -278,8 +311,43 @@ function providerReport(issuer: string): ProviderReport {
   };
 }
 
+/** A profile's security settings (FAPI 2.0), as a test or dev page sets them. */
+export type SecurityOptions = Partial<Pick<ProfileForm, 'par' | 'dpop' | 'dpop_alg' | 'request_object' | 'response_mode'>>;
+
+/** The FAPI 2.0 requirement rows for a profile at the local provider's FAPI mode (which offers every one). */
+function fapiRows(f: ProfileForm): ProviderReport['capabilities'] {
+  const verdict = (used: boolean): CapabilityStatus => (used ? 'supported' : 'risky');
+  const keyAuth = f.client_auth === 'private_key_jwt' || isMutualTls(f.client_auth);
+  return [
+    { id: 'fapi2_par', label: 'FAPI 2.0: pushed authorization requests (5.3.2.2)', status: 'supported', detail: 'the provider requires PAR, as FAPI 2.0 asks' },
+    { id: 'fapi2_pkce', label: 'FAPI 2.0: PKCE with S256 (5.3.2.2)', status: 'supported', detail: 'Tessera always sends S256 and never plain' },
+    {
+      id: 'fapi2_sender_constrained',
+      label: 'FAPI 2.0: sender-constrained tokens, DPoP or mTLS (5.3.2.1)',
+      status: verdict(f.dpop || isMutualTls(f.client_auth)),
+      detail: 'DPoP with PS256, ES256, EdDSA; certificate-bound tokens offered',
+    },
+    {
+      id: 'fapi2_client_auth',
+      label: 'FAPI 2.0: private_key_jwt or mTLS client authentication (5.3.2.1)',
+      status: verdict(keyAuth),
+      detail: 'private_key_jwt, tls_client_auth, self_signed_tls_client_auth',
+    },
+    { id: 'fapi2_iss', label: 'FAPI 2.0: iss in the authorization response, RFC 9207 (5.3.2.2)', status: 'supported', detail: 'Tessera checks iss whenever the provider sends it' },
+  ];
+}
+
 export type BackendOptions = {
-  profiles?: { name: string; issuer: string; client_id?: string; signed_in?: boolean; grant?: Grant; client_auth?: ClientAuth; scopes?: string[] }[];
+  profiles?: {
+    name: string;
+    issuer: string;
+    client_id?: string;
+    signed_in?: boolean;
+    grant?: Grant;
+    client_auth?: ClientAuth;
+    scopes?: string[];
+    security?: SecurityOptions;
+  }[];
   active?: string | null;
 };
 
@@ -298,6 +366,8 @@ export function createBackend(options: BackendOptions = {}) {
   const tokens = new Map<string, Partial<Record<TokenKind, string>>>();
   /** Client keys by profile name, as the keyring holds them (a key may exist before its profile). */
   const clientKeys = new Map<string, ClientKeyView>();
+  /** DPoP keys' thumbprints by profile name, as the keyring holds them: made on first use. */
+  const dpopKeys = new Map<string, string>();
   /** Exchanged tokens, kept "in Rust" for copying; the page sees them decoded only. */
   const exchanged = new Map<number, string>();
   /** This run's exchanges, newest first, as Rust keeps them. */
@@ -320,6 +390,16 @@ export function createBackend(options: BackendOptions = {}) {
     return s;
   };
 
+  /** The thumbprint of a DPoP profile's key, made on first use as Rust makes the key. */
+  const dpopThumbprint = (name: string) => {
+    if (!dpopKeys.has(name)) dpopKeys.set(name, b64u(32));
+    return dpopKeys.get(name)!;
+  };
+  /** The token type a profile's tokens are asked for with. */
+  const tokenTypeFor = (f: ProfileForm) => (f.dpop ? 'DPoP' : 'Bearer');
+  /** Whether a session's token is DPoP-bound (and the profile still uses DPoP), as Rust decides before sending a proof. */
+  const dpopBound = (f: ProfileForm, s: SessionView) => f.dpop && s.token_type.toLowerCase() === 'dpop';
+
   /** The thumbprint of the certificate a mutual-TLS profile presents, or null. */
   const certificateOf = (f: ProfileForm) => (isMutualTls(f.client_auth) ? (clientKeys.get(f.name)?.x5t_s256 ?? null) : null);
 
@@ -335,13 +415,25 @@ export function createBackend(options: BackendOptions = {}) {
       : check('cnf_x5t', 'Certificate binding', false, 'bound to a client certificate, but the profile has none to present: APIs will refuse it', '(no certificate)', bound);
   }
 
+  /** The inspector's row for the access token of a DPoP session, as Rust adds it (its token type is DPoP already). */
+  function dpopBinding(claims: Obj, thumbprint: string) {
+    const jkt = typeof (claims.cnf as Obj | undefined)?.jkt === 'string' ? ((claims.cnf as Obj).jkt as string) : null;
+    if (jkt === null) return check('dpop_binding', 'DPoP binding', true, 'token_type DPoP (the token is opaque: its binding is the provider\'s to check)');
+    return jkt === thumbprint
+      ? check('dpop_binding', 'DPoP binding', true, "token_type DPoP, and cnf.jkt is the profile key's thumbprint")
+      : check('dpop_binding', 'DPoP binding', false, "the access token is bound to another key than the profile's", thumbprint, jkt);
+  }
+
   /** Makes the tokens of a new session and records it in the history. */
   function issue(profile: string, s: SessionView, label: string) {
     const f = forms.get(profile)!;
-    const claims = s.id_token_claims as Obj;
+    // The ID token is for the profile's client, as a provider issues it.
+    const claims = s.has_user ? { ...(s.id_token_claims as Obj), aud: f.client_id } : (s.id_token_claims as Obj);
     const jti = Math.random().toString(36).slice(2, 12);
-    // A mutual-TLS client's tokens are bound to its certificate (RFC 8705 §3).
+    // A mutual-TLS client's tokens are bound to its certificate (RFC 8705 §3),
+    // a DPoP profile's to its DPoP key (RFC 9449 §6).
     const bound = certificateOf(f);
+    const jkt = dpopBound(f, s) ? dpopThumbprint(profile) : null;
     const access = isLocal(f.issuer)
       ? makeJwt(
           { alg: 'RS256', kid: 'demo-rsa-1', typ: 'at+jwt' },
@@ -355,7 +447,7 @@ export function createBackend(options: BackendOptions = {}) {
             exp: s.expires_at,
             iat: s.obtained_at,
             jti,
-            ...(bound ? { cnf: { 'x5t#S256': bound } } : {}),
+            ...(bound || jkt ? { cnf: { ...(bound ? { 'x5t#S256': bound } : {}), ...(jkt ? { jkt } : {}) } } : {}),
           },
         )
       : `mock.${jti}.${'x'.repeat(1420)}`;
@@ -413,32 +505,43 @@ export function createBackend(options: BackendOptions = {}) {
   }
 
   /** The exchanges of a sign-in or refresh, tokens redacted. */
-  function recordTokenExchanges(issuer: string, grant: 'authorization_code' | 'refresh_token' | 'client_credentials') {
+  function recordTokenExchanges(issuer: string, grant: 'authorization_code' | 'refresh_token' | 'client_credentials', security: SecurityOptions = {}) {
     const form = (h: HeaderView[]) => [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }, ...h];
+    // Every token request of a DPoP profile carries a proof (redacted, as Rust logs it).
+    const proof: HeaderView[] = security.dpop ? [{ name: 'dpop', value: '[redacted]' }] : [];
+    const tokenType = security.dpop ? 'DPoP' : 'Bearer';
     if (grant === 'authorization_code') {
       record('discovery document', 'GET', `${issuer}/.well-known/openid-configuration`, 200, { responseBody: JSON.stringify(discoveryDocument(issuer), null, 2) });
       record('JWKS endpoint', 'GET', `${issuer}/jwks`, 200, { responseBody: JSON.stringify({ keys: KEYS.map(({ kid, kty, alg, use }) => ({ kid, kty, alg, use, n: '0vx7agoebGcQSuu…', e: 'AQAB' })) }, null, 2) });
+      if (security.par)
+        record('pushed authorization request endpoint', 'POST', `${issuer}/par`, 201, {
+          requestHeaders: form([{ name: 'accept', value: 'application/json' }, ...proof]),
+          requestBody: security.request_object
+            ? 'client_id=tessera&request=[redacted]&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=[redacted]'
+            : `response_type=code&client_id=tessera&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid&state=[redacted]&nonce=[redacted]&code_challenge=[redacted]&code_challenge_method=S256${security.response_mode === 'jwt' ? '&response_mode=jwt' : ''}&client_assertion=[redacted]`,
+          responseBody: JSON.stringify({ request_uri: 'urn:ietf:params:oauth:request_uri:[redacted]', expires_in: 60 }, null, 2),
+        });
     }
     if (grant === 'client_credentials') {
       record('token endpoint', 'POST', `${issuer}/token`, 200, {
-        requestHeaders: form([{ name: 'accept', value: 'application/json' }, { name: 'authorization', value: 'Basic [redacted]' }]),
+        requestHeaders: form([{ name: 'accept', value: 'application/json' }, { name: 'authorization', value: 'Basic [redacted]' }, ...proof]),
         requestBody: 'grant_type=client_credentials&scope=orders%3Aread',
-        responseBody: JSON.stringify({ access_token: '[redacted]', token_type: 'Bearer', expires_in: 300, scope: 'orders:read' }, null, 2),
+        responseBody: JSON.stringify({ access_token: '[redacted]', token_type: tokenType, expires_in: 300, scope: 'orders:read' }, null, 2),
         responseHeaders: [{ name: 'content-type', value: 'application/json' }, { name: 'cache-control', value: 'no-store' }],
       });
       return;
     }
     record('token endpoint', 'POST', `${issuer}/token`, 200, {
-      requestHeaders: form([{ name: 'accept', value: 'application/json' }]),
+      requestHeaders: form([{ name: 'accept', value: 'application/json' }, ...proof]),
       requestBody:
         grant === 'authorization_code'
           ? 'grant_type=authorization_code&code=[redacted]&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&client_id=tessera&code_verifier=[redacted]'
           : 'grant_type=refresh_token&refresh_token=[redacted]&client_id=tessera',
-      responseBody: JSON.stringify({ access_token: '[redacted]', token_type: 'Bearer', expires_in: 300, refresh_token: '[redacted]', id_token: '[redacted]', scope: 'openid profile email offline_access roles groups' }, null, 2),
+      responseBody: JSON.stringify({ access_token: '[redacted]', token_type: tokenType, expires_in: 300, refresh_token: '[redacted]', id_token: '[redacted]', scope: 'openid profile email offline_access roles groups' }, null, 2),
       responseHeaders: [{ name: 'content-type', value: 'application/json' }, { name: 'cache-control', value: 'no-store' }],
     });
     record('userinfo endpoint', 'GET', `${issuer}/userinfo`, 200, {
-      requestHeaders: [{ name: 'authorization', value: 'Bearer [redacted]' }, { name: 'accept', value: 'application/json' }],
+      requestHeaders: [{ name: 'authorization', value: `${tokenType} [redacted]` }, ...proof, { name: 'accept', value: 'application/json' }],
       responseBody: JSON.stringify({ sub: 'demo-user-0001', name: 'Dana Q. Demo', email: 'demo@example.com' }, null, 2),
     });
   }
@@ -446,7 +549,15 @@ export function createBackend(options: BackendOptions = {}) {
   const emit = <K extends keyof Events>(event: K, payload: Events[K]) =>
     listeners.get(event)?.forEach((l) => l({ event, id: 0, payload }));
 
-  function form(name: string, issuer: string, clientId = 'tessera', grant: Grant = 'authorization_code', clientAuth: ClientAuth = 'client_secret_basic', scopes?: string[]): ProfileForm {
+  function form(
+    name: string,
+    issuer: string,
+    clientId = 'tessera',
+    grant: Grant = 'authorization_code',
+    clientAuth: ClientAuth = 'client_secret_basic',
+    scopes?: string[],
+    security: SecurityOptions = {},
+  ): ProfileForm {
     return {
       name,
       issuer,
@@ -459,6 +570,11 @@ export function createBackend(options: BackendOptions = {}) {
       grant,
       assertion_audience: 'issuer',
       client_key: null,
+      par: security.par ?? false,
+      dpop: security.dpop ?? false,
+      dpop_alg: security.dpop_alg ?? null,
+      request_object: security.request_object ?? false,
+      response_mode: security.response_mode ?? 'query',
       scopes: scopes ?? (grant === 'client_credentials' ? [] : ['openid', 'profile', 'email']),
       redirect: { ...loopback },
       prompt: null,
@@ -476,11 +592,13 @@ export function createBackend(options: BackendOptions = {}) {
 
   /** A new session for the profile as its grant gets one: a user's, or a service's own token. */
   function newSession(f: ProfileForm): SessionView {
-    return f.grant === 'client_credentials' ? serviceSession(f.name, f.issuer, f.client_id, f.scopes) : demoSession(f.name, f.issuer);
+    return f.grant === 'client_credentials'
+      ? serviceSession(f.name, f.issuer, f.client_id, f.scopes, tokenTypeFor(f))
+      : demoSession(f.name, f.issuer, tokenTypeFor(f));
   }
 
   for (const p of options.profiles ?? []) {
-    const f = form(p.name, p.issuer, p.client_id, p.grant, p.client_auth, p.scopes);
+    const f = form(p.name, p.issuer, p.client_id, p.grant, p.client_auth, p.scopes, p.security);
     forms.set(p.name, f);
     // A key-signing client has its key, a mutual-TLS client its certificate and key.
     if (p.client_auth === 'private_key_jwt' || (p.client_auth && isMutualTls(p.client_auth))) {
@@ -492,7 +610,7 @@ export function createBackend(options: BackendOptions = {}) {
       const s = newSession(f);
       sessions.set(p.name, s);
       issue(p.name, s, 'Session at start');
-      recordTokenExchanges(p.issuer, s.has_user ? 'authorization_code' : 'client_credentials');
+      recordTokenExchanges(p.issuer, s.has_user ? 'authorization_code' : 'client_credentials', f);
     }
   }
   if (active === null && forms.size) active = [...forms.keys()][0];
@@ -627,6 +745,8 @@ export function createBackend(options: BackendOptions = {}) {
     profile_save: ({ form: f, replacing }) => {
       if (!replacing && forms.has(f.name))
         throw ipcError('profile_exists', `a profile named "${f.name}" already exists; choose another name`, { profile: f.name });
+      if (f.request_object && f.client_auth !== 'private_key_jwt')
+        throw ipcError('invalid_profile', `profile "${f.name}": request_object needs the client key of private_key_jwt: set client_auth to private_key_jwt`, { profile: f.name });
       // The key's facts are read-only: the profile file records them when a key is made, not from the form.
       const key = forms.get(f.name)?.client_key ?? (clientKeys.has(f.name) ? { ...clientKeys.get(f.name)!, public_jwks: '' } : null);
       const scopes = f.grant === 'client_credentials' ? f.scopes : ['openid', ...f.scopes.filter((x) => x !== 'openid')];
@@ -647,6 +767,7 @@ export function createBackend(options: BackendOptions = {}) {
       forms.delete(name);
       sessions.delete(name);
       clientKeys.delete(name);
+      dpopKeys.delete(name);
       if (active === name) active = [...forms.keys()][0] ?? null;
       return changed();
     },
@@ -705,8 +826,11 @@ export function createBackend(options: BackendOptions = {}) {
               browser_opened: !f.issuer.includes('tv'),
             }
           : {
-        type: 'waiting',
-              url: `${f.issuer}/authorize?response_type=code&client_id=${f.client_id}&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid%20profile%20email&state=x1&nonce=n1&code_challenge=c1&code_challenge_method=S256`,
+              type: 'waiting',
+              // A pushed request leaves the browser only a reference to it.
+              url: f.par
+                ? `${f.issuer}/authorize?client_id=${f.client_id}&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Ax1`
+                : `${f.issuer}/authorize?response_type=code&client_id=${f.client_id}&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid%20profile%20email&state=x1&nonce=n1&code_challenge=c1&code_challenge_method=S256`,
               redirect_uri: 'http://127.0.0.1:43123/callback',
               deadline: now() + 300,
               browser_error: null,
@@ -729,7 +853,7 @@ export function createBackend(options: BackendOptions = {}) {
             const s = newSession(f);
             sessions.set(profile, s);
             issue(profile, s, service ? 'Token received' : 'Signed in');
-            recordTokenExchanges(f.issuer, service ? 'client_credentials' : 'authorization_code');
+            recordTokenExchanges(f.issuer, service ? 'client_credentials' : 'authorization_code', f);
             emit('sign-in', { profile, phase: { type: 'signed_in', user: s.email ?? s.display_name } });
             changed();
             resolve(s);
@@ -748,17 +872,19 @@ export function createBackend(options: BackendOptions = {}) {
       if (!s.has_user) {
         // A service asks again with its own credentials.
         const f = known(profile);
-        const renewed = { ...serviceSession(profile, s.issuer, f.client_id, f.scopes), signed_in_at: s.signed_in_at };
+        const renewed = { ...serviceSession(profile, s.issuer, f.client_id, f.scopes, tokenTypeFor(f)), signed_in_at: s.signed_in_at };
         sessions.set(profile, renewed);
         issue(profile, renewed, 'Renewed (client credentials)');
-        recordTokenExchanges(s.issuer, 'client_credentials');
+        recordTokenExchanges(s.issuer, 'client_credentials', f);
         changed();
         return renewed;
       }
-      const fresh = { ...demoSession(profile, s.issuer), expires_at: now() + 300, refresh_at: now() + 240, signed_in_at: s.signed_in_at };
+      // A refresh keeps the token type the session was signed in with.
+      const f = known(profile);
+      const fresh = { ...demoSession(profile, s.issuer, s.token_type), expires_at: now() + 300, refresh_at: now() + 240, signed_in_at: s.signed_in_at };
       sessions.set(profile, fresh);
       issue(profile, fresh, 'Refreshed (refresh token rotated)');
-      recordTokenExchanges(s.issuer, 'refresh_token');
+      recordTokenExchanges(s.issuer, 'refresh_token', { ...f, dpop: dpopBound(f, s) });
       changed();
       return fresh;
     },
@@ -819,6 +945,8 @@ export function createBackend(options: BackendOptions = {}) {
       let access = accessJwt && (keysError ? unchecked(accessJwt, 'access token') : verifyWith(accessJwt, keys, at, { issuer: f.issuer, noun: 'access token' }));
       const binding = access && !keysError ? certificateBinding(access.payload as Obj, certificateOf(f)) : null;
       if (access && binding) access = { ...access, checks: [...access.checks, binding], valid: access.valid && binding.passed };
+      const dpop = access && !keysError && dpopBound(f, s) ? dpopBinding(access.payload as Obj, dpopThumbprint(profile)) : null;
+      if (access && dpop) access = { ...access, checks: [...access.checks, dpop], valid: access.valid && dpop.passed };
       views.push({
         kind: 'access',
         format: access ? { type: 'jwt', jwt: { ...access, checked_against: against } } : { type: 'opaque', length: accessToken.length },
@@ -934,8 +1062,11 @@ export function createBackend(options: BackendOptions = {}) {
     },
     provider_view: ({ profile }) => {
       const f = known(profile);
+      const report = providerReport(f.issuer);
+      // A profile that pushes or binds its requests: the provider's FAPI 2.0 rows, as Rust adds them.
+      if (f.par || f.dpop) report.capabilities.push(...fapiRows(f));
       return {
-        report: providerReport(f.issuer),
+        report,
         jwks_uri: `${f.issuer}/jwks`,
         keys: keysError ? [] : KEYS.map(({ kid, kty, alg, use, size }) => ({ kid, kty, alg, use, size })),
         skipped_keys: keysError ? 0 : 1,
@@ -978,13 +1109,16 @@ export function createBackend(options: BackendOptions = {}) {
         s = sessionOf(profile);
       }
       const r = demoApi(method, url, s.id_token_claims as Obj, !revokedAccess.has(profile));
+      // A DPoP-bound token goes with a proof made for this method and URL.
+      const bound = dpopBound(known(profile), s);
       const id = ++responseId;
       responses.add(id);
       const limit = 64 * 1024;
       const size = new TextEncoder().encode(r.body).length;
       record('API', method, url.toString(), r.status, {
         requestHeaders: [
-          { name: 'authorization', value: 'Bearer [redacted]' },
+          { name: 'authorization', value: `${bound ? 'DPoP' : 'Bearer'} [redacted]` },
+          ...(bound ? [{ name: 'dpop', value: '[redacted]' }] : []),
           ...request.headers.filter((h) => h.enabled && h.name.trim()).map((h) => ({ name: h.name.trim().toLowerCase(), value: h.value })),
         ],
         requestBody: request.body_kind === 'none' ? null : request.body || null,
@@ -1033,12 +1167,14 @@ export function createBackend(options: BackendOptions = {}) {
       );
       return structuredClone(saved.get(profile)!);
     },
-    curl_preview: ({ profile, request }) => curlCommand(request, { profile }),
+    curl_preview: ({ profile, request }) => curlCommand(request, { profile, dpop: known(profile).dpop }),
     copy_curl: ({ profile, request, inline }) => {
+      const f = known(profile);
       if (inline) {
-        sessionOf(profile);
-        curlCommand(request, { inline: tokens.get(profile)!.access ?? '' });
-      } else curlCommand(request, { profile });
+        const s = sessionOf(profile);
+        const proof = dpopBound(f, s) ? makeJwt({ typ: 'dpop+jwt', alg: 'ES256' }, { htm: request.method, htu: request.url, iat: now() }) : null;
+        curlCommand(request, { inline: tokens.get(profile)!.access ?? '', proof });
+      } else curlCommand(request, { profile, dpop: f.dpop });
       return null;
     },
   };

@@ -23,6 +23,10 @@
 //   ?mtls             a mutual-TLS service (profile mtls-orders); with &tab=inspector its certificate-bound token
 //   ?mtls-edit        the editor of that profile, with its client certificate
 //   ?new-mtls         the editor adds a mutual-TLS profile and saves it before its certificate is imported
+//   ?fapi             a FAPI 2.0 profile (open-banking: private_key_jwt, PAR, DPoP) signed in with a DPoP-bound token;
+//                     with &tab=inspector its access token's DPoP binding, with &tab=api its curl command
+//   ?fapi-edit        the editor of that profile, with its security profile
+//   ?new-fapi         the editor adds a profile from the FAPI 2.0 preset
 //   ?error=code_expired / ?error=denied   a device sign-in that expired or was declined
 import { createBackend } from './backend';
 import { ipcError } from './tools';
@@ -42,6 +46,15 @@ export const backend = createBackend({
         { name: 'tv-device', issuer: 'http://127.0.0.1:9090', client_id: 'tessera-tv', grant: 'device_code', client_auth: 'none' },
         { name: 'fapi-pkjwt', issuer: 'https://fapi.example.com', client_id: 'fapi-client', client_auth: 'private_key_jwt' },
         {
+          name: 'open-banking',
+          issuer: 'http://127.0.0.1:9090',
+          client_id: 'tessera-private-key-jwt',
+          client_auth: 'private_key_jwt',
+          scopes: ['openid', 'accounts'],
+          security: { par: true, dpop: true },
+          signed_in: true,
+        },
+        {
           name: 'mtls-orders',
           issuer: 'http://127.0.0.1:9090',
           client_id: 'orders-mtls',
@@ -59,7 +72,9 @@ export const backend = createBackend({
         ? 'fapi-pkjwt'
         : has('mtls') || has('mtls-edit')
           ? 'mtls-orders'
-          : null,
+          : has('fapi') || has('fapi-edit')
+            ? 'open-banking'
+            : null,
 });
 backend.scriptSignIn({ type: 'succeed', afterMs: 6000 });
 
@@ -107,8 +122,8 @@ later(400, () => {
     backend.scriptSignIn({ type: 'hang' });
     void backend.invoke('sign_in', { profile: 'tv-device' });
   }
-  if (has('editor') || has('new-service') || has('new-mtls')) click('add-profile');
-  if (has('edit') || has('key') || has('mtls-edit')) click('edit-profile');
+  if (has('editor') || has('new-service') || has('new-mtls') || has('new-fapi')) click('add-profile');
+  if (has('edit') || has('key') || has('mtls-edit') || has('fapi-edit')) click('edit-profile');
   if (has('exchange')) click('tab-inspector');
   if (has('sign-out')) click('sign-out');
   if (has('raw')) click('raw-toggle');
@@ -154,6 +169,15 @@ later(400, () => {
         later(200, () => find('client-key')?.scrollIntoView());
       }
     }
+    if (has('new-fapi')) {
+      const preset = find('preset') as HTMLSelectElement | null;
+      if (preset) {
+        preset.value = 'fapi2';
+        preset.dispatchEvent(new Event('change', { bubbles: true }));
+        later(200, () => find('profile-security')?.scrollIntoView());
+      }
+    }
+    if (has('fapi-edit')) later(200, () => find('profile-security')?.scrollIntoView());
     const path = query.get('api');
     const url = find('api-url') as HTMLInputElement | null;
     if (path && url) {

@@ -283,8 +283,15 @@ function requestBody(r: ApiRequestForm): { type: string; text: string } | null {
   return null;
 }
 
-/** The command `curl_command` writes: the token fetched by `tessera token`, or inline. */
-export function curlCommand(r: ApiRequestForm, token: { profile: string } | { inline: string }): string {
+/**
+ * The command `curl_command` writes: the token fetched by `tessera token`, or
+ * inline. A DPoP profile's token goes with the DPoP scheme and a proof for
+ * this method and URL (`tessera dpop-proof`, or one made now when inline).
+ */
+export function curlCommand(
+  r: ApiRequestForm,
+  token: { profile: string; dpop?: boolean } | { inline: string; proof?: string | null },
+): string {
   const method = r.method.trim().toUpperCase();
   if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].includes(method))
     throw fail(`unknown HTTP method "${r.method}"; use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS`);
@@ -293,12 +300,16 @@ export function curlCommand(r: ApiRequestForm, token: { profile: string } | { in
   const lines = [first.join(' ')];
   const headers = r.headers.filter((h) => h.enabled && h.name.trim());
   const userAuth = headers.some((h) => h.name.trim().toLowerCase() === 'authorization');
-  if (!userAuth)
-    lines.push(
-      'profile' in token
-        ? `-H "Authorization: Bearer $(tessera token --profile ${shellQuote(token.profile)})"`
-        : `-H ${shellQuote(`Authorization: Bearer ${token.inline}`)}`,
-    );
+  if (!userAuth) {
+    if ('profile' in token) {
+      const profile = shellQuote(token.profile);
+      lines.push(`-H "Authorization: ${token.dpop ? 'DPoP' : 'Bearer'} $(tessera token --profile ${profile})"`);
+      if (token.dpop) lines.push(`-H "DPoP: $(tessera dpop-proof --profile ${profile} ${method} ${shellQuote(url.toString())})"`);
+    } else {
+      lines.push(`-H ${shellQuote(`Authorization: ${token.proof ? 'DPoP' : 'Bearer'} ${token.inline}`)}`);
+      if (token.proof) lines.push(`-H ${shellQuote(`DPoP: ${token.proof}`)}`);
+    }
+  }
   const body = requestBody(r);
   if (body && !headers.some((h) => h.name.trim().toLowerCase() === 'content-type')) lines.push(`-H ${shellQuote(`Content-Type: ${body.type}`)}`);
   for (const h of headers) lines.push(`-H ${shellQuote(`${h.name.trim()}: ${h.value}`)}`);

@@ -5,6 +5,7 @@
 //! provider is only needed here.
 
 mod exit_codes;
+mod fapi;
 mod forge;
 mod forged;
 mod grants;

@@ -272,14 +272,14 @@ async fn send(
     let started = Instant::now();
     let mut response = http.send_raw(build()?).await?;
     if let Some(dpop) = bound.dpop {
-        dpop.remember_nonce(&prepared.url, &response);
+        dpop.remember_nonce(&prepared.url, true, &response);
         let nonce_asked = response.status == 401
             && dpop::asks_for_nonce(None, response.header("www-authenticate"))
             && response.header(dpop::NONCE_HEADER).is_some();
         if nonce_asked {
             tracing::debug!("the API asked for a DPoP nonce; sending once more with it");
             response = http.send_raw(build()?).await?;
-            dpop.remember_nonce(&prepared.url, &response);
+            dpop.remember_nonce(&prepared.url, true, &response);
         }
     }
     Ok((response, started.elapsed()))

@@ -83,9 +83,17 @@ pub fn proof(key: &ClientKey, request: &ProofFor<'_>) -> Result<SecretString, Ke
     key.sign(&header, &claims)
 }
 
-/// A server's origin, the key its nonces are remembered under.
-pub fn origin(url: &Url) -> String {
-    url.origin().ascii_serialization()
+/// Where a server's nonce is remembered. An authorization server's token
+/// and PAR endpoints share one nonce per origin; a request carrying an
+/// access token (userinfo, an API) keeps its own per URL, because an API
+/// may sit on the provider's origin with nonces of its own: at worst a new
+/// path costs one retry.
+pub fn nonce_key(url: &Url, with_access_token: bool) -> String {
+    if with_access_token {
+        htu(url)
+    } else {
+        url.origin().ascii_serialization()
+    }
 }
 
 /// Whether an error answer asks for a (new) nonce: the OAuth error

@@ -116,7 +116,9 @@ impl DpopBinding {
         now: i64,
         access_token: Option<&SecretString>,
     ) -> Result<SecretString, HttpError> {
-        let nonce = self.nonces.get(&dpop::origin(url));
+        let nonce = self
+            .nonces
+            .get(&dpop::nonce_key(url, access_token.is_some()));
         dpop::proof(
             &self.key,
             &ProofFor {
@@ -130,10 +132,12 @@ impl DpopBinding {
         .map_err(|e| HttpError::Setup(e.to_string()))
     }
 
-    /// Remembers the nonce a response from `url` carried, if any.
-    pub fn remember_nonce(&self, url: &Url, response: &HttpResponse) {
+    /// Remembers the nonce a response from `url` carried, if any, for
+    /// the next request of the same kind (with or without an access token).
+    pub fn remember_nonce(&self, url: &Url, with_access_token: bool, response: &HttpResponse) {
         if let Some(nonce) = response.header(dpop::NONCE_HEADER) {
-            self.nonces.put(&dpop::origin(url), nonce);
+            self.nonces
+                .put(&dpop::nonce_key(url, with_access_token), nonce);
         }
     }
 }
@@ -271,13 +275,14 @@ pub async fn send_retrying_nonce(
     endpoint: Endpoint,
     url: &Url,
     dpop: Option<&DpopBinding>,
+    with_access_token: bool,
     build: impl Fn() -> Result<HttpRequest, HttpError>,
 ) -> Result<HttpResponse, HttpError> {
     let mut retried = false;
     loop {
         let response = http.send_raw(build()?).await?;
         if let Some(dpop) = dpop {
-            dpop.remember_nonce(url, &response);
+            dpop.remember_nonce(url, with_access_token, &response);
         }
         if (200..300).contains(&response.status) {
             return Ok(response);
@@ -306,7 +311,7 @@ pub(crate) async fn send_as_client(
     url: Url,
     form: &[(&str, &str)],
 ) -> Result<HttpResponse, HttpError> {
-    send_retrying_nonce(http, endpoint, &url, client.dpop.as_ref(), || {
+    send_retrying_nonce(http, endpoint, &url, client.dpop.as_ref(), false, || {
         let request = client.post(endpoint, url.clone(), form)?;
         Ok(match &client.dpop {
             Some(dpop) => {
@@ -613,7 +618,7 @@ pub async fn userinfo(
     dpop: Option<&DpopBinding>,
     now: i64,
 ) -> Result<serde_json::Map<String, Value>, HttpError> {
-    let response = send_retrying_nonce(http, Endpoint::Userinfo, &url, dpop, || {
+    let response = send_retrying_nonce(http, Endpoint::Userinfo, &url, dpop, true, || {
         with_access_token(
             HttpRequest::get(Endpoint::Userinfo, url.clone()),
             access_token,

@@ -136,7 +136,8 @@ impl LoopbackListener {
                         continue;
                     }
                     let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-                    let is_response = params.iter().any(|(k, _)| k == "code" || k == "error" || k == "state");
+                    // A JARM redirect carries one `response` JWT instead.
+                    let is_response = params.iter().any(|(k, _)| matches!(k.as_str(), "code" | "error" | "state" | "response"));
                     if !is_response {
                         tokio::spawn(write_response(stream, 400, "Waiting for sign-in", "This address receives Tessera's sign-in redirect; this request was not one."));
                         continue;

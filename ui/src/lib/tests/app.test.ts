@@ -337,6 +337,68 @@ describe('a mutual-TLS profile', () => {
   });
 });
 
+describe('a DPoP profile (FAPI 2.0)', () => {
+  const fapi = {
+    name: 'bank',
+    issuer: 'http://127.0.0.1:9090',
+    client_id: 'tessera-private-key-jwt',
+    client_auth: 'private_key_jwt',
+    security: { par: true, dpop: true },
+  } as const;
+  const request: import('../types').ApiRequestForm = {
+    method: 'GET',
+    url: 'http://127.0.0.1:9090/api/me',
+    query: [],
+    headers: [],
+    body_kind: 'none',
+    body: '',
+    form: [],
+    content_type: '',
+  };
+
+  it('is offered by the FAPI 2.0 preset, which turns on private_key_jwt, PAR and DPoP', () => {
+    const preset = store.app.presets.find((p) => p.id === 'fapi2');
+    expect(preset?.name).toBe('FAPI 2.0 provider (open banking, health)');
+    expect([preset?.client_auth, preset?.par, preset?.dpop], 'the FAPI preset’s security settings').toEqual(['private_key_jwt', true, true]);
+    const other = store.app.presets.find((p) => p.id === 'keycloak');
+    expect([other?.client_auth, other?.par, other?.dpop], 'another preset turns nothing on').toEqual([null, false, false]);
+  });
+  it('gets a DPoP-bound token, which the inspector checks against the profile’s key', async () => {
+    stop();
+    await start({ profiles: [...profiles, fapi] });
+    await store.select('bank');
+    await store.signIn();
+    expect(store.app.session?.token_type, 'the session’s token type').toBe('DPoP');
+    const view = (await h.backend.invoke('inspect_session', { profile: 'bank' })) as import('../types').InspectionView;
+    expect(view.token_type).toBe('DPoP');
+    const access = view.tokens.find((t) => t.kind === 'access');
+    const checks = access?.format.type === 'jwt' ? access.format.jwt.checks : [];
+    const binding = checks.find((c) => c.id === 'dpop_binding');
+    expect(binding?.name, 'the access token report has a DPoP binding row').toBe('DPoP binding');
+    expect(binding?.passed, binding?.detail).toBe(true);
+    const pushed = store.app.httpLog.length ? store.app.httpLog : ((await h.backend.invoke('http_log')) as { endpoint: string }[]);
+    expect(pushed.map((e) => e.endpoint), 'the authorization request was pushed first').toContain('pushed authorization request endpoint');
+  });
+  it('copies as curl with the DPoP scheme and a proof from tessera dpop-proof', async () => {
+    stop();
+    await start({ profiles: [...profiles, fapi] });
+    const { ipc } = await import('../ipc');
+    const command = await ipc.curlPreview('bank', request);
+    expect(command, 'the token goes with the DPoP scheme').toContain('-H "Authorization: DPoP $(tessera token --profile bank)"');
+    expect(command, 'and a proof for this method and URL').toContain('-H "DPoP: $(tessera dpop-proof --profile bank GET http://127.0.0.1:9090/api/me)"');
+    const bearer = await ipc.curlPreview('local', request);
+    expect(bearer, 'a profile without DPoP keeps Bearer').toContain('-H "Authorization: Bearer $(tessera token --profile local)"');
+    expect(bearer, 'and sends no proof').not.toContain('dpop-proof');
+  });
+  it('cannot be saved with a request object unless the client signs with its key', async () => {
+    const { emptyForm } = await import('../form');
+    const { ipc } = await import('../ipc');
+    const form = { ...emptyForm(), name: 'jar', issuer: 'https://as.bank.example', client_id: 'c', request_object: true };
+    await expect(ipc.profileSave(form, null), 'the client secret signs no request object').rejects.toMatchObject({ code: 'invalid_profile' });
+    await expect(ipc.profileSave({ ...form, client_auth: 'private_key_jwt' }, null)).resolves.toBeTruthy();
+  });
+});
+
 describe('the HTTP log', () => {
   it('merges what Rust kept with the entries that arrive as events', async () => {
     const before = (await h.backend.invoke('http_log')) as { id: number }[];

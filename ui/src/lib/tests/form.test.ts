@@ -17,6 +17,9 @@ const keycloak: Preset = {
   redirect: { type: 'loopback', port: 0, path: '/callback' },
   needs_client_secret: false,
   grants: ['authorization_code'],
+  client_auth: null,
+  par: false,
+  dpop: false,
   notes: [],
 };
 
@@ -192,5 +195,82 @@ describe('savingSignsOut', () => {
     expect(savingSignsOut(before, { ...before, client_id: 'other' }, true), 'a new client').toBe(true);
     expect(savingSignsOut(before, { ...before, client_id: 'other' }, false), 'nothing to sign out of').toBe(false);
     expect(savingSignsOut(before, { ...before, issuer: ' https://a.example ' }, true), 'spaces are not a change').toBe(false);
+  });
+});
+
+describe('the security profile in the form', () => {
+  const valid = { ...emptyForm(), name: 'bank', issuer: 'https://as.bank.example', client_id: 'app' };
+
+  it('starts a new profile without PAR, DPoP, a request object or JARM', () => {
+    const form = emptyForm();
+    expect(form.par, 'no pushed request unless asked for').toBe(false);
+    expect(form.dpop, 'Bearer tokens unless asked for').toBe(false);
+    expect(form.dpop_alg, 'none named: ES256').toBeNull();
+    expect(form.request_object).toBe(false);
+    expect(form.response_mode, 'the code comes back in the query').toBe('query');
+  });
+  it('refuses a request object without private_key_jwt, at the request object', () => {
+    expect(check({ ...valid, request_object: true }).request_object, 'the client secret signs no request object').toMatch(/private_key_jwt/);
+    expect(check({ ...valid, client_auth: 'tls_client_auth', client_key: { alg: 'ES256', kid: 'k', x5t_s256: 't', public_jwks: '' }, request_object: true }).request_object, 'nor does a TLS key').toBeTruthy();
+    expect(check({ ...valid, client_auth: 'private_key_jwt', request_object: true }), 'the client key signs it').toEqual({});
+    expect(check({ ...valid, request_object: false }).request_object, 'off is always fine').toBeUndefined();
+  });
+  it('ignores the hidden request object of a device or service profile, and does not send one it cannot sign', () => {
+    const typed = { scopes: 'openid', secret: '' };
+    for (const grant of ['device_code', 'client_credentials'] as const) {
+      const hidden = { ...valid, grant, request_object: true };
+      expect(check(hidden).request_object, `no authorization request for ${grant}`).toBeUndefined();
+      expect(formForSave(hidden, typed).request_object, `Rust would refuse it over a field ${grant} does not show`).toBe(false);
+      expect(formForSave({ ...hidden, client_auth: 'private_key_jwt' }, typed).request_object, 'one the client can sign is kept, like other hidden fields').toBe(true);
+    }
+    expect(formForSave({ ...valid, request_object: true }, typed).request_object, 'a shown one is left for the check to refuse').toBe(true);
+  });
+  it('keeps PAR, DPoP, its algorithm and JARM as chosen', () => {
+    const out = formForSave({ ...valid, par: true, dpop: true, dpop_alg: 'EdDSA', response_mode: 'jwt' }, { scopes: 'openid', secret: '' });
+    expect([out.par, out.dpop, out.dpop_alg, out.response_mode]).toEqual([true, true, 'EdDSA', 'jwt']);
+  });
+});
+
+describe('applying a preset’s security settings', () => {
+  const fapi: Preset = {
+    ...keycloak,
+    id: 'fapi2',
+    name: 'FAPI 2.0 provider (open banking, health)',
+    issuer_template: '{issuer}',
+    fields: [{ key: 'issuer', label: 'Issuer', placeholder: '', default: '', help: '' }],
+    scopes: ['openid'],
+    client_auth: 'private_key_jwt',
+    par: true,
+    dpop: true,
+  };
+  const values = { issuer: 'https://as.bank.example', base_url: 'https://kc', realm: 'r' };
+  const valid = () => ({ ...emptyForm(), name: 'bank', issuer: 'https://as.bank.example', client_id: 'app' });
+
+  it('turns on private_key_jwt, PAR and DPoP for the FAPI 2.0 preset', () => {
+    const form = applyPreset(emptyForm(), fapi, values);
+    expect(form.client_auth, 'FAPI 2.0 wants private_key_jwt (or mTLS)').toBe('private_key_jwt');
+    expect(form.par, 'FAPI 2.0 wants pushed requests').toBe(true);
+    expect(form.dpop, 'FAPI 2.0 wants sender-constrained tokens').toBe(true);
+    expect(form.issuer).toBe('https://as.bank.example');
+  });
+  it('leaves them off for another preset', () => {
+    const form = applyPreset(emptyForm(), keycloak, values);
+    expect(form.client_auth, 'the usual client authentication').toBe(emptyForm().client_auth);
+    expect([form.par, form.dpop], 'no PAR, no DPoP').toEqual([false, false]);
+  });
+  it('turns them off again when a new profile switches from the FAPI preset to another', () => {
+    const back = applyPreset(applyPreset(emptyForm(), fapi, values), keycloak, values, { isNew: true, previous: fapi });
+    expect([back.par, back.dpop], 'what the FAPI preset turned on goes').toEqual([false, false]);
+    expect(back.client_auth, 'private_key_jwt left as the FAPI preset set it goes too').toBe(emptyForm().client_auth);
+    const chosen = applyPreset({ ...applyPreset(emptyForm(), fapi, values), client_auth: 'tls_client_auth' }, keycloak, values, { previous: fapi });
+    expect(chosen.client_auth, 'a method the user chose stays').toBe('tls_client_auth');
+  });
+  it('never lowers a saved profile’s protection when a preset is chosen for it', () => {
+    const saved = { ...valid(), client_auth: 'private_key_jwt' as const, par: true, dpop: true };
+    const edited = applyPreset(saved, keycloak, values, { isNew: false, previous: fapi });
+    expect([edited.par, edited.dpop], 'PAR and DPoP stay on').toEqual([true, true]);
+    expect(edited.client_auth, 'and so does the client key').toBe('private_key_jwt');
+    const raised = applyPreset({ ...valid(), par: false, dpop: false }, fapi, values, { isNew: false });
+    expect([raised.client_auth, raised.par, raised.dpop], 'the FAPI preset still turns them on').toEqual(['private_key_jwt', true, true]);
   });
 });

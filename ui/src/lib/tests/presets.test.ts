@@ -12,6 +12,9 @@ const preset = (over: Partial<Preset>): Preset => ({
   redirect: { type: 'loopback', port: 0, path: '/callback' },
   needs_client_secret: false,
   grants: ['authorization_code'],
+  client_auth: null,
+  par: false,
+  dpop: false,
   notes: [],
   ...over,
 });
