@@ -204,6 +204,8 @@ pub struct IntrospectionView {
     pub fields: Vec<ClaimView>,
     #[cfg_attr(test, ts(type = "JsonValue"))]
     pub raw: Value,
+    /// The answer's `cnf` against the profile's DPoP key or certificate.
+    pub binding: Vec<CheckView>,
 }
 
 impl From<&Introspection> for IntrospectionView {
@@ -216,6 +218,7 @@ impl From<&Introspection> for IntrospectionView {
                 .map(ClaimView::from)
                 .collect(),
             raw: Value::Object(i.fields.clone()),
+            binding: i.binding.iter().map(CheckView::from).collect(),
         }
     }
 }

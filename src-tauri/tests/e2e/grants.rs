@@ -225,3 +225,91 @@ fn a_user_generates_a_client_key_in_the_editor_and_copies_its_public_jwks() {
     app.screenshot(&artifact("client-key.png"));
     app.end();
 }
+
+#[test]
+fn the_fapi_preset_signs_in_with_par_and_dpop_and_the_inspector_shows_the_binding() {
+    let _one = one_app_at_a_time();
+    let provider = LocalProvider::start(&["--fapi"]);
+    let home = Home::new("e2e-fapi", built_binary("tessera"));
+    // The key first, registered with the provider, as a user does; the
+    // editor finds it under the profile's name.
+    let jwks = ok(&home.tessera(&["keys", "generate", "--profile", "fapi", "--alg", "ES256"]));
+    let (status, body) = tessera_testkit::http(
+        "POST",
+        &format!("{}/reg", provider.issuer),
+        &[("content-type", "application/json")],
+        &serde_json::json!({
+            "application_type": "native",
+            "redirect_uris": ["http://127.0.0.1/callback"],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "private_key_jwt",
+            "token_endpoint_auth_signing_alg": "ES256",
+            "jwks": serde_json::from_str::<serde_json::Value>(&jwks).expect("a JWK Set"),
+            "dpop_bound_access_tokens": true,
+        })
+        .to_string(),
+    );
+    assert_eq!(status, 201, "registered: {body}");
+    let client: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let client_id = client["client_id"].as_str().expect("a client id");
+
+    let driver = Driver::start(&home);
+    let app = driver.app();
+    app.click("add-profile");
+    app.wait("preset", UI_WAIT);
+    app.select("preset", "fapi2");
+    app.type_into("preset-field-issuer", &provider.issuer);
+    app.type_into("profile-name", "fapi");
+    app.type_into("profile-client-id", client_id);
+    app.click("profile-save");
+    app.wait_css(
+        "[data-testid=\"profile-fapi\"][aria-current=\"true\"]",
+        UI_WAIT,
+    );
+    let saved = std::fs::read_to_string(home.path().join("profiles.toml")).expect("profiles.toml");
+    for setting in [
+        "par = true",
+        "dpop = true",
+        "client_auth = \"private_key_jwt\"",
+    ] {
+        assert!(
+            saved.contains(setting),
+            "the FAPI 2.0 preset turned on {setting}: {saved}"
+        );
+    }
+
+    app.click("sign-in");
+    app.wait("session", SIGN_IN_WAIT);
+    app.click("tab-api");
+    let url = format!("{}/api/dpop/me", provider.issuer);
+    app.type_into("api-url", &url);
+    app.click("api-send");
+    app.wait_until("HTTP 200 from the DPoP route", UI_WAIT, || {
+        app.find("[data-testid=\"api-status\"]")
+            .and_then(|e| app.try_text(&e))
+            .filter(|t| t.starts_with("200"))
+            .map(|_| ())
+    });
+    assert!(
+        app.text_of("api-body", UI_WAIT).contains("jkt"),
+        "the DPoP route saw a bound token and its proof"
+    );
+
+    app.click("tab-inspector");
+    app.click("introspect-access");
+    let row = app.wait_css(
+        "[data-testid=\"report-introspection-access\"] [data-check=\"dpop_binding\"]",
+        UI_WAIT,
+    );
+    assert_eq!(
+        app.attribute(&row, "data-passed").as_deref(),
+        Some("true"),
+        "the token is bound to the profile's DPoP key"
+    );
+    app.execute(
+        "document.querySelector('[data-testid=\"report-introspection-access\"]').scrollIntoView({block: 'center'})",
+    );
+    app.screenshot(&artifact("fapi-dpop-binding.png"));
+    app.end();
+}

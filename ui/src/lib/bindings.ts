@@ -201,7 +201,11 @@ export type IntrospectionView = { kind: TokenKind, active: boolean,
 /**
  * Every member, explained (scope, exp, client_id, sub…).
  */
-fields: Array<ClaimView>, raw: JsonValue, };
+fields: Array<ClaimView>, raw: JsonValue, 
+/**
+ * The answer's `cnf` against the profile's DPoP key or certificate.
+ */
+binding: Array<CheckView>, };
 
 export type HistoryEntryView = { id: number, at: number, 
 /**

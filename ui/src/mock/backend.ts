@@ -1010,7 +1010,7 @@ export function createBackend(options: BackendOptions = {}) {
         requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
         responseBody: JSON.stringify(raw, null, 2),
       });
-      return { kind, active, fields: explainAll(raw), raw };
+      return { kind, active, fields: explainAll(raw), raw, binding: [] };
     },
     revoke_token: ({ profile, kind }) => {
       sessionOf(profile);
@@ -1092,7 +1092,7 @@ export function createBackend(options: BackendOptions = {}) {
     exchanged_token_introspect: ({ id }) => {
       if (!exchanged.has(id)) throw ipcError(null, 'that exchanged token is no longer kept; exchange again');
       const raw: Obj = { active: true, token_type: 'Bearer', aud: 'http://127.0.0.1:9090/api', scope: 'api:read' };
-      return { kind: 'access' as const, active: true, fields: explainAll(raw), raw };
+      return { kind: 'access' as const, active: true, fields: explainAll(raw), raw, binding: [] };
     },
 
     api_send: ({ profile, request, refreshFirst }) => {

@@ -350,3 +350,45 @@ fn the_dpop_api_refuses_a_proof_for_another_url_or_a_replayed_one() {
     let (status, body) = send(proof.trim());
     assert_eq!(status, 401, "the same proof again is a replay: {body}");
 }
+
+#[test]
+fn a_fapi_sign_in_with_mutual_tls_instead_of_dpop_gets_a_certificate_bound_token() {
+    let p = LocalProvider::shared_with(&["--fapi", "--mtls-port", "0"]);
+    let m = p.mtls.as_ref().expect("an mTLS listener");
+    let ws = home("fapi-mtls");
+    let out = json(&ws.tessera(&[
+        "login",
+        "--issuer",
+        &p.issuer,
+        "--client-id",
+        "tessera-mtls",
+        "--profile",
+        "fapi-mtls",
+        "--client-auth",
+        "tls",
+        "--client-cert",
+        &m.client_cert,
+        "--client-key",
+        &m.client_key,
+        "--ca-file",
+        &m.ca,
+        "--timeout",
+        "60",
+        "--json",
+    ]));
+    assert_eq!(
+        out["subject"], "demo-user-0001",
+        "signed in through PAR over mTLS: {out}"
+    );
+    assert!(
+        ws.browser_log().contains("request_uri"),
+        "the request was pushed: {}",
+        ws.browser_log()
+    );
+    let api = format!("{}/api/mtls/me", m.url);
+    let body = ok(&ws.tessera(&["call", "--profile", "fapi-mtls", "GET", &api]));
+    assert!(
+        body.contains("tessera-mtls"),
+        "the bound token works with its certificate: {body}"
+    );
+}

@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 use super::InspectError;
 use crate::engine::Engine;
 use crate::profile::Profile;
+use crate::protocol::binding as bound;
 use crate::protocol::discovery;
+use crate::protocol::report::Check;
 use crate::protocol::token::{self, TokenKind};
 use crate::secret::SecretString;
 use crate::session::binding::bound_to;
@@ -20,6 +22,9 @@ pub struct Introspection {
     pub active: bool,
     /// Every member of the answer.
     pub fields: Map<String, Value>,
+    /// The binding rows: the answer's `cnf` against the profile's DPoP key
+    /// or client certificate, when the token is bound to either.
+    pub binding: Vec<Check>,
 }
 
 impl Engine {
@@ -30,10 +35,27 @@ impl Engine {
         kind: TokenKind,
     ) -> Result<Introspection, InspectError> {
         let fields = self.introspect(Some(profile), kind).await?;
+        let settings = self.profile(Some(profile))?;
+        let mut binding = Vec::new();
+        if kind == TokenKind::Access {
+            if settings.dpop {
+                let thumbprint = self.dpop_key(&settings).await?.thumbprint();
+                if bound::dpop_thumbprint(&fields).is_some() {
+                    binding.push(bound::dpop_binding("DPoP", Some(&fields), &thumbprint));
+                }
+            }
+            let certificate = settings
+                .client_key
+                .as_ref()
+                .filter(|_| settings.client_auth.is_mutual_tls())
+                .and_then(|k| k.x5t_s256.as_deref());
+            binding.extend(bound::certificate_binding(&fields, certificate));
+        }
         Ok(Introspection {
             kind,
             active: fields.get("active").and_then(Value::as_bool) == Some(true),
             fields,
+            binding,
         })
     }
 
@@ -85,6 +107,7 @@ impl Engine {
             kind: TokenKind::Access,
             active: fields.get("active").and_then(Value::as_bool) == Some(true),
             fields,
+            binding: Vec::new(),
         })
     }
 
