@@ -84,3 +84,85 @@ pub fn params(jwt: &UnverifiedJwt) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::protocol::client_key::{ClientKey, KeyAlg};
+
+    /// A response signed by `key` with these claims, and the key set that verifies it.
+    fn signed(key: &ClientKey, claims: serde_json::Value) -> (UnverifiedJwt, JwkSet) {
+        let token = key.sign(&key.header("JWT"), &claims).expect("signed");
+        let jwt = decode(token.expose()).expect("a JWT");
+        let keys = JwkSet::from_json(&key.public_jwks()).expect("a key set");
+        (jwt, keys)
+    }
+
+    fn failing(report: &ValidationReport) -> Vec<&'static str> {
+        report
+            .checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.id)
+            .collect()
+    }
+
+    #[test]
+    fn a_good_response_passes_its_own_rows_and_yields_code_and_state() {
+        let key = ClientKey::generate(KeyAlg::ES256).expect("a key");
+        let (jwt, keys) = signed(
+            &key,
+            json!({"iss": "https://idp", "aud": "app", "exp": 2_000, "code": "c", "state": "s"}),
+        );
+        let report = check(&jwt, &keys, "https://idp", "app", 1_000);
+        assert!(
+            failing(&report).is_empty(),
+            "every row passes: {:?}",
+            report.checks
+        );
+        assert!(
+            report.checks.iter().all(|c| c.id.starts_with("jarm")),
+            "the rows are the response's own"
+        );
+        let params = params(&jwt);
+        assert!(params.contains(&("code".into(), "c".into())));
+        assert!(params.contains(&("state".into(), "s".into())));
+        assert!(
+            params.contains(&("iss".into(), "https://idp".into())),
+            "iss for the RFC 9207 check"
+        );
+    }
+
+    #[test]
+    fn another_key_another_audience_or_a_past_expiry_each_fail_their_row() {
+        let key = ClientKey::generate(KeyAlg::ES256).expect("a key");
+        let other = ClientKey::generate(KeyAlg::ES256).expect("another key");
+        let good = json!({"iss": "https://idp", "aud": "app", "exp": 2_000, "code": "c"});
+        let (jwt, _) = signed(&key, good.clone());
+        let wrong_keys = JwkSet::from_json(&other.public_jwks()).expect("keys");
+        assert!(
+            !failing(&check(&jwt, &wrong_keys, "https://idp", "app", 1_000)).is_empty(),
+            "signed by a key the provider does not publish"
+        );
+        let (jwt, keys) = signed(&key, good.clone());
+        assert_eq!(
+            failing(&check(&jwt, &keys, "https://idp", "other", 1_000)),
+            vec!["jarm_aud"]
+        );
+        assert_eq!(
+            failing(&check(&jwt, &keys, "https://idp", "app", 3_000)),
+            vec!["jarm_exp"]
+        );
+        let (no_exp, keys) = signed(
+            &key,
+            json!({"iss": "https://idp", "aud": "app", "code": "c"}),
+        );
+        assert_eq!(
+            failing(&check(&no_exp, &keys, "https://idp", "app", 1_000)),
+            vec!["jarm_exp"],
+            "JARM requires exp"
+        );
+    }
+}

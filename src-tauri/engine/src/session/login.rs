@@ -261,6 +261,12 @@ pub enum LoginError {
         /// Whether the provider requires it (rather than the profile asking).
         required: bool,
     },
+    /// The provider refused the DPoP proof.
+    #[error("DPoP proof rejected: {reason}")]
+    DpopProofRejected {
+        /// The provider's error and description.
+        reason: String,
+    },
     /// Response mode `jwt` was asked for, but the redirect had no `response`.
     #[error("the redirect carried no response JWT though response mode jwt was asked for; check that the provider supports JARM")]
     JarmMissing,
@@ -312,6 +318,9 @@ fn pushed_request_error(e: HttpError, profile: &Profile, redirect_uri: &str) -> 
 /// the client's authentication was refused, named by its method.
 pub(crate) fn token_error(e: HttpError, profile: &Profile) -> LoginError {
     match e.oauth_error() {
+        Some("invalid_dpop_proof") => LoginError::DpopProofRejected {
+            reason: e.oauth_detail().unwrap_or_default(),
+        },
         Some("invalid_client") => LoginError::ClientAuthRefused {
             client_id: profile.client_id.clone(),
             method: profile.client_auth,
@@ -969,6 +978,7 @@ impl EngineError for LoginError {
             LoginError::NoParEndpoint { .. } => ErrorKind::Unsupported,
             LoginError::RequestObjectNeedsKey { .. } => ErrorKind::InvalidProfile,
             LoginError::JarmMissing | LoginError::MalformedJarm(_) => ErrorKind::ValidationFailed,
+            LoginError::DpopProofRejected { .. } => ErrorKind::ClientRejected,
         }
     }
 
