@@ -15,16 +15,11 @@ use std::time::{Duration, Instant};
 use tessera_engine::api::{ApiRequest, CallOptions};
 use tessera_engine::Engine;
 
+#[path = "support/mod.rs"]
+mod common;
+use common::{median, ms};
+
 const ROUNDS: usize = 60;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn main() {
     let (Ok(url), Ok(profile)) = (

@@ -9,21 +9,16 @@
 //! (ES256) with the key from the keyring and carries the API's nonce; the
 //! DPoP route also checks the proof. A separate line times making one proof.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tessera_engine::api::{ApiRequest, CallOptions};
 use tessera_engine::Engine;
 
+#[path = "support/mod.rs"]
+mod common;
+use common::{median, ms};
+
 const ROUNDS: usize = 60;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn main() {
     let vars = [

@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 
 pub use desktop::{built_binary, one_app_at_a_time};
 pub use home::Home;
-pub use http::{call_api, http};
+pub use http::{call_api, curl_get, http};
 pub use keyring::{
     assert_keyring_has, assert_keyring_lacks, keyring_entry, keyring_usernames,
     stored_refresh_token, stored_session,

@@ -4,7 +4,9 @@
 //! cases, each with its one line and nothing stored.
 
 use serde_json::{json, Value};
-use tessera_testkit::{assert_keyring_lacks, failed, http, json, ok, Home, LocalProvider};
+use tessera_testkit::{
+    assert_keyring_lacks, curl_get, failed, http, json, ok, Home, LocalProvider,
+};
 
 use crate::home;
 
@@ -76,17 +78,14 @@ fn login(
 fn curl_dpop(ws: &Home, profile: &str, url: &str) -> (u16, String) {
     let token = ok(&ws.tessera(&["token", "--profile", profile]));
     let proof = ok(&ws.tessera(&["dpop-proof", "--profile", profile, "GET", url]));
-    let out = std::process::Command::new("curl")
-        .args(["-s", "-o", "-", "-w", "\n%{http_code}", "-H"])
-        .arg(format!("Authorization: DPoP {}", token.trim()))
-        .arg("-H")
-        .arg(format!("DPoP: {}", proof.trim()))
-        .arg(url)
-        .output()
-        .expect("run curl");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, status) = text.rsplit_once('\n').unwrap_or((&text, "0"));
-    (status.trim().parse().unwrap_or(0), body.to_string())
+    curl_get(
+        url,
+        &[
+            format!("Authorization: DPoP {}", token.trim()),
+            format!("DPoP: {}", proof.trim()),
+        ],
+        &[],
+    )
 }
 
 #[test]

@@ -6,8 +6,8 @@
 
 use serde_json::{json, Value};
 use tessera_testkit::{
-    assert_keyring_has, assert_keyring_lacks, call_api, failed, http, json, ok, stderr, Home,
-    LocalProvider,
+    assert_keyring_has, assert_keyring_lacks, call_api, curl_get, failed, http, json, ok, stderr,
+    Home, LocalProvider,
 };
 
 use crate::home;
@@ -637,24 +637,11 @@ fn mtls_login(
 
 /// GET with curl, trusting the provider's CA and presenting no certificate.
 fn curl_without_certificate(url: &str, ca: &str, token: &str) -> (u16, String) {
-    let out = std::process::Command::new("curl")
-        .args([
-            "-s",
-            "-o",
-            "-",
-            "-w",
-            "\n%{http_code}",
-            "--cacert",
-            ca,
-            "-H",
-        ])
-        .arg(format!("Authorization: Bearer {token}"))
-        .arg(url)
-        .output()
-        .expect("run curl");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, status) = text.rsplit_once('\n').unwrap_or((&text, "0"));
-    (status.trim().parse().unwrap_or(0), body.to_string())
+    curl_get(
+        url,
+        &[format!("Authorization: Bearer {token}")],
+        &["--cacert", ca],
+    )
 }
 
 #[test]
