@@ -4,7 +4,7 @@
 
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::dto::inspector::HttpLogSummary;
+use crate::dto::inspector::{HttpLogSummary, OperationView};
 use crate::dto::{RefreshFailed, SignInEvent};
 use crate::state::Shell;
 
@@ -12,6 +12,7 @@ pub const OVERVIEW: &str = "overview";
 pub const SIGN_IN: &str = "sign-in";
 pub const REFRESH_FAILED: &str = "refresh-failed";
 pub const HTTP_LOG: &str = "http-log";
+pub const OPERATIONS: &str = "operations";
 
 /// Forwards every new HTTP log entry (already redacted) to the window.
 pub fn forward_http_log(app: &AppHandle) {
@@ -19,6 +20,17 @@ pub fn forward_http_log(app: &AppHandle) {
     app.state::<Shell>().http_log.subscribe(move |entry| {
         let _ = handle.emit(HTTP_LOG, HttpLogSummary::from(entry));
     });
+}
+
+/// Forwards every change of an operation (started, a step, ended) to the window.
+pub fn forward_operations(app: &AppHandle) {
+    let handle = app.clone();
+    app.state::<Shell>()
+        .engine
+        .operations()
+        .subscribe(move |op| {
+            let _ = handle.emit(OPERATIONS, OperationView::from(op));
+        });
 }
 
 pub fn sign_in(app: &AppHandle, event: &SignInEvent) {

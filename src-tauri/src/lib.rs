@@ -91,6 +91,7 @@ pub fn run() {
             commands::inspector::exchanged_token_copy,
             commands::inspector::exchanged_token_introspect,
             commands::inspector::exchange_history,
+            commands::inspector::operations,
             commands::api::api_send,
             commands::api::api_save_response,
             commands::api::saved_requests,
@@ -101,6 +102,7 @@ pub fn run() {
         ])
         .setup(|app| {
             events::forward_http_log(app.handle());
+            events::forward_operations(app.handle());
             // The window paints first: the tray (D-Bus round trips to the
             // panel on Linux) and the rest start once the event loop runs.
             let handle = app.handle().clone();

@@ -19,6 +19,7 @@ use crate::seams::http::{Http, HttpClient, HttpError, ReqwestClient};
 use crate::seams::http_log::{HttpLog, RecordingClient};
 use crate::seams::lock::{LockError, ProfileLock};
 use crate::seams::nonces::DpopNonces;
+use crate::seams::operations::Operations;
 use crate::seams::paths::{NoConfigDir, Paths};
 use crate::seams::store::{HeldWrites, KeyringStore, SecretStore, StoreError};
 
@@ -36,6 +37,7 @@ pub struct Engine {
     events: Arc<SessionEvents>,
     held: Arc<HeldWrites>,
     nonces: Arc<DpopNonces>,
+    operations: Arc<Operations>,
 }
 
 impl Engine {
@@ -44,8 +46,10 @@ impl Engine {
         let nonces = Arc::new(DpopNonces::in_file(
             paths.cache_dir.join("dpop-nonces.json"),
         ));
+        let operations = Arc::new(Operations::new(Arc::clone(&clock)));
         Self {
             nonces,
+            operations,
             paths,
             secrets,
             clock,
@@ -76,6 +80,12 @@ impl Engine {
     pub fn with_http_log(mut self, log: Arc<HttpLog>) -> Self {
         self.http_log = Some(log);
         self
+    }
+
+    /// What the engine has been doing: operations with their steps, whose
+    /// HTTP exchanges the HTTP log tags.
+    pub fn operations(&self) -> &Arc<Operations> {
+        &self.operations
     }
 
     /// The DPoP nonces servers gave, per origin.

@@ -7,7 +7,8 @@ use tessera_engine::session::exchange::ExchangeRequest;
 
 use crate::dto::inspector::{
     ClaimChangeView, ExchangeForm, ExchangeView, HistoryEntryView, HttpLogDetail, HttpLogSummary,
-    InspectionView, IntrospectionView, JwkView, JwtView, KeySource, ProviderView, TokenKind,
+    InspectionView, IntrospectionView, JwkView, JwtView, KeySource, OperationView, ProviderView,
+    TokenKind,
 };
 use crate::dto::Overview;
 use crate::error::IpcError;
@@ -268,4 +269,16 @@ pub async fn exchanged_token_introspect(
 
 fn gone() -> IpcError {
     IpcError::plain("that exchanged token is no longer kept; exchange again")
+}
+
+/// The engine's last operations, oldest first, for the flow diagrams.
+#[tauri::command]
+pub fn operations(shell: State<'_, Shell>) -> Vec<OperationView> {
+    shell
+        .engine
+        .operations()
+        .list()
+        .iter()
+        .map(OperationView::from)
+        .collect()
 }

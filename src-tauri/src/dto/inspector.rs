@@ -15,6 +15,9 @@ use tessera_engine::inspect::{
     Introspection, JwtInspection, SessionInspection, TokenFormat, TokenInspection,
 };
 use tessera_engine::jwks::Jwk;
+pub use tessera_engine::seams::operations::{
+    Operation, OperationKind, Outcome as OperationOutcome, StepKind,
+};
 pub use tessera_engine::token::TokenKind;
 use tessera_engine::validate::{Check, ValidationReport};
 
@@ -369,6 +372,9 @@ pub struct HttpLogSummary {
     /// Why no response came (timeout, connection refused).
     pub error: Option<String>,
     pub duration_ms: f64,
+    /// The operation it was made for.
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub operation: Option<u64>,
 }
 
 impl From<&LogEntry> for HttpLogSummary {
@@ -382,6 +388,7 @@ impl From<&LogEntry> for HttpLogSummary {
             status: e.status,
             error: e.error.clone(),
             duration_ms: e.duration_ms,
+            operation: e.operation,
         }
     }
 }
@@ -447,4 +454,55 @@ pub struct ExchangeView {
     /// When it was issued, Unix seconds.
     #[cfg_attr(test, ts(type = "number"))]
     pub obtained_at: i64,
+}
+
+/// One operation the engine performed, for the flow diagram: its HTTP
+/// exchanges are the HTTP log entries tagged with its id.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct OperationView {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub id: u64,
+    pub kind: OperationKind,
+    pub profile: Option<String>,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub started_at_ms: i64,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub finished_at_ms: Option<i64>,
+    pub outcome: OperationOutcome,
+    pub error: Option<String>,
+    pub steps: Vec<OperationStepView>,
+}
+
+/// A step Tessera knows of but does not see over HTTP.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct OperationStepView {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub at_ms: i64,
+    pub kind: StepKind,
+    pub detail: String,
+}
+
+impl From<&Operation> for OperationView {
+    fn from(op: &Operation) -> Self {
+        Self {
+            id: op.id,
+            kind: op.kind,
+            profile: op.profile.clone(),
+            started_at_ms: op.started_at_ms,
+            finished_at_ms: op.finished_at_ms,
+            outcome: op.outcome,
+            error: op.error.clone(),
+            steps: op
+                .steps
+                .iter()
+                .map(|s| OperationStepView {
+                    at_ms: s.at_ms,
+                    kind: s.kind,
+                    detail: s.detail.clone(),
+                })
+                .collect(),
+        }
+    }
 }

@@ -257,7 +257,11 @@ url: string, status: number | null,
 /**
  * Why no response came (timeout, connection refused).
  */
-error: string | null, duration_ms: number, };
+error: string | null, duration_ms: number, 
+/**
+ * The operation it was made for.
+ */
+operation: number | null, };
 
 export type HttpLogDetail = { summary: HttpLogSummary, request_headers: Array<HeaderView>, request_body: string | null, response_headers: Array<HeaderView>, response_body: string | null, 
 /**
@@ -266,6 +270,16 @@ export type HttpLogDetail = { summary: HttpLogSummary, request_headers: Array<He
 response_truncated: boolean, };
 
 export type ExchangeForm = { subject: TokenKind, audiences: Array<string>, resources: Array<string>, scope: string | null, requested_token_type: string | null, actor_profile: string | null, };
+
+export type OperationKind = "sign_in" | "refresh" | "sign_out" | "revoke" | "introspect" | "exchange" | "api_call" | "discovery" | "inspect";
+
+export type Outcome = "running" | "ok" | "failed";
+
+export type StepKind = "browser_opened" | "redirect_received" | "device_code_shown" | "device_approved";
+
+export type OperationStepView = { at_ms: number, kind: StepKind, detail: string, };
+
+export type OperationView = { id: number, kind: OperationKind, profile: string | null, started_at_ms: number, finished_at_ms: number | null, outcome: Outcome, error: string | null, steps: Array<OperationStepView>, };
 
 export type ExchangeView = { id: number, profile: string, issued_token_type: string | null, token_type: string, expires_in: number | null, scope: string | null, 
 /**

@@ -14,6 +14,7 @@ import type {
   JwtView,
   KeyAlg,
   KeySource,
+  OperationView,
   Overview,
   Preset,
   ProfileForm,
@@ -63,6 +64,7 @@ export type Commands = {
   exchange_history: [{ profile: string }, ExchangeView[]];
   exchanged_token_copy: [{ id: number }, null];
   exchanged_token_introspect: [{ id: number }, IntrospectionView];
+  operations: [Record<string, never>, OperationView[]];
   api_send: [{ profile: string; request: ApiRequestForm; refreshFirst: boolean }, ApiResponseView];
   api_save_response: [{ id: number }, string];
   saved_requests: [{ profile: string }, SavedRequest[]];

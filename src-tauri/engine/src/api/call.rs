@@ -163,6 +163,22 @@ impl Engine {
         request: &ApiRequest,
         options: CallOptions,
     ) -> Result<ApiOutcome, ApiError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::ApiCall,
+                profile,
+                self.call_api_untraced(profile, request, options),
+            )
+            .await
+    }
+
+    async fn call_api_untraced(
+        &self,
+        profile: Option<&str>,
+        request: &ApiRequest,
+        options: CallOptions,
+    ) -> Result<ApiOutcome, ApiError> {
         let profile = self.profile(profile).map_err(RefreshError::from)?;
         let prepared = prepare(request, profile.allow_insecure_http)?;
         let http = self

@@ -34,6 +34,21 @@ impl Engine {
         profile: &str,
         kind: TokenKind,
     ) -> Result<Introspection, InspectError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::Introspect,
+                Some(profile),
+                self.introspect_token_untraced(profile, kind),
+            )
+            .await
+    }
+
+    async fn introspect_token_untraced(
+        &self,
+        profile: &str,
+        kind: TokenKind,
+    ) -> Result<Introspection, InspectError> {
         let fields = self.introspect(Some(profile), kind).await?;
         let settings = self.profile(Some(profile))?;
         let mut binding = Vec::new();

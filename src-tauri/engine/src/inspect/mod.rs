@@ -291,6 +291,20 @@ impl Engine {
     /// token re-validated now against the provider's keys, a JWT access
     /// token verified as one, and which endpoints apply to each.
     pub async fn inspect_session(&self, profile: &str) -> Result<SessionInspection, InspectError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::Inspect,
+                Some(profile),
+                self.inspect_session_untraced(profile),
+            )
+            .await
+    }
+
+    async fn inspect_session_untraced(
+        &self,
+        profile: &str,
+    ) -> Result<SessionInspection, InspectError> {
         let profile = self.profile(Some(profile))?;
         let name = profile.name.clone();
         let session = self

@@ -34,6 +34,17 @@ impl Engine {
     /// capability summary, and its key set (or why the keys could not be
     /// read).
     pub async fn provider_keys(&self, profile: &str) -> Result<ProviderKeys, InspectError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::Discovery,
+                Some(profile),
+                self.provider_keys_untraced(profile),
+            )
+            .await
+    }
+
+    async fn provider_keys_untraced(&self, profile: &str) -> Result<ProviderKeys, InspectError> {
         let profile = self.profile(Some(profile))?;
         let http = self.http_for(profile.ca_file.as_deref())?;
         let report = match &profile.endpoints {

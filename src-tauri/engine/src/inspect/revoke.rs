@@ -28,6 +28,21 @@ impl Engine {
         profile: &str,
         kind: TokenKind,
     ) -> Result<RevokeOutcome, InspectError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::Revoke,
+                Some(profile),
+                self.revoke_token_untraced(profile, kind),
+            )
+            .await
+    }
+
+    async fn revoke_token_untraced(
+        &self,
+        profile: &str,
+        kind: TokenKind,
+    ) -> Result<RevokeOutcome, InspectError> {
         let profile = self.profile(Some(profile))?;
         let name = profile.name.clone();
         let _lock = self.lock(&name).await?;

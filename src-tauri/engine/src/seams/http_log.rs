@@ -103,6 +103,8 @@ pub struct LogEntry {
     pub response_truncated: bool,
     /// Time to the whole response.
     pub duration_ms: f64,
+    /// The operation it was made for ([`crate::seams::operations`]).
+    pub operation: Option<u64>,
 }
 
 type Listener = Box<dyn Fn(&LogEntry) + Send + Sync>;
@@ -223,6 +225,7 @@ impl HttpClient for RecordingClient {
                 response_body: None,
                 response_truncated: false,
                 duration_ms: 0.0,
+                operation: crate::seams::operations::current(),
             };
             let started = Instant::now();
             let result = self.inner.send(request).await;
@@ -646,6 +649,7 @@ mod tests {
                 response_body: None,
                 response_truncated: false,
                 duration_ms: 1.0,
+                operation: None,
             });
         }
         let urls: Vec<String> = log.entries().into_iter().map(|e| e.url).collect();

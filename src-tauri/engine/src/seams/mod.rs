@@ -13,6 +13,7 @@
 //! | disk cache | [`cache::DiskCache`] | files under the cache dir | the same, in a temp dir |
 //! | redirect listener | [`loopback`] | 127.0.0.1 only | the same |
 //! | files | [`paths::Paths`], [`private_files`] (0600/0700, atomic) | OS config dirs or `TESSERA_CONFIG_DIR` | a temp dir |
+//! | operations | [`operations::Operations`] | what the engine does, for hosts to draw | the same |
 //! | DPoP nonces | [`nonces::DpopNonces`] | a private file under the cache dir | in memory |
 //! | change events | [`events::SessionEvents`] | hosts subscribe | tests subscribe |
 //!
@@ -27,6 +28,7 @@ pub mod http_log;
 pub mod lock;
 pub mod loopback;
 pub mod nonces;
+pub mod operations;
 pub mod paths;
 pub mod private_files;
 pub mod store;

@@ -25,6 +25,7 @@ use crate::protocol::discovery;
 use crate::protocol::token;
 use crate::protocol::validate::{NonceRule, ValidationReport};
 use crate::seams::http::Deadline;
+use crate::seams::operations::StepKind;
 use crate::session::login::{
     token_error, Completed, LoginError, LoginOutcome, LoginProgress, LoginRequest,
 };
@@ -73,6 +74,10 @@ impl Engine {
             .clone()
             .unwrap_or_else(|| authorization.verification_uri.clone());
         let browser_opened = browser.open(&open_at).is_ok();
+        self.operations().step(
+            StepKind::DeviceCodeShown,
+            authorization.verification_uri.clone(),
+        );
         progress(LoginProgress::DeviceCode {
             user_code: device::group_user_code(&authorization.user_code),
             verification_uri: authorization.verification_uri.clone(),
@@ -121,6 +126,10 @@ impl Engine {
                 },
             }
         };
+        self.operations().step(
+            StepKind::DeviceApproved,
+            authorization.verification_uri.clone(),
+        );
         progress(LoginProgress::Exchanging);
 
         let mut report = ValidationReport::default();

@@ -174,6 +174,21 @@ impl Engine {
         &self,
         request: ExchangeRequest,
     ) -> Result<ExchangeOutcome, ExchangeError> {
+        let profile = request.profile.clone();
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::Exchange,
+                profile.as_deref(),
+                self.exchange_untraced(request),
+            )
+            .await
+    }
+
+    async fn exchange_untraced(
+        &self,
+        request: ExchangeRequest,
+    ) -> Result<ExchangeOutcome, ExchangeError> {
         let profile = self.profile(request.profile.as_deref())?;
         // The access token comes through the usual path, refreshed when due
         // and refused when the session belongs to another provider or client.

@@ -40,8 +40,10 @@ use crate::seams::browser::{BrowserError, BrowserLauncher};
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::{Deadline, HttpError};
 use crate::seams::http::{Endpoint, Http, HttpRequest};
+use crate::seams::http_log::redact_url_query;
 use crate::seams::lock::LockError;
 use crate::seams::loopback::{Callback, ListenError, LoopbackListener, Page};
+use crate::seams::operations::StepKind;
 use crate::seams::store::StoreError;
 use crate::secret::SecretString;
 use crate::session::Session;
@@ -335,7 +337,22 @@ pub(crate) fn token_error(e: HttpError, profile: &Profile) -> LoginError {
 impl Engine {
     /// Signs in with the profile's grant and saves the session and profile
     /// on success.
-    pub async fn login(&self, mut request: LoginRequest<'_>) -> Result<LoginOutcome, LoginError> {
+    pub async fn login(&self, request: LoginRequest<'_>) -> Result<LoginOutcome, LoginError> {
+        let name = request.profile.name.clone();
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::SignIn,
+                Some(&name),
+                self.login_untraced(request),
+            )
+            .await
+    }
+
+    async fn login_untraced(
+        &self,
+        mut request: LoginRequest<'_>,
+    ) -> Result<LoginOutcome, LoginError> {
         request.profile.validate()?;
         match request.profile.grant {
             Grant::AuthorizationCode => self.login_with_code(request).await,
@@ -401,6 +418,8 @@ impl Engine {
                 .await?;
         }
         let wait = deadline.remaining().unwrap_or(timeout);
+        self.operations()
+            .step(StepKind::BrowserOpened, redact_url_query(&auth.url));
         match browser.open(&url) {
             Ok(()) => progress(LoginProgress::BrowserOpened {
                 url: url.clone(),
@@ -417,6 +436,8 @@ impl Engine {
 
         let waiting = std::time::Instant::now();
         let callback = arrival.next(&redirect_uri, wait, &auth.state).await?;
+        self.operations()
+            .step(StepKind::RedirectReceived, redirect_uri.clone());
         // The browser's time (it talks to the provider, not to Tessera): logged
         // so that benchmarks can tell Tessera's own time from the provider's.
         tracing::debug!(

@@ -139,6 +139,22 @@ impl Engine {
         options: LogoutOptions,
         browser: &dyn BrowserLauncher,
     ) -> Result<LogoutOutcome, LogoutError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::SignOut,
+                profile,
+                self.logout_untraced(profile, options, browser),
+            )
+            .await
+    }
+
+    async fn logout_untraced(
+        &self,
+        profile: Option<&str>,
+        options: LogoutOptions,
+        browser: &dyn BrowserLauncher,
+    ) -> Result<LogoutOutcome, LogoutError> {
         let profile = self.profile(profile)?;
         let name = profile.name.clone();
         let _lock = self.lock(&name).await?;

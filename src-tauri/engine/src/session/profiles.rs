@@ -331,6 +331,21 @@ impl Engine {
         url: &str,
         allow_insecure_http: bool,
     ) -> Result<ProviderReport, DiscoveryError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::Discovery,
+                None,
+                self.inspect_provider_untraced(url, allow_insecure_http),
+            )
+            .await
+    }
+
+    async fn inspect_provider_untraced(
+        &self,
+        url: &str,
+        allow_insecure_http: bool,
+    ) -> Result<ProviderReport, DiscoveryError> {
         let http = Http::new(self.transport(None).map_err(DiscoveryError::from)?);
         discovery::inspect(&http, url, allow_insecure_http).await
     }

@@ -31,6 +31,7 @@ use crate::protocol::validate::{Expectations, NonceRule, SharedSecret, Validatio
 use crate::seams::events::{SessionChange, SessionEvent};
 use crate::seams::http::HttpError;
 use crate::seams::lock::LockError;
+use crate::seams::operations::OperationKind;
 use crate::seams::store::StoreError;
 use crate::session::binding::bound_to;
 use crate::session::login::{dpop_binding_row, expiry};
@@ -163,11 +164,33 @@ impl Engine {
         if !session.needs_refresh(self.now()) {
             return Ok(session);
         }
-        Ok(self.refresh_profile(&profile, false).await?.session)
+        let operations = std::sync::Arc::clone(self.operations());
+        let refreshed = operations
+            .run(
+                OperationKind::Refresh,
+                Some(&profile.name),
+                self.refresh_profile(&profile, false),
+            )
+            .await?;
+        Ok(refreshed.session)
     }
 
     /// Refreshes now, even if the access token is still valid.
     pub async fn refresh(&self, profile: Option<&str>) -> Result<RefreshOutcome, RefreshError> {
+        let operations = std::sync::Arc::clone(self.operations());
+        operations
+            .run(
+                crate::seams::operations::OperationKind::Refresh,
+                profile,
+                self.refresh_untraced(profile),
+            )
+            .await
+    }
+
+    async fn refresh_untraced(
+        &self,
+        profile: Option<&str>,
+    ) -> Result<RefreshOutcome, RefreshError> {
         let profile = self.profile(profile)?;
         self.refresh_profile(&profile, true).await
     }
