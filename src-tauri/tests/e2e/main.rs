@@ -6,6 +6,7 @@
 //! `xvfb-run -a .ci/with-keyring cargo test -p tessera-desktop --test e2e`.
 //! Screenshots go to `target/e2e-artifacts/`.
 
+mod flow;
 mod grants;
 mod harness;
 mod tools;

@@ -1,14 +1,16 @@
 // The window's state, shared by the components, and the actions that change
 // it. Everything the user sees comes from Rust through ipc.ts.
-import { ipc, onHttpLog, onOverview, onRefreshFailed, onSignIn, toIpcError } from './ipc';
+import { ipc, onHttpLog, onOperation, onOverview, onRefreshFailed, onSignIn, toIpcError } from './ipc';
 import { attempt } from './latest';
 import { redirectDisplay } from './form';
+import { mergeOperations } from './flow';
 import { appendLog, mergeLog } from './httplog';
 import type { TabId } from './tabs';
 import { nowSeconds } from './time';
 import type {
   HttpLogSummary,
   IpcError,
+  OperationView,
   Overview,
   Preset,
   ProfileForm,
@@ -41,6 +43,10 @@ export const app = $state({
   tab: 'profile' as TabId,
   /** The HTTP log: what Rust had when the tab opened, plus every entry since (at most 200). */
   httpLog: [] as HttpLogSummary[],
+  /** The HTTP log entry to open when the HTTP log tab shows next (a click on a flow diagram's arrow). */
+  logFocus: null as number | null,
+  /** The operations Rust keeps (the last 50), oldest first, kept up to date by its events. */
+  operations: [] as OperationView[],
 });
 
 let toastId = 0;
@@ -129,10 +135,12 @@ export async function init(): Promise<() => void> {
       }),
       await onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error')),
       await onHttpLog((e) => (app.httpLog = appendLog(app.httpLog, e))),
+      await onOperation((o) => (app.operations = mergeOperations(app.operations, [o]))),
     );
     app.presets = await ipc.presets();
     app.overview = await ipc.overview();
     await loadSession();
+    await loadOperations();
   } catch (e) {
     app.loadError = toIpcError(e);
   }
@@ -238,6 +246,19 @@ export async function loadHttpLog() {
   const log = await attempt(ipc.httpLog());
   if (log.ok) app.httpLog = mergeLog(log.value, app.httpLog);
   else toast(log.error.message, 'error');
+}
+
+/** Shows one exchange in the HTTP log tab, as a click on a flow diagram's arrow asks. */
+export function openInLog(id: number) {
+  app.logFocus = id;
+  app.tab = 'http-log';
+}
+
+/** The operations as Rust keeps them, merged with those that arrived as events. */
+export async function loadOperations() {
+  const ops = await attempt(ipc.operations());
+  if (ops.ok) app.operations = mergeOperations(ops.value, app.operations);
+  else toast(ops.error.message, 'error');
 }
 
 export async function clearHttpLog() {

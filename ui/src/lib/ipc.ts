@@ -12,6 +12,7 @@ import type {
   IpcError,
   KeyAlg,
   KeySource,
+  OperationView,
   Overview,
   ProfileForm,
   RefreshFailed,
@@ -26,6 +27,8 @@ export type Events = {
   'sign-in': SignInEvent;
   'refresh-failed': RefreshFailed;
   'http-log': HttpLogSummary;
+  /** An operation started, got a step (browser opened, redirect received…) or ended. */
+  operations: OperationView;
 };
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -117,6 +120,8 @@ export const ipc = {
   httpLog: () => call('http_log', {}),
   httpLogEntry: (id: number) => call('http_log_entry', { id }),
   httpLogClear: () => call('http_log_clear', {}),
+  /** The last 50 operations (sign-in, refresh, API call…), oldest first; their exchanges are the HTTP log entries tagged with their id. */
+  operations: () => call('operations', {}),
   tokenExchange: (profile: string, form: ExchangeForm) => call('token_exchange', { profile, form }),
   /** Rust writes the clipboard; the exchanged token never enters the webview. */
   exchangedTokenCopy: (id: number) => call('exchanged_token_copy', { id }),
@@ -140,3 +145,4 @@ export const onOverview = (handler: (o: Overview) => void) => on('overview', han
 export const onSignIn = (handler: (e: SignInEvent) => void) => on('sign-in', handler);
 export const onRefreshFailed = (handler: (e: RefreshFailed) => void) => on('refresh-failed', handler);
 export const onHttpLog = (handler: (e: HttpLogSummary) => void) => on('http-log', handler);
+export const onOperation = (handler: (o: OperationView) => void) => on('operations', handler);

@@ -5,6 +5,7 @@ export const TABS = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'api', label: 'API' },
   { id: 'provider', label: 'Provider' },
+  { id: 'flow', label: 'Flow' },
   { id: 'http-log', label: 'HTTP log' },
 ] as const;
 

@@ -5,6 +5,8 @@
 import type { Commands } from '../lib/commands';
 import type { Events } from '../lib/ipc';
 import type {
+  ApiRequestForm,
+  ApiResponseView,
   CapabilityStatus,
   ClaimView,
   ClientAuth,
@@ -20,6 +22,8 @@ import type {
   JsonValue,
   JwtView,
   KeyAlg,
+  OperationKind,
+  OperationView,
   Overview,
   Preset,
   ProfileForm,
@@ -28,6 +32,7 @@ import type {
   SavedRequest,
   SessionView,
   SignInPhase,
+  StepKind,
   TokenKind,
   TokenView,
 } from '../lib/types';
@@ -39,10 +44,13 @@ type Result<K extends keyof Commands> = Commands[K][1];
 type Handlers = { [K in keyof Commands]: (args: Args<K>) => Result<K> | Promise<Result<K>> };
 type Listener = (event: { event: string; id: number; payload: unknown }) => void;
 
-/** How a sign-in started through `sign_in` ends. */
+/**
+ * How a sign-in started through `sign_in` ends. A failure with `token` got as
+ * far as the token endpoint, which refused the code with that OAuth error.
+ */
 export type SignInScript =
   | { type: 'succeed'; afterMs: number }
-  | { type: 'fail'; error: IpcError }
+  | { type: 'fail'; error: IpcError; token?: { error: string; description: string }; afterMs?: number }
   | { type: 'hang' };
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -378,6 +386,15 @@ export function createBackend(options: BackendOptions = {}) {
   let historyId = 0;
   const log: HttpLogDetail[] = [];
   let logId = 0;
+  /** The last 50 operations, oldest first, and the one under way (Rust's task-local): its exchanges and steps are tagged with it. */
+  const operations: OperationView[] = [];
+  let operationId = 0;
+  let current: OperationView | null = null;
+  /** The mock's clock in milliseconds: never still, and past the end of the last exchange, so the order of events is the order of their times. */
+  let lastMs = 0;
+  const stampMs = () => (lastMs = Math.max(Date.now(), lastMs + 1));
+  /** An API call refused with invalid_token refreshes and retries once (as the command line does). */
+  let retryAfterRefresh = false;
   const saved = new Map<string, SavedRequest[]>();
   const responses = new Set<number>();
   let responseId = 0;
@@ -483,14 +500,16 @@ export function createBackend(options: BackendOptions = {}) {
   ) {
     const summary: HttpLogSummary = {
       id: ++logId,
-      at_ms: Date.now(),
+      at_ms: stampMs(),
       endpoint,
       method,
       url,
       status,
       error: exchange.error ?? null,
       duration_ms: Math.round((8 + Math.random() * 60) * 10) / 10,
+      operation: current?.id ?? null,
     };
+    lastMs = summary.at_ms + Math.ceil(summary.duration_ms);
     const body = exchange.responseBody ?? null;
     log.push({
       summary,
@@ -504,27 +523,39 @@ export function createBackend(options: BackendOptions = {}) {
     emit('http-log', summary);
   }
 
-  /** The exchanges of a sign-in or refresh, tokens redacted. */
-  function recordTokenExchanges(issuer: string, grant: 'authorization_code' | 'refresh_token' | 'client_credentials', security: SecurityOptions = {}) {
-    const form = (h: HeaderView[]) => [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }, ...h];
-    // Every token request of a DPoP profile carries a proof (redacted, as Rust logs it).
-    const proof: HeaderView[] = security.dpop ? [{ name: 'dpop', value: '[redacted]' }] : [];
+  const formHeaders = (h: HeaderView[]) => [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }, ...h];
+  /** Every token request of a DPoP profile carries a proof (redacted, as Rust logs it). */
+  const proofOf = (security: SecurityOptions): HeaderView[] => (security.dpop ? [{ name: 'dpop', value: '[redacted]' }] : []);
+
+  /** What a sign-in asks before the browser: the discovery document, and the pushed request of a PAR profile. */
+  function recordAuthorizationStart(issuer: string, security: SecurityOptions = {}) {
+    record('discovery document', 'GET', `${issuer}/.well-known/openid-configuration`, 200, { responseBody: JSON.stringify(discoveryDocument(issuer), null, 2) });
+    if (security.par)
+      record('pushed authorization request endpoint', 'POST', `${issuer}/par`, 201, {
+        requestHeaders: formHeaders([{ name: 'accept', value: 'application/json' }, ...proofOf(security)]),
+        requestBody: security.request_object
+          ? 'client_id=tessera&request=[redacted]&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=[redacted]'
+          : `response_type=code&client_id=tessera&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid&state=[redacted]&nonce=[redacted]&code_challenge=[redacted]&code_challenge_method=S256${security.response_mode === 'jwt' ? '&response_mode=jwt' : ''}&client_assertion=[redacted]`,
+        responseBody: JSON.stringify({ request_uri: 'urn:ietf:params:oauth:request_uri:[redacted]', expires_in: 60 }, null, 2),
+      });
+  }
+
+  /** The URL a sign-in opens in the browser, with its values redacted as Rust records it. */
+  const authorizeStep = (issuer: string, security: SecurityOptions = {}) =>
+    security.par
+      ? `${issuer}/authorize?client_id=[redacted]&request_uri=[redacted]`
+      : `${issuer}/authorize?response_type=[redacted]&client_id=[redacted]&redirect_uri=[redacted]&scope=[redacted]&state=[redacted]&nonce=[redacted]&code_challenge=[redacted]&code_challenge_method=[redacted]`;
+
+  /**
+   * The token request of a grant and what follows it (the provider's keys to
+   * check a new ID token, userinfo), tokens redacted.
+   */
+  function recordTokens(issuer: string, grant: 'authorization_code' | 'device_code' | 'refresh_token' | 'client_credentials', security: SecurityOptions = {}) {
+    const proof = proofOf(security);
     const tokenType = security.dpop ? 'DPoP' : 'Bearer';
-    if (grant === 'authorization_code') {
-      record('discovery document', 'GET', `${issuer}/.well-known/openid-configuration`, 200, { responseBody: JSON.stringify(discoveryDocument(issuer), null, 2) });
-      record('JWKS endpoint', 'GET', `${issuer}/jwks`, 200, { responseBody: JSON.stringify({ keys: KEYS.map(({ kid, kty, alg, use }) => ({ kid, kty, alg, use, n: '0vx7agoebGcQSuu…', e: 'AQAB' })) }, null, 2) });
-      if (security.par)
-        record('pushed authorization request endpoint', 'POST', `${issuer}/par`, 201, {
-          requestHeaders: form([{ name: 'accept', value: 'application/json' }, ...proof]),
-          requestBody: security.request_object
-            ? 'client_id=tessera&request=[redacted]&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=[redacted]'
-            : `response_type=code&client_id=tessera&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&scope=openid&state=[redacted]&nonce=[redacted]&code_challenge=[redacted]&code_challenge_method=S256${security.response_mode === 'jwt' ? '&response_mode=jwt' : ''}&client_assertion=[redacted]`,
-          responseBody: JSON.stringify({ request_uri: 'urn:ietf:params:oauth:request_uri:[redacted]', expires_in: 60 }, null, 2),
-        });
-    }
     if (grant === 'client_credentials') {
       record('token endpoint', 'POST', `${issuer}/token`, 200, {
-        requestHeaders: form([{ name: 'accept', value: 'application/json' }, { name: 'authorization', value: 'Basic [redacted]' }, ...proof]),
+        requestHeaders: formHeaders([{ name: 'accept', value: 'application/json' }, { name: 'authorization', value: 'Basic [redacted]' }, ...proof]),
         requestBody: 'grant_type=client_credentials&scope=orders%3Aread',
         responseBody: JSON.stringify({ access_token: '[redacted]', token_type: tokenType, expires_in: 300, scope: 'orders:read' }, null, 2),
         responseHeaders: [{ name: 'content-type', value: 'application/json' }, { name: 'cache-control', value: 'no-store' }],
@@ -532,18 +563,99 @@ export function createBackend(options: BackendOptions = {}) {
       return;
     }
     record('token endpoint', 'POST', `${issuer}/token`, 200, {
-      requestHeaders: form([{ name: 'accept', value: 'application/json' }, ...proof]),
+      requestHeaders: formHeaders([{ name: 'accept', value: 'application/json' }, ...proof]),
       requestBody:
         grant === 'authorization_code'
           ? 'grant_type=authorization_code&code=[redacted]&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&client_id=tessera&code_verifier=[redacted]'
-          : 'grant_type=refresh_token&refresh_token=[redacted]&client_id=tessera',
+          : grant === 'device_code'
+            ? 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=[redacted]&client_id=tessera-tv'
+            : 'grant_type=refresh_token&refresh_token=[redacted]&client_id=tessera',
       responseBody: JSON.stringify({ access_token: '[redacted]', token_type: tokenType, expires_in: 300, refresh_token: '[redacted]', id_token: '[redacted]', scope: 'openid profile email offline_access roles groups' }, null, 2),
       responseHeaders: [{ name: 'content-type', value: 'application/json' }, { name: 'cache-control', value: 'no-store' }],
     });
+    if (grant !== 'refresh_token')
+      record('JWKS endpoint', 'GET', `${issuer}/jwks`, 200, { responseBody: JSON.stringify({ keys: KEYS.map(({ kid, kty, alg, use }) => ({ kid, kty, alg, use, n: '0vx7agoebGcQSuu…', e: 'AQAB' })) }, null, 2) });
     record('userinfo endpoint', 'GET', `${issuer}/userinfo`, 200, {
       requestHeaders: [{ name: 'authorization', value: `${tokenType} [redacted]` }, ...proof, { name: 'accept', value: 'application/json' }],
       responseBody: JSON.stringify({ sub: 'demo-user-0001', name: 'Dana Q. Demo', email: 'demo@example.com' }, null, 2),
     });
+  }
+
+  /** A device sign-in's request for a code, before the code is shown. */
+  function recordDeviceStart(issuer: string) {
+    record('discovery document', 'GET', `${issuer}/.well-known/openid-configuration`, 200, { responseBody: JSON.stringify(discoveryDocument(issuer), null, 2) });
+    record('device authorization endpoint', 'POST', `${issuer}/device_authorization`, 200, {
+      requestHeaders: formHeaders([{ name: 'accept', value: 'application/json' }]),
+      requestBody: 'client_id=tessera-tv&scope=openid+profile+email',
+      responseBody: JSON.stringify({ device_code: '[redacted]', user_code: 'WDJB-MJHT', verification_uri: `${issuer}/device`, expires_in: 600, interval: 5 }, null, 2),
+    });
+  }
+
+  /** A device poll told to keep waiting (RFC 8628 §3.5). */
+  const recordPendingPoll = (issuer: string) =>
+    record('token endpoint', 'POST', `${issuer}/token`, 400, {
+      requestHeaders: formHeaders([{ name: 'accept', value: 'application/json' }]),
+      requestBody: 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=[redacted]&client_id=tessera-tv',
+      responseBody: JSON.stringify({ error: 'authorization_pending', error_description: 'the user has not approved the device yet' }, null, 2),
+    });
+
+  /** A whole browser sign-in as it happened before this run (a profile signed in at start). */
+  function recordBrowserSignIn(issuer: string, security: SecurityOptions = {}) {
+    recordAuthorizationStart(issuer, security);
+    step('browser_opened', authorizeStep(issuer, security));
+    step('redirect_received', 'http://127.0.0.1:43123/callback?code=[redacted]&state=[redacted]&iss=[redacted]');
+    recordTokens(issuer, 'authorization_code', security);
+  }
+
+  const told = (op: OperationView) => emit('operations', structuredClone(op));
+
+  /** Starts an operation, as `Operations::run` does. */
+  function begin(kind: OperationKind, profile: string | null): OperationView {
+    const op: OperationView = { id: ++operationId, kind, profile, started_at_ms: stampMs(), finished_at_ms: null, outcome: 'running', error: null, steps: [] };
+    operations.push(op);
+    if (operations.length > 50) operations.shift();
+    told(op);
+    return op;
+  }
+
+  /** Ends it, failed with the error's one line when there is one. */
+  function end(op: OperationView, error: unknown = null) {
+    op.finished_at_ms = stampMs();
+    op.outcome = error === null ? 'ok' : 'failed';
+    op.error = error === null ? null : typeof error === 'object' && error && 'message' in error ? String(error.message) : String(error);
+    told(op);
+  }
+
+  /** Runs `work` with `op` under way, so its exchanges and steps are tagged with it. */
+  function within<T>(op: OperationView, work: () => T): T {
+    const outer = current;
+    current = op;
+    try {
+      return work();
+    } finally {
+      current = outer;
+    }
+  }
+
+  /** Runs `work` as an operation, unless one is under way: then it belongs to that one (a refresh inside an API call). */
+  function operation<T>(kind: OperationKind, profile: string | null, work: () => T): T {
+    if (current) return work();
+    const op = begin(kind, profile);
+    try {
+      const result = within(op, work);
+      end(op);
+      return result;
+    } catch (e) {
+      end(op, e);
+      throw e;
+    }
+  }
+
+  /** A step outside HTTP of the operation under way. */
+  function step(kind: StepKind, detail: string) {
+    if (!current) return;
+    current.steps.push({ at_ms: stampMs(), kind, detail });
+    told(current);
   }
 
   const emit = <K extends keyof Events>(event: K, payload: Events[K]) =>
@@ -610,7 +722,9 @@ export function createBackend(options: BackendOptions = {}) {
       const s = newSession(f);
       sessions.set(p.name, s);
       issue(p.name, s, 'Session at start');
-      recordTokenExchanges(p.issuer, s.has_user ? 'authorization_code' : 'client_credentials', f);
+      const op = begin('sign_in', p.name);
+      within(op, () => (s.has_user ? recordBrowserSignIn(p.issuer, f) : recordTokens(p.issuer, 'client_credentials', f)));
+      end(op);
     }
   }
   if (active === null && forms.size) active = [...forms.keys()][0];
@@ -728,6 +842,114 @@ export function createBackend(options: BackendOptions = {}) {
     return view;
   }
 
+  /** RFC 7662, as the demo provider answers it. */
+  function introspect(profile: string, kind: TokenKind) {
+    const s = sessionOf(profile);
+    const f = known(profile);
+    if (kind === 'id') throw ipcError(null, 'ID tokens are not introspected; the inspector validates them itself');
+    const active = !(kind === 'access' && revokedAccess.has(profile));
+    const raw: Obj = active
+      ? {
+          active: true,
+          scope: s.scopes.join(' '),
+          client_id: f.client_id,
+          username: 'demo',
+          token_type: kind === 'access' ? 'Bearer' : 'refresh_token',
+          sub: s.subject,
+          ...(kind === 'access' ? { exp: s.expires_at, iat: s.obtained_at } : { iat: s.obtained_at }),
+        }
+      : { active: false };
+    record('introspection endpoint', 'POST', `${f.issuer}/introspect`, 200, {
+      requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
+      requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
+      responseBody: JSON.stringify(raw, null, 2),
+    });
+    return { kind, active, fields: explainAll(raw), raw, binding: [] };
+  }
+
+  /** RFC 7009: revoking the refresh token ends the session; the access token's next use refreshes. */
+  function revoke(profile: string, kind: TokenKind) {
+    sessionOf(profile);
+    const f = known(profile);
+    if (kind === 'id') throw ipcError(null, 'ID tokens cannot be revoked');
+    record('revocation endpoint', 'POST', `${f.issuer}/revoke`, 200, {
+      requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
+      requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
+      responseBody: '',
+    });
+    if (kind === 'access') revokedAccess.add(profile);
+    else {
+      sessions.delete(profile);
+      tokens.delete(profile);
+    }
+    return changed();
+  }
+
+  /**
+   * A call to the demo API with the session's token (and a DPoP proof), as
+   * Rust makes it: refreshed first when asked, or after an invalid_token 401
+   * when the mock is told to retry (as the command line does).
+   */
+  function apiSend(profile: string, request: ApiRequestForm, refreshFirst: boolean): ApiResponseView {
+    let s = sessionOf(profile);
+    const method = request.method.trim().toUpperCase();
+    const url = requestUrl(request);
+    curlCommand(request, { profile }); // the same checks of method and body
+    if (url.hostname.includes('unreachable')) {
+      record('API', method, url.toString(), null, { error: 'connection refused' });
+      throw ipcError('network', `could not reach ${url.origin}: connection refused`);
+    }
+    if (refreshFirst) {
+      handlers.refresh_session({ profile });
+      s = sessionOf(profile);
+    }
+    const send = () => {
+      const r = demoApi(method, url, s.id_token_claims as Obj, !revokedAccess.has(profile));
+      // A DPoP-bound token goes with a proof made for this method and URL.
+      const bound = dpopBound(known(profile), s);
+      record('API', method, url.toString(), r.status, {
+        requestHeaders: [
+          { name: 'authorization', value: `${bound ? 'DPoP' : 'Bearer'} [redacted]` },
+          ...(bound ? [{ name: 'dpop', value: '[redacted]' }] : []),
+          ...request.headers.filter((h) => h.enabled && h.name.trim()).map((h) => ({ name: h.name.trim().toLowerCase(), value: h.value })),
+        ],
+        requestBody: request.body_kind === 'none' ? null : request.body || null,
+        responseHeaders: r.headers,
+        responseBody: r.body,
+      });
+      return r;
+    };
+    let r = send();
+    let refreshed = refreshFirst;
+    let retry = r.status === 401 && r.challenge?.error === 'invalid_token' && !refreshFirst;
+    if (retry && retryAfterRefresh && s.has_refresh_token) {
+      handlers.refresh_session({ profile });
+      s = sessionOf(profile);
+      refreshed = true;
+      r = send();
+      retry = false;
+    }
+    const id = ++responseId;
+    responses.add(id);
+    const limit = 64 * 1024;
+    const size = new TextEncoder().encode(r.body).length;
+    return {
+      id,
+      status: r.status,
+      status_text: r.statusText,
+      duration_ms: 12 + Math.random() * 40,
+      size,
+      headers: r.headers,
+      body: method === 'HEAD' ? '' : r.body.length > limit ? r.body.slice(0, limit) : r.body,
+      is_json: r.isJson,
+      truncated: method !== 'HEAD' && r.body.length > limit,
+      url: url.toString(),
+      refreshed,
+      challenge: r.challenge,
+      retry_after_refresh: retry,
+    };
+  }
+
   const known = (name: string) => {
     if (!forms.has(name)) throw ipcError('invalid_profile', `no profile named "${name}"`, { profile: name });
     return forms.get(name)!;
@@ -771,20 +993,22 @@ export function createBackend(options: BackendOptions = {}) {
       if (active === name) active = [...forms.keys()][0] ?? null;
       return changed();
     },
-    discover: ({ url }) => {
-      const issuer = url.replace(/\/\.well-known\/openid-configuration$/, '').replace(/\/$/, '');
-      return {
-        issuer,
-        discovery_url: `${issuer}/.well-known/openid-configuration`,
-        capabilities: [
-          { id: 'pkce', label: 'PKCE (S256)', status: 'supported', detail: 'code_challenge_methods_supported lists S256' },
-          { id: 'refresh', label: 'Refresh tokens', status: 'supported', detail: 'offline_access is a supported scope' },
-          { id: 'revocation', label: 'Revocation', status: 'missing', detail: 'No revocation_endpoint' },
-          { id: 'end_session', label: 'RP-initiated logout', status: 'risky', detail: 'end_session_endpoint is plain http' },
-        ],
-        metadata: { issuer },
-      };
-    },
+    discover: ({ url }) =>
+      operation('discovery', null, (): ProviderReport => {
+        const issuer = url.replace(/\/\.well-known\/openid-configuration$/, '').replace(/\/$/, '');
+        record('discovery document', 'GET', `${issuer}/.well-known/openid-configuration`, 200, { responseBody: JSON.stringify({ issuer }, null, 2) });
+        return {
+          issuer,
+          discovery_url: `${issuer}/.well-known/openid-configuration`,
+          capabilities: [
+            { id: 'pkce', label: 'PKCE (S256)', status: 'supported', detail: 'code_challenge_methods_supported lists S256' },
+            { id: 'refresh', label: 'Refresh tokens', status: 'supported', detail: 'offline_access is a supported scope' },
+            { id: 'revocation', label: 'Revocation', status: 'missing', detail: 'No revocation_endpoint' },
+            { id: 'end_session', label: 'RP-initiated logout', status: 'risky', detail: 'end_session_endpoint is plain http' },
+          ],
+          metadata: { issuer },
+        };
+      }),
     client_key_generate: ({ name, alg }) => keepKey(name, demoKey(alg, false)),
     client_key_import: ({ name, keyFile, certFile, alg }) => {
       validName(name);
@@ -804,12 +1028,16 @@ export function createBackend(options: BackendOptions = {}) {
     },
     sign_in: ({ profile }) => {
       const f = known(profile);
-      if (isMutualTls(f.client_auth) && !certificateOf(f))
-        throw ipcError(
+      const op = begin('sign_in', profile);
+      if (isMutualTls(f.client_auth) && !certificateOf(f)) {
+        const error = ipcError(
           'invalid_profile',
           `profile "${profile}": client_key ${clientKeys.has(profile) ? 'has no certificate: mutual TLS needs the certificate imported with the key' : 'is missing: mutual TLS presents a certificate and its key from the keyring, so import them'}`,
           { profile },
         );
+        end(op, error);
+        throw error;
+      }
       // A service has no user to wait for: no progress until its token arrives.
       const service = f.grant === 'client_credentials';
       const userCode = 'WDJB-MJHT';
@@ -835,16 +1063,47 @@ export function createBackend(options: BackendOptions = {}) {
               deadline: now() + 300,
               browser_error: null,
             };
+      // What comes before anyone waits: discovery, a pushed request or a device code, then the browser.
+      const device = f.grant === 'device_code';
+      const callback = 'http://127.0.0.1:43123/callback?code=[redacted]&state=[redacted]&iss=[redacted]';
+      within(op, () => {
+        if (service) return;
+        if (device) {
+          recordDeviceStart(f.issuer);
+          step('device_code_shown', `${f.issuer}/device`);
+        } else {
+          recordAuthorizationStart(f.issuer, f);
+          step('browser_opened', authorizeStep(f.issuer, f));
+        }
+      });
       if (!service) emit('sign-in', { profile, phase: waiting });
       const script = signInScript;
       return new Promise<SessionView>((resolve, reject) => {
         const fail = (error: IpcError) => {
           pending = null;
+          end(op, error);
           emit('sign-in', { profile, phase: { type: 'failed', error } });
           reject(error);
         };
         pending = { profile, reject: fail };
-        if (script.type === 'fail') setTimeout(() => fail(script.error), 0);
+        if (script.type === 'fail')
+          setTimeout(() => {
+            // Refused at the token endpoint: the browser came back with a code first.
+            if (script.token) {
+              const refused = script.token;
+              within(op, () => {
+                if (!device) step('redirect_received', callback);
+                record('token endpoint', 'POST', `${f.issuer}/token`, 400, {
+                  requestHeaders: formHeaders([{ name: 'accept', value: 'application/json' }, ...proofOf(f)]),
+                  requestBody: device
+                    ? 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=[redacted]&client_id=tessera-tv'
+                    : 'grant_type=authorization_code&code=[redacted]&redirect_uri=http%3A%2F%2F127.0.0.1%3A43123%2Fcallback&client_id=tessera&code_verifier=[redacted]',
+                  responseBody: JSON.stringify({ error: refused.error, error_description: refused.description }, null, 2),
+                });
+              });
+            }
+            fail(script.error);
+          }, script.afterMs ?? 0);
         if (script.type === 'succeed')
           setTimeout(() => {
             if (pending?.profile !== profile) return;
@@ -853,7 +1112,19 @@ export function createBackend(options: BackendOptions = {}) {
             const s = newSession(f);
             sessions.set(profile, s);
             issue(profile, s, service ? 'Token received' : 'Signed in');
-            recordTokenExchanges(f.issuer, service ? 'client_credentials' : 'authorization_code', f);
+            within(op, () => {
+              if (service) recordTokens(f.issuer, 'client_credentials', f);
+              else if (device) {
+                recordPendingPoll(f.issuer);
+                recordPendingPoll(f.issuer);
+                recordTokens(f.issuer, 'device_code', f);
+                step('device_approved', `${f.issuer}/device`);
+              } else {
+                step('redirect_received', callback);
+                recordTokens(f.issuer, 'authorization_code', f);
+              }
+            });
+            end(op);
             emit('sign-in', { profile, phase: { type: 'signed_in', user: s.email ?? s.display_name } });
             changed();
             resolve(s);
@@ -866,32 +1137,43 @@ export function createBackend(options: BackendOptions = {}) {
     },
     session: ({ profile }) => sessions.get(known(profile).name) ?? null,
     session_picture: ({ profile }) => (sessions.get(profile)?.has_picture ? PICTURE : null),
-    refresh_session: ({ profile }) => {
-      const s = sessions.get(profile);
-      if (!s) throw notSignedIn(profile);
-      if (!s.has_user) {
-        // A service asks again with its own credentials.
+    refresh_session: ({ profile }) =>
+      operation('refresh', profile, () => {
+        const s = sessions.get(profile);
+        if (!s) throw notSignedIn(profile);
+        if (!s.has_user) {
+          // A service asks again with its own credentials.
+          const f = known(profile);
+          const renewed = { ...serviceSession(profile, s.issuer, f.client_id, f.scopes, tokenTypeFor(f)), signed_in_at: s.signed_in_at };
+          sessions.set(profile, renewed);
+          issue(profile, renewed, 'Renewed (client credentials)');
+          recordTokens(s.issuer, 'client_credentials', f);
+          changed();
+          return renewed;
+        }
+        // A refresh keeps the token type the session was signed in with.
         const f = known(profile);
-        const renewed = { ...serviceSession(profile, s.issuer, f.client_id, f.scopes, tokenTypeFor(f)), signed_in_at: s.signed_in_at };
-        sessions.set(profile, renewed);
-        issue(profile, renewed, 'Renewed (client credentials)');
-        recordTokenExchanges(s.issuer, 'client_credentials', f);
+        const fresh = { ...demoSession(profile, s.issuer, s.token_type), expires_at: now() + 300, refresh_at: now() + 240, signed_in_at: s.signed_in_at };
+        sessions.set(profile, fresh);
+        issue(profile, fresh, 'Refreshed (refresh token rotated)');
+        recordTokens(s.issuer, 'refresh_token', { ...f, dpop: dpopBound(f, s) });
         changed();
-        return renewed;
-      }
-      // A refresh keeps the token type the session was signed in with.
-      const f = known(profile);
-      const fresh = { ...demoSession(profile, s.issuer, s.token_type), expires_at: now() + 300, refresh_at: now() + 240, signed_in_at: s.signed_in_at };
-      sessions.set(profile, fresh);
-      issue(profile, fresh, 'Refreshed (refresh token rotated)');
-      recordTokenExchanges(s.issuer, 'refresh_token', { ...f, dpop: dpopBound(f, s) });
-      changed();
-      return fresh;
-    },
-    sign_out: ({ profile }) => {
-      sessions.delete(profile);
-      return changed();
-    },
+        return fresh;
+      }),
+    sign_out: ({ profile, mode }) =>
+      operation('sign_out', profile, () => {
+        const s = sessions.get(profile);
+        const f = known(profile);
+        if (s && mode === 'revoke')
+          record('revocation endpoint', 'POST', `${f.issuer}/revoke`, 200, {
+            requestHeaders: formHeaders([]),
+            requestBody: `token=[redacted]&token_type_hint=refresh_token&client_id=${f.client_id}`,
+            responseBody: '',
+          });
+        if (s && mode === 'end_session') step('browser_opened', `${f.issuer}/logout?id_token_hint=[redacted]&post_logout_redirect_uri=[redacted]`);
+        sessions.delete(profile);
+        return changed();
+      }),
     copy_access_token: ({ profile }) => {
       if (!sessions.has(profile)) throw notSignedIn(profile);
       return null;
@@ -989,45 +1271,8 @@ export function createBackend(options: BackendOptions = {}) {
       sessionOf(profile);
       return null;
     },
-    introspect_token: ({ profile, kind }) => {
-      const s = sessionOf(profile);
-      const f = known(profile);
-      if (kind === 'id') throw ipcError(null, 'ID tokens are not introspected; the inspector validates them itself');
-      const active = !(kind === 'access' && revokedAccess.has(profile));
-      const raw: Obj = active
-        ? {
-            active: true,
-            scope: s.scopes.join(' '),
-            client_id: f.client_id,
-            username: 'demo',
-            token_type: kind === 'access' ? 'Bearer' : 'refresh_token',
-            sub: s.subject,
-            ...(kind === 'access' ? { exp: s.expires_at, iat: s.obtained_at } : { iat: s.obtained_at }),
-          }
-        : { active: false };
-      record('introspection endpoint', 'POST', `${f.issuer}/introspect`, 200, {
-        requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
-        requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
-        responseBody: JSON.stringify(raw, null, 2),
-      });
-      return { kind, active, fields: explainAll(raw), raw, binding: [] };
-    },
-    revoke_token: ({ profile, kind }) => {
-      sessionOf(profile);
-      const f = known(profile);
-      if (kind === 'id') throw ipcError(null, 'ID tokens cannot be revoked');
-      record('revocation endpoint', 'POST', `${f.issuer}/revoke`, 200, {
-        requestHeaders: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
-        requestBody: `token=[redacted]&token_type_hint=${kind === 'access' ? 'access_token' : 'refresh_token'}&client_id=${f.client_id}`,
-        responseBody: '',
-      });
-      if (kind === 'access') revokedAccess.add(profile);
-      else {
-        sessions.delete(profile);
-        tokens.delete(profile);
-      }
-      return changed();
-    },
+    introspect_token: ({ profile, kind }) => operation('introspect', profile, () => introspect(profile, kind)),
+    revoke_token: ({ profile, kind }) => operation('revoke', profile, () => revoke(profile, kind)),
     session_history: ({ profile }) => structuredClone(histories.get(known(profile).name)?.entries ?? []),
     history_diff: ({ profile, from, to }) => {
       const h = histories.get(profile);
@@ -1083,7 +1328,8 @@ export function createBackend(options: BackendOptions = {}) {
       log.length = 0;
       return null;
     },
-    token_exchange: ({ profile, form }) => exchange(profile, form),
+    token_exchange: ({ profile, form }) => operation('exchange', profile, () => exchange(profile, form)),
+    operations: () => structuredClone(operations),
     exchange_history: ({ profile }) => exchanges.filter((e) => e.profile === profile),
     exchanged_token_copy: ({ id }) => {
       if (!exchanged.has(id)) throw ipcError(null, 'that exchanged token is no longer kept; exchange again');
@@ -1095,52 +1341,7 @@ export function createBackend(options: BackendOptions = {}) {
       return { kind: 'access' as const, active: true, fields: explainAll(raw), raw, binding: [] };
     },
 
-    api_send: ({ profile, request, refreshFirst }) => {
-      let s = sessionOf(profile);
-      const method = request.method.trim().toUpperCase();
-      const url = requestUrl(request);
-      curlCommand(request, { profile }); // the same checks of method and body
-      if (url.hostname.includes('unreachable')) {
-        record('API', method, url.toString(), null, { error: 'connection refused' });
-        throw ipcError('network', `could not reach ${url.origin}: connection refused`);
-      }
-      if (refreshFirst) {
-        handlers.refresh_session({ profile });
-        s = sessionOf(profile);
-      }
-      const r = demoApi(method, url, s.id_token_claims as Obj, !revokedAccess.has(profile));
-      // A DPoP-bound token goes with a proof made for this method and URL.
-      const bound = dpopBound(known(profile), s);
-      const id = ++responseId;
-      responses.add(id);
-      const limit = 64 * 1024;
-      const size = new TextEncoder().encode(r.body).length;
-      record('API', method, url.toString(), r.status, {
-        requestHeaders: [
-          { name: 'authorization', value: `${bound ? 'DPoP' : 'Bearer'} [redacted]` },
-          ...(bound ? [{ name: 'dpop', value: '[redacted]' }] : []),
-          ...request.headers.filter((h) => h.enabled && h.name.trim()).map((h) => ({ name: h.name.trim().toLowerCase(), value: h.value })),
-        ],
-        requestBody: request.body_kind === 'none' ? null : request.body || null,
-        responseHeaders: r.headers,
-        responseBody: r.body,
-      });
-      return {
-        id,
-        status: r.status,
-        status_text: r.statusText,
-        duration_ms: 12 + Math.random() * 40,
-        size,
-        headers: r.headers,
-        body: method === 'HEAD' ? '' : r.body.length > limit ? r.body.slice(0, limit) : r.body,
-        is_json: r.isJson,
-        truncated: method !== 'HEAD' && r.body.length > limit,
-        url: url.toString(),
-        refreshed: refreshFirst,
-        challenge: r.challenge,
-        retry_after_refresh: r.status === 401 && r.challenge?.error === 'invalid_token' && !refreshFirst,
-      };
-    },
+    api_send: ({ profile, request, refreshFirst }) => operation('api_call', profile, () => apiSend(profile, request, refreshFirst)),
     api_save_response: ({ id }) => {
       if (!responses.has(id)) throw ipcError(null, 'that response is no longer kept; send the request again');
       return `/home/dana/Downloads/tessera-response-${id}.json`;
@@ -1190,6 +1391,10 @@ export function createBackend(options: BackendOptions = {}) {
     /** How the next sign-ins end. */
     scriptSignIn(script: SignInScript) {
       signInScript = script;
+    },
+    /** Makes an API call refused with invalid_token refresh and retry once, in the same operation (as the command line does). */
+    retryAfterRefresh(on: boolean) {
+      retryAfterRefresh = on;
     },
     /** Makes fetching the provider's keys fail with `message` (null: works again). */
     failKeys(message: string | null) {

@@ -9,7 +9,7 @@
 //   ?editor / ?edit   the profile editor, adding / editing
 //   ?sign-out         the sign-out dialog
 //   ?raw              the raw JSON of the session
-//   ?tab=<id>         a tab of the signed-in view (inspector, api, provider, http-log)
+//   ?tab=<id>         a tab of the signed-in view (inspector, api, provider, flow, http-log)
 //   ?keys-error       the provider's keys cannot be fetched (inspector, provider)
 //   ?introspect       … and the access token is introspected
 //   ?reveal           … and the access token revealed
@@ -28,6 +28,10 @@
 //   ?fapi-edit        the editor of that profile, with its security profile
 //   ?new-fapi         the editor adds a profile from the FAPI 2.0 preset
 //   ?error=code_expired / ?error=denied   a device sign-in that expired or was declined
+//   ?flow             the Flow tab after a refresh, a refused token exchange, a revoked access token and an
+//                     API call refused with 401, refreshed and retried; the timeline of the session
+//                     (&pick=<kind> shows the newest operation of that kind, e.g. sign_in; &list shows the steps as a list)
+//   ?flow-failed      a sign-in the token endpoint refused (invalid_grant), with its flow opened under the banner
 import { createBackend } from './backend';
 import { ipcError } from './tools';
 import type { ErrorCode, IpcError } from '../lib/types';
@@ -39,7 +43,11 @@ export const backend = createBackend({
   profiles: has('empty')
     ? []
     : [
-        { name: 'local', issuer: 'http://127.0.0.1:9090', signed_in: !has('signed-out') && !has('waiting') && !has('browser-error') && !has('error') },
+        {
+          name: 'local',
+          issuer: 'http://127.0.0.1:9090',
+          signed_in: !has('signed-out') && !has('waiting') && !has('browser-error') && !has('error') && !has('flow-failed'),
+        },
         { name: 'keycloak-dev', issuer: 'https://sso.example.com/realms/dev', client_id: 'tessera-desktop' },
         { name: 'entra-contoso', issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', client_id: '3f2b…', signed_in: true },
         { name: 'ci-service', issuer: 'http://127.0.0.1:9090', client_id: 'reporting-job', grant: 'client_credentials', scopes: ['orders:read'], signed_in: true },
@@ -127,6 +135,39 @@ later(400, () => {
   if (has('exchange')) click('tab-inspector');
   if (has('sign-out')) click('sign-out');
   if (has('raw')) click('raw-toggle');
+  if (has('flow-failed')) {
+    backend.scriptSignIn({
+      type: 'fail',
+      afterMs: 300,
+      token: { error: 'invalid_grant', description: 'the authorization code has expired' },
+      error: ipcError(null, 'the provider refused the authorization code (invalid_grant): the authorization code has expired; sign in again', {
+        profile: 'local',
+        endpoint: 'token endpoint',
+      }),
+    });
+    void backend.invoke('sign_in', { profile: 'local' }).catch(() => {});
+    later(700, () => {
+      const details = find('sign-in-flow') as HTMLDetailsElement | null;
+      if (details) details.open = true;
+    });
+  }
+  if (has('flow')) {
+    const request = { method: 'GET', url: 'http://127.0.0.1:9090/api/me?page=2', query: [], headers: [], body_kind: 'none' as const, body: '', form: [], content_type: '' };
+    const exchange = { subject: 'access' as const, audiences: ['https://forbidden.example.com'], resources: [], scope: null, requested_token_type: null, actor_profile: null };
+    void (async () => {
+      await backend.invoke('refresh_session', { profile: 'local' });
+      await backend.invoke('token_exchange', { profile: 'local', form: exchange }).catch(() => {});
+      await backend.invoke('revoke_token', { profile: 'local', kind: 'access' });
+      backend.retryAfterRefresh(true);
+      await backend.invoke('api_send', { profile: 'local', request, refreshFirst: false });
+      click('tab-flow');
+      later(100, () => {
+        const pick = query.get('pick');
+        if (pick) (document.querySelector(`[data-testid^="flow-operation-"][data-kind="${pick}"]`) as HTMLElement | null)?.click();
+        if (has('list')) later(50, () => click('flow-list-toggle'));
+      });
+    })();
+  }
   const tab = query.get('tab');
   if (tab) click(`tab-${tab}`);
   later(300, () => {

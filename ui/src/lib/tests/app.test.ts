@@ -437,3 +437,92 @@ describe('revoking a token', () => {
     expect(toasts()).toContain('error: the provider could not be reached');
   });
 });
+
+describe('operations and their flow', () => {
+  type Summary = import('../types').HttpLogSummary;
+  const request: import('../types').ApiRequestForm = {
+    method: 'GET',
+    url: 'http://127.0.0.1:9090/api/me?page=2',
+    query: [],
+    headers: [],
+    body_kind: 'none',
+    body: '',
+    form: [],
+    content_type: '',
+  };
+  /** The flow of an operation as the window draws it, with the details it reads. */
+  async function flowOfOp(op: import('../types').OperationView) {
+    const { detailsWanted, flowOf } = await import('../flow');
+    const log = (await h.backend.invoke('http_log')) as Summary[];
+    const details = await Promise.all(detailsWanted(op, log).map(async (id) => [id, (await h.backend.invoke('http_log_entry', { id })) as import('../types').HttpLogDetail] as const));
+    return flowOf(op, log, new Map(details));
+  }
+
+  it('are loaded at start: the sign-in before this run, its browser steps between its exchanges', async () => {
+    const [op, ...more] = store.app.operations.filter((o) => o.profile === 'local');
+    expect(more, 'one operation so far').toEqual([]);
+    expect([op.kind, op.outcome]).toEqual(['sign_in', 'ok']);
+    const flow = await flowOfOp(op);
+    expect(flow.lanes).toEqual(['browser', 'tessera', 'provider']);
+    expect(flow.steps.map((s) => s.label)).toEqual([
+      'discovery',
+      'browser opened at /authorize?response_type&client_id&redirect_uri&scope&state&nonce&code_challenge&code_challenge_method',
+      'redirect received at /callback?code&state&iss',
+      'token (code)',
+      'JWKS',
+      'userinfo',
+    ]);
+  });
+  it('arrive as events as they start and end', async () => {
+    await store.refresh();
+    const op = store.app.operations.at(-1)!;
+    expect([op.kind, op.profile, op.outcome]).toEqual(['refresh', 'local', 'ok']);
+    expect((await flowOfOp(op)).steps.map((s) => s.label)).toEqual(['token (refresh)', 'userinfo']);
+  });
+  it('make an API call refreshed and retried after a 401 one operation: API 401, token refresh, API 200', async () => {
+    h.backend.retryAfterRefresh(true);
+    await store.revoke('access');
+    const { ipc } = await import('../ipc');
+    const response = await ipc.apiSend('local', request, false);
+    expect([response.status, response.refreshed]).toEqual([200, true]);
+    const op = store.app.operations.at(-1)!;
+    expect([op.kind, op.outcome]).toEqual(['api_call', 'ok']);
+    const flow = await flowOfOp(op);
+    expect(flow.lanes).toEqual(['tessera', 'provider', 'api']);
+    expect(flow.steps.map((s) => [s.label, s.status, s.state])).toEqual([
+      ['API call GET /api/me', '401', 'failed'],
+      ['token (refresh)', '200', 'ok'],
+      ['userinfo', '200', 'ok'],
+      ['API call GET /api/me', '200', 'ok'],
+    ]);
+    expect(flow.steps[0].note, 'the challenge says why').toBe('invalid_token: the access token expired');
+  });
+  it('keep a sign-in the token endpoint refused, failed, with its refusal as the last arrow', async () => {
+    await store.select('work');
+    const refused = ipcError(null, 'the provider refused the authorization code (invalid_grant); sign in again', { profile: 'work', endpoint: 'token endpoint' });
+    h.backend.scriptSignIn({ type: 'fail', error: refused, token: { error: 'invalid_grant', description: 'the code has expired' } });
+    await store.signIn();
+    await settle();
+    const op = store.app.operations.at(-1)!;
+    expect([op.kind, op.profile, op.outcome, op.error]).toEqual(['sign_in', 'work', 'failed', refused.message]);
+    const flow = await flowOfOp(op);
+    expect(flow.steps.map((s) => `${s.label} ${s.state}`)).toEqual([
+      'discovery ok',
+      'browser opened at /realms/dev/authorize?response_type&client_id&redirect_uri&scope&state&nonce&code_challenge&code_challenge_method ok',
+      'redirect received at /callback?code&state&iss ok',
+      'token (code) failed',
+    ]);
+    expect(flow.steps[3].note).toBe('invalid_grant: the code has expired');
+    expect(flow.error).toBe(refused.message);
+  });
+  it('put each exchange in the log tagged with its operation, and nothing else', async () => {
+    const log = (await h.backend.invoke('http_log')) as Summary[];
+    const ids = new Set(store.app.operations.map((o) => o.id));
+    expect(log.every((e) => e.operation !== null && ids.has(e.operation)), 'every exchange belongs to a known operation').toBe(true);
+  });
+  it('open an exchange of the diagram in the HTTP log tab', () => {
+    store.openInLog(3);
+    expect(store.app.tab).toBe('http-log');
+    expect(store.app.logFocus).toBe(3);
+  });
+});

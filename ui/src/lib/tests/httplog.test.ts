@@ -11,6 +11,7 @@ const e = (id: number, over: Partial<HttpLogSummary> = {}): HttpLogSummary => ({
   status: 200,
   error: null,
   duration_ms: 5,
+  operation: null,
   ...over,
 });
 

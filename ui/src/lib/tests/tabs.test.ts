@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TABS, tabAfterKey } from '../tabs';
 
 describe('the tablist', () => {
-  it('has the five tabs in order', () => {
-    expect(TABS.map((t) => t.id)).toEqual(['profile', 'inspector', 'api', 'provider', 'http-log']);
+  it('has the six tabs in order', () => {
+    expect(TABS.map((t) => t.id)).toEqual(['profile', 'inspector', 'api', 'provider', 'flow', 'http-log']);
   });
   it('moves with the arrows, wrapping around, and jumps with Home and End', () => {
     expect(tabAfterKey('ArrowRight', 0, 5)).toBe(1);
