@@ -359,3 +359,9 @@ export function toMermaid(flow: Flow): string {
   if (end) lines.push(`  Note over Tessera: ${mermaidText(end)}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** The operation the Flow tab shows until the user picks one: the newest
+ *  that is not an inspector visit, else the newest (`ops` newest first). */
+export function defaultOperation(ops: OperationView[]): OperationView | null {
+  return ops.find((o) => o.kind !== 'inspect') ?? ops[0] ?? null;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  defaultOperation,
   detailsWanted,
   exchangeLabel,
   flowOf,
@@ -280,5 +281,18 @@ describe('keeping the operations', () => {
   it('lists a profile’s operations newest first', () => {
     const list = [op({ id: 1 }), op({ id: 2, profile: 'work' }), op({ id: 3 }), op({ id: 4, profile: null })];
     expect(operationsOf(list, 'local').map((o) => o.id)).toEqual([3, 1]);
+  });
+});
+
+describe('the operation shown until the user picks', () => {
+  const op = (id: number, kind: OperationView['kind']): OperationView => ({
+    id, kind, profile: 'p', started_at_ms: id, finished_at_ms: id + 1, outcome: 'ok', error: null, steps: [],
+  });
+  it('is the newest that is not an inspector visit', () => {
+    expect(defaultOperation([op(3, 'inspect'), op(2, 'api_call'), op(1, 'sign_in')])?.id, 'a token check is skipped').toBe(2);
+  });
+  it('is an inspector visit when there is nothing else, and none when there is nothing', () => {
+    expect(defaultOperation([op(1, 'inspect')])?.id, 'better than an empty tab').toBe(1);
+    expect(defaultOperation([]), 'no operation yet').toBeNull();
   });
 });
