@@ -84,7 +84,9 @@ fn a_sign_in_is_drawn_as_a_sequence_diagram_and_a_refresh_joins_the_timeline() {
         })
         .expect("a token step");
     // A pointer lands on the arrow's drawing, not on its group.
-    let index = app.attribute(&token_step, "data-index").expect("the step's index");
+    let index = app
+        .attribute(&token_step, "data-index")
+        .expect("the step's index");
     let css = format!("[data-testid=\"flow-step-{index}\"] .label");
     app.execute(&format!(
         "document.querySelector('{}').scrollIntoView({{block: 'center'}})",
