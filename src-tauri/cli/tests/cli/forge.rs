@@ -48,6 +48,9 @@ pub enum TokenMode {
     Hang,
     /// A JSON body cut off in the middle.
     Truncated,
+    /// Headers at once, then the body a byte a second: slower than any
+    /// time limit, but never silent.
+    SlowDrip,
 }
 
 #[derive(Clone, Debug)]
@@ -263,6 +266,25 @@ fn handle(
                 TokenMode::Hang => {
                     std::thread::sleep(Duration::from_secs(60));
                     return respond(request, 500, "text/plain", String::new());
+                }
+                TokenMode::SlowDrip => {
+                    use std::io::Write as _;
+                    let mut raw = request.into_writer();
+                    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n";
+                    if raw
+                        .write_all(head.as_bytes())
+                        .and_then(|()| raw.flush())
+                        .is_err()
+                    {
+                        return;
+                    }
+                    for _ in 0..200 {
+                        std::thread::sleep(Duration::from_secs(1));
+                        if raw.write_all(b" ").and_then(|()| raw.flush()).is_err() {
+                            return; // the client gave up
+                        }
+                    }
+                    return;
                 }
                 TokenMode::Truncated => {
                     return respond(

@@ -855,6 +855,11 @@ fn a_provider_failing_in_each_way_during_refresh_gives_one_line_and_keeps_the_se
             TokenMode::Truncated,
             "token endpoint returned a response that is not valid JSON",
         ),
+        (
+            "a body dripping slower than the time limit",
+            TokenMode::SlowDrip,
+            "timed out waiting for the token endpoint",
+        ),
     ] {
         forge.set(|b| b.token = mode);
         let out = ws.tessera(&["refresh", "--profile", "forged-faults"]);
