@@ -73,6 +73,18 @@ pub(crate) enum Command {
     Keys(KeysCommand),
     /// Trade the session's token for another (RFC 8693 token exchange); prints the issued token.
     Exchange(ExchangeArgs),
+    /// Check a provider's metadata and keys against the specifications; exits 1 on an error-level finding.
+    Lint {
+        /// An issuer or a metadata URL (…/.well-known/openid-configuration).
+        #[arg(required_unless_present = "file")]
+        target: Option<String>,
+        /// A saved discovery document, checked offline.
+        #[arg(long, conflicts_with = "target")]
+        file: Option<std::path::PathBuf>,
+        /// Print `{issuer, findings: [{id, level, message, reference}]}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a fresh DPoP proof for a request, bound to the current access token.
     DpopProof {
         #[arg(long, env = "TESSERA_PROFILE")]

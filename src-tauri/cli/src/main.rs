@@ -23,6 +23,7 @@ mod decode;
 mod exchange;
 mod failure;
 mod keys;
+mod lint;
 mod login;
 mod output;
 mod profiles;
@@ -74,6 +75,12 @@ async fn run(command: Command) -> Result<Outcome, Failure> {
     match command {
         Command::Decode(args) => {
             return Ok(match decode::run(&engine, args).await? {
+                true => Outcome::Done,
+                false => Outcome::Failed(ExitStatus::Failure),
+            });
+        }
+        Command::Lint { target, file, json } => {
+            return Ok(match lint::run(&engine, target, file, json).await? {
                 true => Outcome::Done,
                 false => Outcome::Failed(ExitStatus::Failure),
             });

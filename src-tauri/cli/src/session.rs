@@ -109,6 +109,6 @@ pub(crate) async fn run(engine: &Engine, command: Command) -> Result<(), Failure
             Ok(())
         }
         Command::Exchange(args) => crate::exchange::run(engine, args).await,
-        Command::Decode { .. } | Command::Call { .. } => Ok(()),
+        Command::Decode { .. } | Command::Call { .. } | Command::Lint { .. } => Ok(()),
     }
 }

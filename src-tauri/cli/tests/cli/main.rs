@@ -10,6 +10,7 @@ mod forge;
 mod forged;
 mod grants;
 mod keyring;
+mod lint;
 mod real_browser;
 mod real_provider;
 mod tools;

@@ -17,6 +17,7 @@
 //! | `provider` | a provider's metadata and keys, fetched fresh |
 //! | [`history`] | the sign-ins and refreshes of this run, and what changed |
 
+pub mod conformance;
 pub mod history;
 mod introspect;
 mod pasted;

@@ -15,6 +15,7 @@
 //! | [`claims`] | claims explained, merged from ID token and userinfo, and who the user is |
 //! | [`discovery`] | provider metadata, the issuer check, the JWKS fetch |
 //! | [`jwt`] | decoding a JWT without trusting it |
+//! | [`lint`] | a provider's metadata and JWKS against the specifications: findings with levels |
 //! | [`jarm`] | JWT-secured authorization responses: the `response` JWT, check by check |
 //! | [`par`] | pushed authorization requests (RFC 9126) |
 //! | [`request_object`] | signed request objects (JAR, RFC 9101) |
@@ -39,6 +40,7 @@ pub mod dpop;
 pub mod jarm;
 pub mod jwks;
 pub mod jwt;
+pub mod lint;
 pub mod par;
 pub mod report;
 pub mod request_object;

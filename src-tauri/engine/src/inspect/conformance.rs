@@ -1,0 +1,88 @@
+//! The provider conformance check (`tessera lint`): a provider's discovery
+//! document and key set, fetched now (or a saved document, offline), judged
+//! by [`crate::protocol::lint`].
+
+use serde_json::Value;
+use url::Url;
+
+use crate::engine::Engine;
+use crate::protocol::discovery::{discovery_url, DiscoveryError};
+use crate::protocol::lint::{self, Finding, Level};
+use crate::seams::http::{parse_json, Endpoint, Http, HttpRequest};
+
+/// The findings on one provider.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConformanceReport {
+    /// The issuer the document names, if it names one.
+    pub issuer: Option<String>,
+    /// Every finding, errors first.
+    pub findings: Vec<Finding>,
+}
+
+impl ConformanceReport {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.level == Level::Error)
+    }
+
+    fn of(doc: &Value, mut findings: Vec<Finding>) -> Self {
+        findings.sort_by_key(|f| std::cmp::Reverse(f.level));
+        Self {
+            issuer: doc.get("issuer").and_then(Value::as_str).map(str::to_owned),
+            findings,
+        }
+    }
+}
+
+impl Engine {
+    /// Fetches an issuer's (or a metadata URL's) document and its JWKS now,
+    /// and checks both.
+    pub async fn check_provider(&self, url: &str) -> Result<ConformanceReport, DiscoveryError> {
+        let trimmed = url.trim();
+        let url = if trimmed.contains("/.well-known/") {
+            Url::parse(trimmed).map_err(|_| DiscoveryError::BadUrl {
+                field: "metadata URL",
+            })?
+        } else {
+            discovery_url(trimmed)?
+        };
+        let http = Http::new(self.transport(None)?);
+        let response = http
+            .send(HttpRequest::get(Endpoint::Discovery, url.clone()))
+            .await?;
+        let doc: Value = parse_json(Endpoint::Discovery, &response.body)?;
+        let mut findings = lint::metadata(&doc, Some(&url));
+        // A jwks_uri that is not a URL is already a finding of the metadata.
+        if let Some(u) = doc
+            .get("jwks_uri")
+            .and_then(Value::as_str)
+            .and_then(|u| Url::parse(u).ok())
+        {
+            let fetched = match http.send(HttpRequest::get(Endpoint::Jwks, u)).await {
+                Ok(r) => parse_json::<Value>(Endpoint::Jwks, &r.body),
+                Err(e) => Err(e),
+            };
+            match fetched {
+                Ok(set) => findings.extend(lint::jwks(&set)),
+                Err(e) => findings.push(unreachable_jwks(e.to_string())),
+            }
+        }
+        Ok(ConformanceReport::of(&doc, findings))
+    }
+
+    /// Checks a saved discovery document, offline (no key set).
+    pub fn check_document(&self, text: &str) -> Result<ConformanceReport, DiscoveryError> {
+        let doc: Value = parse_json(Endpoint::Discovery, text.as_bytes())?;
+        let findings = lint::metadata(&doc, None);
+        Ok(ConformanceReport::of(&doc, findings))
+    }
+}
+
+fn unreachable_jwks(reason: String) -> Finding {
+    Finding {
+        id: "jwks_unreachable",
+        level: Level::Error,
+        message: format!("the JWKS could not be read: {reason}"),
+        reference: "OpenID Connect Discovery 1.0 §3",
+    }
+}
