@@ -233,14 +233,7 @@ impl Engine {
             // A service has no refresh token: it asks again with its own credentials.
             let (renewed, report) = self
                 .renew_service_token(profile, &session, &http, &meta)
-                .await
-                .map_err(|e| match e.oauth_error() {
-                    Some(_) => RefreshError::RenewalRefused {
-                        profile: name.clone(),
-                        detail: e.to_string(),
-                    },
-                    None => RefreshError::Http(e),
-                })?;
+                .await?;
             if let Some(check) = report.first_failure().cloned() {
                 return Err(RefreshError::Rejected { check, report });
             }

@@ -23,6 +23,7 @@ use crate::seams::http::{Deadline, Http, HttpError};
 use crate::session::login::{
     dpop_binding_row, expiry, token_error, Completed, LoginError, LoginOutcome, LoginRequest,
 };
+use crate::session::refresh::RefreshError;
 use crate::session::Session;
 
 impl Engine {
@@ -65,19 +66,26 @@ impl Engine {
         .await
     }
 
-    /// A new token for a stored service session (the lock is held).
+    /// A new token for a stored service session (the lock is held). A
+    /// provider's refusal is `RenewalRefused`; a keyring or transport failure
+    /// keeps its own kind.
     pub(crate) async fn renew_service_token(
         &self,
         profile: &Profile,
         session: &Session,
         http: &Http,
         meta: &ProviderMetadata,
-    ) -> Result<(Session, ValidationReport), HttpError> {
-        let credentials = self
-            .credentials(profile, None, None, meta)
+    ) -> Result<(Session, ValidationReport), RefreshError> {
+        let credentials = self.credentials(profile, None, None, meta).await?;
+        let (tokens, report) = service_token(http, meta, profile, &credentials)
             .await
-            .map_err(|e| HttpError::Setup(e.to_string()))?;
-        let (tokens, report) = service_token(http, meta, profile, &credentials).await?;
+            .map_err(|e| match e.oauth_error() {
+                Some(_) => RefreshError::RenewalRefused {
+                    profile: profile.name.clone(),
+                    detail: e.to_string(),
+                },
+                None => RefreshError::Http(e),
+            })?;
         let now = self.now();
         Ok((
             Session {
