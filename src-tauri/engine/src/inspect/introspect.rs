@@ -53,18 +53,15 @@ impl Engine {
         let settings = self.profile(Some(profile))?;
         let mut binding = Vec::new();
         if kind == TokenKind::Access {
-            if settings.dpop {
+            // The key is read only when the answer names one to compare with.
+            if settings.dpop && bound::dpop_thumbprint(&fields).is_some() {
                 let thumbprint = self.dpop_key(&settings).await?.thumbprint();
-                if bound::dpop_thumbprint(&fields).is_some() {
-                    binding.push(bound::dpop_binding("DPoP", Some(&fields), &thumbprint));
-                }
+                binding.push(bound::dpop_binding("DPoP", Some(&fields), &thumbprint));
             }
-            let certificate = settings
-                .client_key
-                .as_ref()
-                .filter(|_| settings.client_auth.is_mutual_tls())
-                .and_then(|k| k.x5t_s256.as_deref());
-            binding.extend(bound::certificate_binding(&fields, certificate));
+            binding.extend(bound::certificate_binding(
+                &fields,
+                settings.presented_certificate(),
+            ));
         }
         Ok(Introspection {
             kind,

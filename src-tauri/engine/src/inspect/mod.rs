@@ -348,11 +348,7 @@ impl Engine {
             secret: secret.as_ref(),
             profile: &name,
             tenants: &profile.tenants,
-            certificate: profile
-                .client_key
-                .as_ref()
-                .filter(|_| profile.client_auth.is_mutual_tls())
-                .and_then(|k| k.x5t_s256.as_deref()),
+            certificate: profile.presented_certificate(),
             now,
         };
         let mut tokens = Vec::new();

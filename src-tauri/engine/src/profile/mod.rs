@@ -243,6 +243,15 @@ impl Profile {
         }
     }
 
+    /// `x5t#S256` of the client certificate the profile presents, when it
+    /// authenticates with mutual TLS: what its bound tokens must name.
+    pub fn presented_certificate(&self) -> Option<&str> {
+        self.client_key
+            .as_ref()
+            .filter(|_| self.client_auth.is_mutual_tls())
+            .and_then(|k| k.x5t_s256.as_deref())
+    }
+
     /// The client and its authorization parameters, as the request needs them.
     pub fn client_request(&self) -> ClientRequest<'_> {
         ClientRequest {
