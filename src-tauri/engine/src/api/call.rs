@@ -9,8 +9,7 @@ use url::Url;
 
 use super::{parse_www_authenticate, ApiBody, ApiError, ApiRequest, BearerChallenge, NameValue};
 use crate::engine::Engine;
-use crate::protocol::dpop;
-use crate::protocol::token::{with_access_token, DpopBinding};
+use crate::protocol::token::{send_raw_retrying_nonce, with_access_token, DpopBinding};
 use crate::seams::http::{
     check_endpoint_url, Endpoint, HttpError, HttpRequest, HttpResponse, Method,
     DEFAULT_CALL_TIMEOUT,
@@ -286,18 +285,9 @@ async fn send(
         })
     };
     let started = Instant::now();
-    let mut response = http.send_raw(build()?).await?;
-    if let Some(dpop) = bound.dpop {
-        dpop.remember_nonce(&prepared.url, true, &response);
-        let nonce_asked = response.status == 401
-            && dpop::asks_for_nonce(None, response.header("www-authenticate"))
-            && response.header(dpop::NONCE_HEADER).is_some();
-        if nonce_asked {
-            tracing::debug!("the API asked for a DPoP nonce; sending once more with it");
-            response = http.send_raw(build()?).await?;
-            dpop.remember_nonce(&prepared.url, true, &response);
-        }
-    }
+    let response =
+        send_raw_retrying_nonce(http, Endpoint::Api, &prepared.url, bound.dpop, true, build)
+            .await?;
     Ok((response, started.elapsed()))
 }
 

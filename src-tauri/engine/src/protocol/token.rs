@@ -269,8 +269,9 @@ struct RawTokenResponse {
 /// Sends what `build` makes and, when a DPoP server answers `use_dpop_nonce`
 /// with a `DPoP-Nonce`, builds and sends it once more: `build` reads the
 /// newest nonce for its proof, and makes every other one-time value (a
-/// client assertion's `jti`) afresh. Any other error status is an error.
-pub async fn send_retrying_nonce(
+/// client assertion's `jti`) afresh. Returns the last answer, whatever its
+/// status (an API call shows any status).
+pub async fn send_raw_retrying_nonce(
     http: &Http,
     endpoint: Endpoint,
     url: &Url,
@@ -281,24 +282,39 @@ pub async fn send_retrying_nonce(
     let mut retried = false;
     loop {
         let response = http.send_raw(build()?).await?;
-        if let Some(dpop) = dpop {
-            dpop.remember_nonce(url, with_access_token, &response);
-        }
-        if (200..300).contains(&response.status) {
+        let Some(dpop) = dpop else {
+            return Ok(response);
+        };
+        dpop.remember_nonce(url, with_access_token, &response);
+        let nonce_asked = !(200..300).contains(&response.status)
+            && response.header(dpop::NONCE_HEADER).is_some()
+            && dpop::asks_for_nonce(
+                status_error(endpoint, &response).oauth_error(),
+                response.header("www-authenticate"),
+            );
+        if retried || !nonce_asked {
             return Ok(response);
         }
-        let error = status_error(endpoint, &response);
-        let nonce_asked =
-            dpop::asks_for_nonce(error.oauth_error(), response.header("www-authenticate"));
-        if dpop.is_some()
-            && !retried
-            && nonce_asked
-            && response.header(dpop::NONCE_HEADER).is_some()
-        {
-            retried = true;
-            continue;
-        }
-        return Err(error);
+        tracing::debug!(%endpoint, "the server asked for a DPoP nonce; sending once more with it");
+        retried = true;
+    }
+}
+
+/// [`send_raw_retrying_nonce`], with any status other than 2xx an error.
+pub async fn send_retrying_nonce(
+    http: &Http,
+    endpoint: Endpoint,
+    url: &Url,
+    dpop: Option<&DpopBinding>,
+    with_access_token: bool,
+    build: impl Fn() -> Result<HttpRequest, HttpError>,
+) -> Result<HttpResponse, HttpError> {
+    let response =
+        send_raw_retrying_nonce(http, endpoint, url, dpop, with_access_token, build).await?;
+    if (200..300).contains(&response.status) {
+        Ok(response)
+    } else {
+        Err(status_error(endpoint, &response))
     }
 }
 
