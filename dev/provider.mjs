@@ -4,9 +4,13 @@
 // logout, and a small protected demo API on the same server. Also the device
 // authorization grant (RFC 8628), client credentials with a resource
 // indicator (RFC 8707), token exchange (RFC 8693), client authentication by
-// signed assertion (RFC 7523), dynamic client registration (RFC 7591) and,
-// with --mtls-port, mutual TLS (RFC 8705) on a second, HTTPS listener.
-// The demo API also has a DPoP-protected route (RFC 9449), GET /api/dpop/me.
+// signed assertion (RFC 7523), dynamic client registration (RFC 7591) and its
+// management (RFC 7592) and, with --mtls-port, mutual TLS (RFC 8705) on a
+// second, HTTPS listener. The demo API also has a DPoP-protected route
+// (RFC 9449), GET /api/dpop/me, and protected resource metadata (RFC 9728)
+// that its 401s point at. Dev-only test cases: resources and authorization
+// servers whose metadata a client must refuse (/dev/rs/<case>, /dev/as/<name>)
+// and a provider with known conformance problems (/dev/bad).
 //
 // With --fapi it is instead an authorization server of the FAPI 2.0 Security
 // Profile (a separate process, beside a normal one): pushed authorization
@@ -165,6 +169,25 @@ function fapiSigningKeys(jwks) {
     keys: jwks.keys.map((k) => (k.alg === 'RS256'
       ? { ...k, alg: 'PS256', kid: k.kid.startsWith('rs256-') ? `ps256-${k.kid.slice(6)}` : `ps256-${k.kid}` }
       : k)),
+  };
+}
+
+// The JWK Set of /dev/bad, the provider with known conformance problems (for
+// `tessera lint`), one problem to a key: two keys sharing a kid, an RSA key of
+// 1024 bits (RFC 7518 §3.3 asks for 2048 or more), a key with neither use nor
+// alg, and one that still carries its private member d. Made afresh at every
+// start; none of them signs anything.
+function plantedJwks() {
+  const pair = (type, options) => crypto.generateKeyPairSync(type, options);
+  const pub = (type, options) => pair(type, options).publicKey.export({ format: 'jwk' });
+  return {
+    keys: [
+      { ...pub('ec', { namedCurve: 'P-256' }), kid: 'bad-shared-kid', use: 'sig', alg: 'ES256' },
+      { ...pub('ec', { namedCurve: 'P-256' }), kid: 'bad-shared-kid', use: 'sig', alg: 'ES256' },
+      { ...pub('rsa', { modulusLength: 1024 }), kid: 'bad-rsa-1024', use: 'sig', alg: 'RS256' },
+      { ...pub('ed25519', {}), kid: 'bad-no-use-alg' },
+      { ...pair('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'bad-private-d', use: 'sig', alg: 'ES256' },
+    ],
   };
 }
 
@@ -614,6 +637,7 @@ function listen(server, port) {
 // The provider's own routes, named here so that the mTLS aliases in discovery
 // cannot drift from them (these are oidc-provider's defaults).
 const ROUTES = {
+  authorization: '/auth',
   token: '/token',
   revocation: '/token/revocation',
   introspection: '/token/introspection',
@@ -630,6 +654,14 @@ const TOKEN_TYPES = {
   id_token: 'urn:ietf:params:oauth:token-type:id_token',
 };
 const API_SCOPES = 'api:read api:write';
+// The well-known locations of protected resource metadata (RFC 9728 §3.1) and
+// authorization server metadata (RFC 8414 §3.1), into which the path of a
+// resource identifier or an issuer is inserted after the host.
+const RESOURCE_METADATA = '/.well-known/oauth-protected-resource';
+const AS_METADATA = '/.well-known/oauth-authorization-server';
+const resourceMetadataPath = (resource) => `${RESOURCE_METADATA}${new URL(resource).pathname}`;
+// The demo API's Bearer challenge (RFC 6750 §3).
+const REALM = 'Bearer realm="tessera-demo"';
 const MAX_POLLS = 10_000;
 
 async function main() {
@@ -642,6 +674,11 @@ async function main() {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
   const apiResource = `${issuer}/api`;
+  // RFC 9728 §5.1: every 401 of the demo API's Bearer routes points at its
+  // protected resource metadata, so that a client given only the API's URL
+  // can find the authorization server and the scopes to ask for.
+  const apiMetadataUrl = `${issuer}${resourceMetadataPath(apiResource)}`;
+  const apiChallenge = `${REALM}, resource_metadata="${apiMetadataUrl}"`;
 
   // RFC 8705: a second, HTTPS listener that asks for (but does not require)
   // a client certificate; the issuer stays the plain-HTTP one.
@@ -782,25 +819,40 @@ async function main() {
         id_token_signed_response_alg: FAPI_DEFAULT_ALG,
         authorization_signed_response_alg: FAPI_DEFAULT_ALG,
       },
-      // FAPI 2.0 §5.3.2.1: sender-constrained access tokens only. A client
-      // that asks for neither binding gets one: certificate-bound tokens when it
-      // authenticates with a certificate, DPoP otherwise, so that the token
-      // endpoint refuses a request without a DPoP proof ("DPoP proof JWT not
-      // provided"). The validator runs for every client, registered or static;
-      // software_id and software_version (RFC 7591) are the metadata it hangs on.
-      extraClientMetadata: {
-        properties: ['software_id', 'software_version'],
-        validator: (_ctx, key, _value, metadata) => {
-          if (key !== 'software_id') return;
-          if (metadata.dpop_bound_access_tokens || metadata.tls_client_certificate_bound_access_tokens) return;
-          if (['tls_client_auth', 'self_signed_tls_client_auth'].includes(metadata.token_endpoint_auth_method)) {
-            metadata.tls_client_certificate_bound_access_tokens = true;
-          } else {
-            metadata.dpop_bound_access_tokens = true;
-          }
-        },
-      },
     } : {}),
+    // Client metadata adjusted before oidc-provider validates it. The
+    // validator runs for every client, registered or static; software_id and
+    // software_version (RFC 7591 §2) are the metadata it hangs on.
+    //
+    // `scope`: oidc-provider refuses a registration whose scope names anything
+    // but its OpenID scopes (SCOPES), such as the API's scopes that a client
+    // starting from the API's metadata (RFC 9728 scopes_supported) asks for.
+    // Those are granted per resource (RFC 8707) and never checked against a
+    // client's scope, so they are taken out of it: the registration succeeds
+    // and the client may still ask for them.
+    //
+    // --fapi: FAPI 2.0 §5.3.2.1: sender-constrained access tokens only. A
+    // client that asks for neither binding gets one: certificate-bound tokens
+    // when it authenticates with a certificate, DPoP otherwise, so that the
+    // token endpoint refuses a request without a DPoP proof ("DPoP proof JWT
+    // not provided").
+    extraClientMetadata: {
+      properties: ['software_id', 'software_version'],
+      validator: (_ctx, key, _value, metadata) => {
+        if (key !== 'software_id') return;
+        if (typeof metadata.scope === 'string') {
+          const kept = metadata.scope.split(' ').filter((scope) => !API_SCOPES.split(' ').includes(scope));
+          if (kept.length) metadata.scope = kept.join(' ');
+          else delete metadata.scope;
+        }
+        if (!fapi || metadata.dpop_bound_access_tokens || metadata.tls_client_certificate_bound_access_tokens) return;
+        if (['tls_client_auth', 'self_signed_tls_client_auth'].includes(metadata.token_endpoint_auth_method)) {
+          metadata.tls_client_certificate_bound_access_tokens = true;
+        } else {
+          metadata.dpop_bound_access_tokens = true;
+        }
+      },
+    },
     extraTokenClaims: async (_ctx, token) => (exchanged.get(token)?.act ? { act: exchanged.get(token).act } : undefined),
     formats: {
       customizers: {
@@ -890,8 +942,15 @@ async function main() {
           return apiResourceServer();
         },
       },
-      // RFC 7591: open dynamic registration, no initial access token.
+      // RFC 7591: open dynamic registration, no initial access token. A
+      // registered client gets no `scope` unless it sends one, so it may ask
+      // for offline_access and (with resource) the API's scopes.
       registration: { enabled: true, initialAccessToken: false },
+      // RFC 7592: the registration access token of the answer reads (GET),
+      // updates (PUT) and deletes (DELETE) the client at its
+      // registration_client_uri, <issuer>/reg/<client_id>. It stays the same
+      // token after an update, so a client that stores it need not rewrite it.
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: false },
       mTLS: mtls ? {
         enabled: true,
         certificateBoundAccessTokens: true,
@@ -1316,10 +1375,9 @@ async function main() {
   // provider's keys). Never echoes the token.
   async function api(req, res, pathname) {
     if (pathname === '/api/dpop/me') return dpopApi(req, res);
-    const realm = 'Bearer realm="tessera-demo"';
-    const challenge = (error, description) => `${realm}, error="${error}", error_description="${description}"`;
+    const challenge = (params, error, description) => `${params}, error="${error}", error_description="${description}"`;
     const unauthorized = (description) => sendJson(res, 401, { error: 'invalid_token', reason: description },
-      { 'www-authenticate': challenge('invalid_token', description) });
+      { 'www-authenticate': challenge(apiChallenge, 'invalid_token', description) });
 
     const methods = {
       '/api/me': ['GET', 'HEAD'],
@@ -1331,9 +1389,10 @@ async function main() {
     if (!methods.includes(req.method)) return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: methods.join(', ') });
     const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(req.headers.authorization ?? '');
     if (!match) {
-      // RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
+      // RFC 6750 §3.1: a request without credentials gets a challenge without
+      // an error code; the scope says what to ask for.
       return sendJson(res, 401, { error: 'invalid_token', reason: 'send an access token: Authorization: Bearer <token>' },
-        { 'www-authenticate': realm });
+        { 'www-authenticate': `${apiChallenge}, scope="api:read"` });
     }
     // The lookup checks the expiry; a revoked token is gone from the store.
     const token = await findAccessToken(match[1]);
@@ -1374,7 +1433,7 @@ async function main() {
       return sendJson(res, 403, {
         error: 'insufficient_role',
         reason: `GET /api/admin requires the role 'admin'; ${claims.preferred_username ?? token.accountId ?? token.sub} has roles ${roles.join(', ') || '(none granted)'}`,
-      }, { 'www-authenticate': challenge('insufficient_scope', 'requires role admin') });
+      }, { 'www-authenticate': challenge(REALM, 'insufficient_scope', 'requires role admin') });
     }
     return sendJson(res, 200, { ok: true, sub: token.accountId });
   }
@@ -1507,6 +1566,141 @@ async function main() {
     return sendJson(res, 200, body, claims.nonce === nonce ? {} : { 'dpop-nonce': nonce });
   }
 
+  // RFC 9728 §2: the demo API's metadata. Bearer tokens go in the
+  // Authorization header only; in --fapi mode they must be DPoP-bound.
+  const apiMetadata = {
+    resource: apiResource,
+    authorization_servers: [issuer],
+    scopes_supported: API_SCOPES.split(' '),
+    bearer_methods_supported: ['header'],
+    resource_name: 'Tessera demo API',
+    dpop_bound_access_tokens_required: fapi,
+  };
+
+  // Dev-only protected resources, /dev/rs/<case>, for what a client that
+  // starts a sign-in from an API URL must refuse or work around (RFC 9728
+  // §3.3, RFC 8414 §3.3, RFC 7591 §3.2.2). Each answers every request with
+  // 401. `document` is its metadata at the well-known location (none for
+  // no-metadata); `advertised` says whether its challenge names that location
+  // (RFC 9728 §5.1) or the client must find it by itself.
+  const devResource = (name) => `${issuer}/dev/rs/${name}`;
+  const devServer = (name) => `${issuer}/dev/as/${name}`;
+  const devResourceDocument = (name, fields) => ({
+    resource: devResource(name), ...fields, bearer_methods_supported: ['header'], resource_name: `Tessera test resource ${name}`,
+  });
+  const TEST_RESOURCES = new Map([
+    ['wrong-resource', {
+      advertised: true,
+      reason: 'its metadata names another resource',
+      document: devResourceDocument('wrong-resource', { resource: 'https://elsewhere.example/api', authorization_servers: [issuer] }),
+    }],
+    ['no-servers', {
+      advertised: true,
+      reason: 'its metadata names no authorization server',
+      document: devResourceDocument('no-servers', {}),
+    }],
+    ['issuer-mismatch', {
+      advertised: true,
+      reason: 'its authorization server\'s metadata names another issuer',
+      document: devResourceDocument('issuer-mismatch', { authorization_servers: [devServer('issuer-mismatch')] }),
+    }],
+    ['no-registration', {
+      advertised: true,
+      reason: 'its authorization server offers no way to register a client',
+      document: devResourceDocument('no-registration', { authorization_servers: [devServer('no-registration')] }),
+    }],
+    ['registration-refused', {
+      advertised: true,
+      reason: 'its authorization server refuses every registration',
+      document: devResourceDocument('registration-refused', { authorization_servers: [devServer('registration-refused')] }),
+    }],
+    ['no-metadata', { advertised: false, reason: 'it has no metadata anywhere' }],
+    ['well-known-only', {
+      advertised: false,
+      reason: 'its metadata is only at the well-known location',
+      document: devResourceDocument('well-known-only', { authorization_servers: [issuer] }),
+    }],
+  ]);
+
+  // The fake authorization servers those resources name, <issuer>/dev/as/<name>:
+  // the real provider's discovery document (its endpoints too) with what the
+  // case changes, served as RFC 8414 metadata.
+  const TEST_SERVERS = new Map([
+    ['issuer-mismatch', (doc) => ({ ...doc, issuer: devServer('someone-else') })],
+    ['no-registration', (doc) => {
+      const changed = { ...doc, issuer: devServer('no-registration'), code_challenge_methods_supported: ['S256'] };
+      delete changed.registration_endpoint;
+      delete changed.client_id_metadata_document_supported;
+      return changed;
+    }],
+    ['registration-refused', (doc) => ({ ...doc, issuer: devServer('registration-refused'), registration_endpoint: `${devServer('registration-refused')}/reg` })],
+  ]);
+  // The provider's own discovery document, asked of itself once (it does not
+  // change while it runs) and again only if that failed.
+  let discovery;
+  const discoveryDocument = () => {
+    discovery ??= fetch(`${issuer}/.well-known/openid-configuration`)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`discovery answered ${r.status}`))))
+      .catch((err) => {
+        discovery = undefined;
+        throw err;
+      });
+    return discovery;
+  };
+
+  // A provider with known conformance problems, for `tessera lint`: issuer
+  // <issuer>/dev/bad, the token response type and the implicit and password
+  // grants, alg none and HS256 ID tokens, PKCE plain only, no RFC 9207 iss,
+  // and the JWK Set of plantedJwks(). Its endpoints are the real provider's.
+  const badIssuer = `${issuer}/dev/bad`;
+  const badDiscovery = {
+    issuer: badIssuer,
+    authorization_endpoint: `${issuer}${ROUTES.authorization}`,
+    token_endpoint: `${issuer}${ROUTES.token}`,
+    jwks_uri: `${badIssuer}/jwks`,
+    response_types_supported: ['code', 'token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['none', 'HS256'],
+    code_challenge_methods_supported: ['plain'],
+    grant_types_supported: ['authorization_code', 'implicit', 'password'],
+  };
+  const badJwks = plantedJwks();
+
+  // Every JSON document served here beside oidc-provider's, by path: the
+  // demo API's and the test resources' metadata (RFC 9728), the fake servers'
+  // (RFC 8414) and /dev/bad's. Nothing at oauth-authorization-server for the
+  // real issuer: oidc-provider serves only OpenID discovery, which clients
+  // fall back to.
+  const DOCUMENTS = new Map([
+    [resourceMetadataPath(apiResource), { document: () => apiMetadata, headers: { 'cache-control': 'max-age=300' } }],
+    ...[...TEST_RESOURCES].filter(([, test]) => test.document)
+      .map(([name, test]) => [resourceMetadataPath(devResource(name)), { document: () => test.document }]),
+    ...[...TEST_SERVERS].map(([name, change]) => [`${AS_METADATA}/dev/as/${name}`, { document: async () => change(await discoveryDocument()) }]),
+    ['/dev/bad/.well-known/openid-configuration', { document: () => badDiscovery }],
+    ['/dev/bad/jwks', { document: () => badJwks }],
+  ]);
+
+  async function serveDocument(req, res, { document, headers }) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
+    return sendJson(res, 200, await document(), headers);
+  }
+
+  // /dev/rs/<case> and every path under it (one resource, many paths, as an
+  // API has): 401 to everything, with or without resource_metadata.
+  function testResource(res, name) {
+    const test = TEST_RESOURCES.get(name);
+    if (!test) return sendJson(res, 404, { error: 'not_found' });
+    const challenge = test.advertised ? `${REALM}, resource_metadata="${issuer}${resourceMetadataPath(devResource(name))}"` : REALM;
+    return sendJson(res, 401, { error: 'invalid_token', reason: `test resource ${name}: ${test.reason}` }, { 'www-authenticate': challenge });
+  }
+
+  // The registration endpoint of /dev/as/registration-refused: every
+  // registration refused with an RFC 7591 §3.2.2 error.
+  function refusedRegistration(req, res) {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+    return sendJson(res, 400, { error: 'invalid_redirect_uri', error_description: 'loopback redirect URIs are not accepted here' });
+  }
+
   function home() {
     if (fapi) return fapiHome();
     const grantNames = { authorization_code: 'code', refresh_token: 'refresh', client_credentials: 'client credentials', [DEVICE_CODE]: 'device', [TOKEN_EXCHANGE]: 'token exchange' };
@@ -1520,7 +1714,9 @@ async function main() {
 <p>API resource (RFC 8707): <code>${escape(apiResource)}</code>, scopes <code>${API_SCOPES}</code>, JWT access tokens</p>
 <p>Device flow: <code>POST ${ROUTES.device_authorization}</code>, then <a href="${ROUTES.code_verification}"><code>${ROUTES.code_verification}</code></a>${opts.deviceInterval !== undefined ? `; interval ${opts.deviceInterval} s` : ''}${opts.deviceSlowDown ? '; the first poll of each code gets slow_down' : ''}; codes live ${opts.deviceCodeTtl} s; polls: <a href="/dev/device-polls"><code>/dev/device-polls</code></a></p>
 <p>Token exchange (RFC 8693): <code>grant_type=${TOKEN_EXCHANGE}</code> at <code>${ROUTES.token}</code></p>
-<p>Registration (RFC 7591): <code>POST ${ROUTES.registration}</code>, open</p>
+<p>Registration (RFC 7591): <code>POST ${ROUTES.registration}</code>, open; management (RFC 7592): <code>GET</code>, <code>PUT</code>, <code>DELETE ${ROUTES.registration}/&lt;client_id&gt;</code> with the registration access token</p>
+<p>Protected resource metadata (RFC 9728): <a href="${RESOURCE_METADATA}/api"><code>${RESOURCE_METADATA}/api</code></a>, named by every 401 of the demo API</p>
+<p>Test cases (dev-only, see dev/README.md): resources <code>/dev/rs/&lt;case&gt;</code> (always 401) for ${[...TEST_RESOURCES.keys()].map((name) => `<code>${name}</code>`).join(', ')}; authorization servers <code>/dev/as/&lt;name&gt;</code> for ${[...TEST_SERVERS.keys()].map((name) => `<code>${name}</code>`).join(', ')}; a provider with conformance problems, <a href="/dev/bad/.well-known/openid-configuration"><code>/dev/bad</code></a></p>
 ${mtls ? `<p>Mutual TLS (RFC 8705): <code>${escape(mtls.origin)}</code>; CA <code>${escape(mtls.ca)}</code>, client certificate <code>${escape(mtls.clientCert)}</code> and key <code>${escape(mtls.clientKey)}</code>, self-signed <code>${escape(mtls.selfSignedCert)}</code> and key <code>${escape(mtls.selfSignedKey)}</code></p>` : ''}`);
   }
 
@@ -1539,7 +1735,7 @@ ${mtls ? `<p>Mutual TLS (RFC 8705): <code>${escape(mtls.origin)}</code>; CA <cod
 <p>Clients: ${items ? `<ul>${items}</ul>` : 'none built in'}; register your own at <code>POST ${ROUTES.registration}</code> (private_key_jwt${mtls ? ' or tls_client_auth' : ''}, open)</p>
 ${switches.length ? `<p>Test switches: ${switches.map(escape).join('; ')}</p>` : ''}
 <p>Discovery: <a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a></p>
-<p>Demo API: <code>GET /api/dpop/me</code> (DPoP-bound tokens with a proof), <code>GET /api/me</code>${mtls ? ', <code>GET /api/mtls/me</code> on the mTLS listener' : ''}</p>`);
+<p>Demo API: <code>GET /api/dpop/me</code> (DPoP-bound tokens with a proof), <code>GET /api/me</code>${mtls ? ', <code>GET /api/mtls/me</code> on the mTLS listener' : ''}; its metadata (RFC 9728): <a href="${RESOURCE_METADATA}/api"><code>${RESOURCE_METADATA}/api</code></a></p>`);
   }
 
   async function handle(req, res, listener) {
@@ -1556,6 +1752,12 @@ ${switches.length ? `<p>Test switches: ${switches.map(escape).join('; ')}</p>` :
       if (pathname === '/dev/device-polls') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
         return sendJson(res, 200, { polls });
+      }
+      if (DOCUMENTS.has(pathname)) return await serveDocument(req, res, DOCUMENTS.get(pathname));
+      if (pathname.startsWith('/dev/rs/')) return testResource(res, pathname.split('/')[3]);
+      if (pathname === '/dev/as/registration-refused/reg') return refusedRegistration(req, res);
+      if ([RESOURCE_METADATA, AS_METADATA, '/dev/as/', '/dev/bad/'].some((prefix) => pathname.startsWith(prefix))) {
+        return sendJson(res, 404, { error: 'not_found' });
       }
       if (pathname === '/static/demo-avatar.svg') return send(res, 200, 'image/svg+xml', AVATAR, { 'cache-control': 'public, max-age=3600' });
       if (pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) return send(res, 200, 'text/html', home());
@@ -1611,11 +1813,12 @@ ${switches.length ? `<p>Test switches: ${switches.map(escape).join('; ')}</p>` :
     console.log(`  assertions:  tessera-secret-jwt (client_secret_jwt, secret ${ASSERTION_SECRET})`);
     if (clientJwks) console.log(`               tessera-private-key-jwt (private_key_jwt, the keys in ${opts.clientJwks})`);
     if (mtls) console.log('  mTLS:        tessera-mtls (tls_client_auth, CN=tessera-mtls), tessera-mtls-self-signed (self_signed_tls_client_auth); certificate-bound tokens');
-    console.log(`  resource:    ${apiResource} (scopes ${API_SCOPES}; JWT access tokens)`);
+    console.log(`  resource:    ${apiResource} (scopes ${API_SCOPES}; JWT access tokens); metadata ${apiMetadataUrl}`);
     console.log(`  device flow: ${issuer}${ROUTES.device_authorization}, then ${issuer}${ROUTES.code_verification}; `
       + `interval ${opts.deviceInterval !== undefined ? `${opts.deviceInterval} s` : 'not sent'}${opts.deviceSlowDown ? ', slow_down on each first poll' : ''}, codes live ${opts.deviceCodeTtl} s; polls ${issuer}/dev/device-polls`);
     console.log(`  exchange:    grant_type ${TOKEN_EXCHANGE} (${clients.filter((c) => c.grant_types.includes(TOKEN_EXCHANGE)).map((c) => c.client_id).join(', ')})`);
-    console.log(`  register:    ${issuer}${ROUTES.registration} (open, no initial access token)`);
+    console.log(`  register:    ${issuer}${ROUTES.registration} (open, no initial access token); manage at ${issuer}${ROUTES.registration}/<client_id> (RFC 7592)`);
+    console.log(`  test cases:  ${issuer}/dev/rs/<case> (always 401; see dev/README.md), ${badIssuer} (conformance problems)`);
   }
 }
 

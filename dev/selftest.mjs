@@ -1,14 +1,17 @@
 // Smoke check of the local provider and the browser stand-in, end to end:
 // starts `provider.mjs --port 0 --ephemeral --verbose`, signs in through
 // `browser.mjs` to a loopback callback on a random port, and checks discovery,
-// PKCE, RFC 9207 iss, the tokens and ID token claims, userinfo, the demo API,
-// refresh-token rotation, introspection, revocation, consent denial, the
-// browser's tamper knobs, confidential clients, ES256/EdDSA ID tokens and
-// RP-initiated logout; then the device flow (approve, deny, slow_down, the
-// poll log, expired_token), client credentials with a resource indicator,
-// token exchange, client_secret_jwt, private_key_jwt with registered and
-// static keys, and mutual TLS, on two more providers started with the flags
-// they need. Then FAPI 2.0 mode, on four --fapi providers, with a hand-written
+// PKCE, RFC 9207 iss, the tokens and ID token claims, userinfo, the demo API
+// (and its challenges naming its RFC 9728 metadata), refresh-token rotation,
+// introspection, revocation, consent denial, the browser's tamper knobs,
+// confidential clients, ES256/EdDSA ID tokens and RP-initiated logout; then
+// the device flow (approve, deny, slow_down, the poll log, expired_token),
+// client credentials with a resource indicator, token exchange,
+// client_secret_jwt, private_key_jwt with registered and static keys, the
+// demo API's resource metadata, a registered native client managed by RFC
+// 7592 (read, update, sign-in, refresh, delete), the /dev/rs and /dev/as test
+// cases, the /dev/bad provider, and mutual TLS, on two more providers started
+// with the flags they need. Then FAPI 2.0 mode, on four --fapi providers, with a hand-written
 // client: registration (and what it refuses), PAR with private_key_jwt and
 // DPoP (nonce retries at PAR, token and userinfo), the sign-in with
 // request_uri, DPoP tokens and refresh, the DPoP demo API (its nonce, replay,
@@ -98,6 +101,7 @@ async function getJson(url, init) {
 }
 
 const form = (fields) => new URLSearchParams(fields).toString();
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 const post = (url, fields, headers = {}) => getJson(url, {
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -223,11 +227,20 @@ const admin = await getJson(`${issuer}/api/admin`, { headers: bearer });
 check('api/admin: 403 insufficient_scope challenge', admin.status === 403
   && admin.headers.get('www-authenticate') === 'Bearer realm="tessera-demo", error="insufficient_scope", error_description="requires role admin"'
   && admin.body.error === 'insufficient_role' && admin.body.reason === "GET /api/admin requires the role 'admin'; demo has roles viewer, developer", `${admin.headers.get('www-authenticate')} ${JSON.stringify(admin.body)}`);
+// RFC 9728 §5.1: every 401 of the demo API names its resource metadata.
+const resourceMetadata = `${issuer}/.well-known/oauth-protected-resource/api`;
+const apiChallenge = `Bearer realm="tessera-demo", resource_metadata="${resourceMetadata}"`;
 const none = await getJson(`${issuer}/api/me`);
-check('api/me without a token: 401 with a Bearer challenge', none.status === 401 && none.headers.get('www-authenticate')?.startsWith('Bearer realm="tessera-demo"'));
+check('api/me without a token: 401, a Bearer challenge with resource_metadata and scope, no error code', none.status === 401
+  && none.headers.get('www-authenticate') === `${apiChallenge}, scope="api:read"`, none.headers.get('www-authenticate'));
 const bogus = await getJson(`${issuer}/api/me`, { headers: { authorization: 'Bearer not-a-real-token' } });
-check('api/me with an unknown token: 401 invalid_token, token not echoed', bogus.status === 401 && bogus.headers.get('www-authenticate').includes('error="invalid_token"')
-  && !bogus.headers.get('www-authenticate').includes('not-a-real-token') && !JSON.stringify(bogus.body).includes('not-a-real-token'));
+check('api/me with an unknown token: 401 invalid_token with resource_metadata, token not echoed', bogus.status === 401
+  && bogus.headers.get('www-authenticate') === `${apiChallenge}, error="invalid_token", error_description="the access token is unknown, expired or revoked"`
+  && !JSON.stringify(bogus.body).includes('not-a-real-token'), bogus.headers.get('www-authenticate'));
+for (const [method, route] of [['GET', '/api/admin'], ['POST', '/api/forget'], ['HEAD', '/api/me']]) {
+  const r = await fetch(`${issuer}${route}`, { method });
+  check(`${method} ${route} without a token: the same challenge`, r.status === 401 && r.headers.get('www-authenticate') === `${apiChallenge}, scope="api:read"`, r.headers.get('www-authenticate'));
+}
 
 const intro = await post(meta.introspection_endpoint, { token: t.body.access_token, client_id: 'tessera' });
 check('introspection by the public client: active', intro.status === 200 && intro.body.active === true && intro.body.client_id === 'tessera' && intro.body.sub === 'demo-user-0001', JSON.stringify(intro.body));
@@ -257,7 +270,7 @@ const forget = await fetch(`${issuer}/api/forget`, { method: 'POST', headers: { 
 check('api/forget: 204', forget.status === 204, forget.status);
 const meForgot = await getJson(`${issuer}/api/me`, { headers: { authorization: `Bearer ${tf.body.access_token}` } });
 check('api/forget: the dropped access token gets 401 invalid_token', meForgot.status === 401
-  && meForgot.headers.get('www-authenticate')?.includes('error="invalid_token"'), meForgot.status);
+  && meForgot.headers.get('www-authenticate')?.startsWith(`${apiChallenge}, error="invalid_token", error_description="`), meForgot.headers.get('www-authenticate'));
 const rf = await post(meta.token_endpoint, { grant_type: 'refresh_token', refresh_token: tf.body.refresh_token, client_id: 'tessera' });
 if (rf.body?.refresh_token) secrets.push(rf.body.refresh_token, rf.body.access_token);
 check('api/forget: the refresh token still refreshes, and the new access token works', rf.status === 200
@@ -571,6 +584,120 @@ regNoPkce.search = form({ response_type: 'code', client_id: registered.body.clie
 const regNoPkceRes = await fetch(regNoPkce, { redirect: 'manual' });
 check('a registered client needs PKCE too', new URL(regNoPkceRes.headers.get('location') ?? 'x:/').searchParams.get('error') === 'invalid_request', regNoPkceRes.headers.get('location'));
 
+// --- the demo API's protected resource metadata (RFC 9728) ---------------------
+const prm = await getJson(resourceMetadata);
+check('resource metadata: at the path-inserted location, resource, authorization server, scopes, header only, no DPoP required', prm.status === 200
+  && JSON.stringify(prm.body) === JSON.stringify({
+    resource: api, authorization_servers: [issuer], scopes_supported: ['api:read', 'api:write'], bearer_methods_supported: ['header'],
+    resource_name: 'Tessera demo API', dpop_bound_access_tokens_required: false,
+  }) && prm.headers.get('content-type').startsWith('application/json') && prm.headers.get('cache-control') === 'max-age=300', `${prm.headers.get('cache-control')} ${JSON.stringify(prm.body)}`);
+const prmHead = await fetch(resourceMetadata, { method: 'HEAD' });
+const prmPost = await fetch(resourceMetadata, { method: 'POST' });
+check('resource metadata: HEAD 200, POST 405 with Allow', prmHead.status === 200 && prmPost.status === 405 && prmPost.headers.get('allow') === 'GET, HEAD', `${prmHead.status} ${prmPost.status}`);
+const notFound = (r) => r.status === 404 && r.body?.error === 'not_found';
+const wellKnown404 = await Promise.all(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/elsewhere', '/.well-known/oauth-authorization-server',
+  '/.well-known/oauth-authorization-server/api', '/.well-known/oauth-authorization-server/dev/as/nobody', '/dev/rs/nobody', '/dev/as/nobody', '/dev/bad/nothing'].map((p) => getJson(`${issuer}${p}`)));
+check('no metadata elsewhere (the real issuer has only OpenID discovery), no other test route: 404 not_found', wellKnown404.every(notFound), wellKnown404.map((r) => r.status).join(' '));
+
+// --- a registered native public client and its management (RFC 7591, RFC 7592) -
+const nativeMetadata = {
+  application_type: 'native', client_name: 'selftest native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/callback'],
+  grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+};
+const registerNative = async (extra = {}) => {
+  const res = await getJson(meta.registration_endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...nativeMetadata, ...extra }) });
+  if (res.body?.registration_access_token) secrets.push(res.body.registration_access_token);
+  return res;
+};
+const nc = await registerNative();
+const ncId = nc.body.client_id;
+const ncUri = nc.body.registration_client_uri;
+const ncToken = { authorization: `Bearer ${nc.body.registration_access_token}` };
+check('registration of a native public client: 201, no secret, no scope, a registration_client_uri and access token', nc.status === 201 && ncId && !nc.body.client_secret
+  && !('scope' in nc.body) && ncUri === `${meta.registration_endpoint}/${ncId}` && nc.body.registration_access_token, JSON.stringify(nc.body).slice(0, 300));
+const ncRead = await getJson(ncUri, { headers: ncToken });
+check('RFC 7592 read: 200 with the metadata and the same access token', ncRead.status === 200 && ncRead.body.client_id === ncId
+  && ncRead.body.token_endpoint_auth_method === 'none' && ncRead.body.registration_access_token === nc.body.registration_access_token, JSON.stringify(ncRead.body).slice(0, 300));
+const ncReadOther = await getJson(ncUri, { headers: { authorization: 'Bearer not-the-registration-token' } });
+check('RFC 7592 read with another token: 401 invalid_token', ncReadOther.status === 401 && ncReadOther.body.error === 'invalid_token', JSON.stringify(ncReadOther.body));
+const ncPut = await getJson(ncUri, { method: 'PUT', headers: { ...ncToken, 'content-type': 'application/json' }, body: JSON.stringify({ ...nativeMetadata, client_id: ncId, client_name: 'selftest native, renamed' }) });
+check('RFC 7592 update: 200, and the access token is not rotated', ncPut.status === 200 && ncPut.body.client_name === 'selftest native, renamed'
+  && ncPut.body.registration_access_token === nc.body.registration_access_token, JSON.stringify(ncPut.body).slice(0, 300));
+const ncIn = await authorize({ clientId: ncId, scope: 'openid offline_access profile email api:read api:write', extra: { resource: api } });
+const ncTok = await post(meta.token_endpoint, { grant_type: 'authorization_code', code: ncIn.params.get('code'), redirect_uri: ncIn.redirectUri, code_verifier: ncIn.verifier, client_id: ncId, resource: api });
+keep(ncTok.body);
+const ncAt = ncTok.body.access_token ? decodeJwt(ncTok.body.access_token).payload : {};
+check('the registered client signs in on a loopback port of its own: ID token, refresh token, an API JWT with api:read api:write', ncIn.params.get('code') && ncIn.params.get('iss') === issuer
+  && ncTok.status === 200 && ncTok.body.id_token && ncTok.body.refresh_token && ncAt.aud === api && ncAt.client_id === ncId && ncAt.scope === 'api:read api:write', `${new URL(ncIn.redirectUri).port} ${JSON.stringify(ncTok.body).slice(0, 300)}`);
+const ncRefresh = await post(meta.token_endpoint, { grant_type: 'refresh_token', refresh_token: ncTok.body.refresh_token, client_id: ncId, resource: api });
+keep(ncRefresh.body);
+check('the registered client refreshes', ncRefresh.status === 200 && ncRefresh.body.refresh_token && ncRefresh.body.access_token, JSON.stringify(ncRefresh.body));
+const ncDelete = await fetch(ncUri, { method: 'DELETE', headers: ncToken });
+check('RFC 7592 delete: 204', ncDelete.status === 204, ncDelete.status);
+const ncGone = await getJson(ncUri, { headers: ncToken });
+check('after delete: reading it again is 401 invalid_token', ncGone.status === 401 && ncGone.body.error === 'invalid_token', `${ncGone.status} ${JSON.stringify(ncGone.body)}`);
+const ncRefreshGone = await post(meta.token_endpoint, { grant_type: 'refresh_token', refresh_token: ncRefresh.body.refresh_token, client_id: ncId });
+check('after delete: its refresh token gets invalid_client', ncRefreshGone.status === 401 && ncRefreshGone.body.error === 'invalid_client', `${ncRefreshGone.status} ${JSON.stringify(ncRefreshGone.body)}`);
+const ncAuthGone = new URL(meta.authorization_endpoint);
+ncAuthGone.search = form({ response_type: 'code', client_id: ncId, redirect_uri: 'http://127.0.0.1:5555/callback', scope: 'openid', state: 's', code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+const ncAuthGoneRes = await fetch(ncAuthGone, { redirect: 'manual' });
+const ncAuthGoneText = await ncAuthGoneRes.text();
+check('after delete: an authorization request is refused without a redirect', ncAuthGoneRes.status === 400 && !ncAuthGoneRes.headers.get('location')
+  && /invalid_client/.test(ncAuthGoneText), `${ncAuthGoneRes.status} ${ncAuthGoneRes.headers.get('location')}`);
+const scoped = await registerNative({ scope: 'openid offline_access api:read api:write' });
+check('registration with the API scopes in scope: 201, the API scopes taken out (they are granted per resource)', scoped.status === 201 && scoped.body.scope === 'openid offline_access', JSON.stringify(scoped.body).slice(0, 300));
+
+// --- test resources and authorization servers (dev-only) ------------------------
+const rsMetadata = (name) => `${issuer}/.well-known/oauth-protected-resource/dev/rs/${name}`;
+const asMetadata = (name) => `${issuer}/.well-known/oauth-authorization-server/dev/as/${name}`;
+for (const [name, advertised] of [['wrong-resource', true], ['no-servers', true], ['issuer-mismatch', true], ['no-registration', true],
+  ['registration-refused', true], ['no-metadata', false], ['well-known-only', false]]) {
+  const expected = advertised ? `Bearer realm="tessera-demo", resource_metadata="${rsMetadata(name)}"` : 'Bearer realm="tessera-demo"';
+  const [plainGet, withToken] = await Promise.all([getJson(`${issuer}/dev/rs/${name}`), getJson(`${issuer}/dev/rs/${name}/x?y=1`, { method: 'POST', headers: bearer })]);
+  check(`dev/rs/${name}: 401 to everything, ${advertised ? 'resource_metadata in the challenge' : 'a plain challenge'}`, [plainGet, withToken].every((r) => r.status === 401
+    && r.headers.get('www-authenticate') === expected), `${plainGet.status} ${withToken.status} ${plainGet.headers.get('www-authenticate')}`);
+}
+const rsDocs = Object.fromEntries(await Promise.all(['wrong-resource', 'no-servers', 'issuer-mismatch', 'no-registration', 'registration-refused', 'no-metadata', 'well-known-only']
+  .map(async (name) => [name, await getJson(rsMetadata(name))])));
+const own = (name) => `${issuer}/dev/rs/${name}`;
+check('dev/rs metadata: wrong-resource names https://elsewhere.example/api', rsDocs['wrong-resource'].status === 200
+  && rsDocs['wrong-resource'].body.resource === 'https://elsewhere.example/api' && same(rsDocs['wrong-resource'].body.authorization_servers, [issuer]), JSON.stringify(rsDocs['wrong-resource'].body));
+check('dev/rs metadata: no-servers has no authorization_servers', rsDocs['no-servers'].status === 200 && rsDocs['no-servers'].body.resource === own('no-servers')
+  && !('authorization_servers' in rsDocs['no-servers'].body), JSON.stringify(rsDocs['no-servers'].body));
+for (const name of ['issuer-mismatch', 'no-registration', 'registration-refused']) {
+  check(`dev/rs metadata: ${name} names the fake server ${issuer}/dev/as/${name}`, rsDocs[name].status === 200 && rsDocs[name].body.resource === own(name)
+    && same(rsDocs[name].body.authorization_servers, [`${issuer}/dev/as/${name}`]), JSON.stringify(rsDocs[name].body));
+}
+check('dev/rs metadata: no-metadata has none (404)', notFound(rsDocs['no-metadata']), rsDocs['no-metadata'].status);
+check('dev/rs metadata: well-known-only names itself and the real provider', rsDocs['well-known-only'].status === 200 && rsDocs['well-known-only'].body.resource === own('well-known-only')
+  && same(rsDocs['well-known-only'].body.authorization_servers, [issuer]) && rsDocs['well-known-only'].headers.get('content-type').startsWith('application/json'), JSON.stringify(rsDocs['well-known-only'].body));
+const [asMismatch, asNoReg, asRefused] = await Promise.all(['issuer-mismatch', 'no-registration', 'registration-refused'].map((name) => getJson(asMetadata(name))));
+check('dev/as/issuer-mismatch metadata: issuer someone-else, the real endpoints', asMismatch.status === 200 && asMismatch.body.issuer === `${issuer}/dev/as/someone-else`
+  && asMismatch.body.token_endpoint === meta.token_endpoint && asMismatch.body.registration_endpoint === meta.registration_endpoint, JSON.stringify(asMismatch.body).slice(0, 300));
+check('dev/as/no-registration metadata: its issuer, S256, no registration_endpoint, no client ID metadata documents', asNoReg.status === 200 && asNoReg.body.issuer === `${issuer}/dev/as/no-registration`
+  && same(asNoReg.body.code_challenge_methods_supported, ['S256']) && !('registration_endpoint' in asNoReg.body) && !('client_id_metadata_document_supported' in asNoReg.body)
+  && asNoReg.body.authorization_endpoint === meta.authorization_endpoint, JSON.stringify(asNoReg.body).slice(0, 300));
+check('dev/as/registration-refused metadata: its issuer and its own registration_endpoint', asRefused.status === 200 && asRefused.body.issuer === `${issuer}/dev/as/registration-refused`
+  && asRefused.body.registration_endpoint === `${issuer}/dev/as/registration-refused/reg`, JSON.stringify(asRefused.body).slice(0, 300));
+const refusedReg = await getJson(asRefused.body.registration_endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(nativeMetadata) });
+check('dev/as/registration-refused: a registration gets 400 invalid_redirect_uri', refusedReg.status === 400
+  && same(refusedReg.body, { error: 'invalid_redirect_uri', error_description: 'loopback redirect URIs are not accepted here' }), JSON.stringify(refusedReg.body));
+
+// --- a provider with known conformance problems (dev-only) ----------------------
+const badIssuer = `${issuer}/dev/bad`;
+const bad = await getJson(`${badIssuer}/.well-known/openid-configuration`);
+check('dev/bad discovery: the planted problems', bad.status === 200 && bad.headers.get('content-type').startsWith('application/json') && same(bad.body, {
+  issuer: badIssuer, authorization_endpoint: meta.authorization_endpoint, token_endpoint: meta.token_endpoint, jwks_uri: `${badIssuer}/jwks`,
+  response_types_supported: ['code', 'token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['none', 'HS256'],
+  code_challenge_methods_supported: ['plain'], grant_types_supported: ['authorization_code', 'implicit', 'password'],
+}), JSON.stringify(bad.body));
+const badKeys = (await getJson(bad.body.jwks_uri)).body.keys ?? [];
+const kids = badKeys.map((k) => k.kid);
+const rsaBits = (k) => Buffer.from(k.n, 'base64url').length * 8;
+check('dev/bad JWKS: a shared kid, a 1024-bit RSA key, a key without use and alg, a key with its private d', kids.length !== new Set(kids).size
+  && badKeys.some((k) => k.kty === 'RSA' && rsaBits(k) === 1024) && badKeys.some((k) => !('use' in k) && !('alg' in k))
+  && badKeys.some((k) => k.d && crypto.createPrivateKey({ key: k, format: 'jwk' })), JSON.stringify(badKeys.map(({ kty, kid, use, alg, d }) => ({ kty, kid, use, alg, d: !!d }))));
+
 // === The second provider: device flow switches, static private_key_jwt, mTLS ===
 const op2 = await second.ready;
 const bIssuer = op2.issuer;
@@ -696,7 +823,9 @@ check('api/mtls/me: the bound token with its certificate, cnf x5t#S256 its thumb
   && m1Me.body.cnf?.['x5t#S256'] === thumbprint(certFile), JSON.stringify(m1Me.body));
 const m1NoCert = await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${m1.body.access_token}` } }, TLS.ca);
 check('api/mtls/me without a certificate: 401 invalid_token with a reason', m1NoCert.status === 401 && m1NoCert.body.error === 'invalid_token'
-  && /no client certificate/.test(m1NoCert.body.reason) && m1NoCert.headers['www-authenticate']?.includes('error="invalid_token"'), JSON.stringify(m1NoCert.body));
+  && /no client certificate/.test(m1NoCert.body.reason)
+  && m1NoCert.headers['www-authenticate']?.startsWith(`Bearer realm="tessera-demo", resource_metadata="${bIssuer}/.well-known/oauth-protected-resource/api", error="invalid_token", error_description="`),
+`${m1NoCert.headers['www-authenticate']} ${JSON.stringify(m1NoCert.body)}`);
 const m1Other = await httpsRequest(`${mtlsOrigin}/api/mtls/me`, { headers: { authorization: `Bearer ${m1.body.access_token}` } }, TLS.selfSigned);
 check('api/mtls/me with another certificate: 401', m1Other.status === 401 && /not the one/.test(m1Other.body.reason), JSON.stringify(m1Other.body));
 const m1Plain = await apiMe(m1.body.access_token, bIssuer);
@@ -743,7 +872,9 @@ const [, fMtlsOrigin, fCa, fCert, fKey] = fMtlsLine ?? [];
 const fTls = fMtlsLine ? { ca: pem(fCa), cert: pem(fCert), key: pem(fKey) } : {};
 const { body: fMeta } = await getJson(`${fIssuer}/.well-known/openid-configuration`);
 const { body: fJwks } = await getJson(fMeta.jwks_uri);
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const fPrm = await getJson(`${fIssuer}/.well-known/oauth-protected-resource/api`);
+check('--fapi resource metadata: the FAPI issuer, DPoP-bound tokens required', fPrm.status === 200 && same(fPrm.body.authorization_servers, [fIssuer])
+  && fPrm.body.resource === `${fIssuer}/api` && fPrm.body.dpop_bound_access_tokens_required === true, JSON.stringify(fPrm.body));
 check('--fapi discovery: PAR endpoint and required, S256, iss parameter', fMeta.pushed_authorization_request_endpoint === `${fIssuer}/request`
   && fMeta.require_pushed_authorization_requests === true && same(fMeta.code_challenge_methods_supported, ['S256'])
   && fMeta.authorization_response_iss_parameter_supported === true, JSON.stringify(fMeta).slice(0, 400));

@@ -85,6 +85,15 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Walk from an API URL to its authorization servers (RFC 9728, RFC 8414);
+    /// exits 1 when none is usable.
+    Discover {
+        /// The API's URL, as called without a token.
+        url: String,
+        /// Print `{resource, resource_metadata_url, scopes, authorization_servers, checks, …}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a fresh DPoP proof for a request, bound to the current access token.
     DpopProof {
         #[arg(long, env = "TESSERA_PROFILE")]
@@ -187,7 +196,12 @@ pub(crate) enum ProfilesCommand {
     /// Create or update a profile without signing in (the flags of `login`).
     Save(Box<LoginArgs>),
     /// Remove a profile, its session and its client secret.
-    Remove { name: String },
+    Remove {
+        name: String,
+        /// Also delete the client Tessera registered for it at the provider (RFC 7592).
+        #[arg(long)]
+        delete_registration: bool,
+    },
 }
 
 #[derive(Args)]
@@ -198,6 +212,14 @@ pub(crate) struct LoginArgs {
     /// Issuer URL (discovery at <issuer>/.well-known/openid-configuration).
     #[arg(long)]
     pub(crate) issuer: Option<String>,
+    /// Set the profile up from an API URL: its protected resource metadata
+    /// names the issuer, the resource and the scopes (RFC 9728, RFC 8707).
+    #[arg(long, conflicts_with_all = ["issuer", "resource"])]
+    pub(crate) resource_url: Option<String>,
+    /// With --resource-url: register Tessera as a client (RFC 7591) instead
+    /// of using a client id.
+    #[arg(long, requires = "resource_url", conflicts_with = "client_id")]
+    pub(crate) register: bool,
     /// OAuth client id.
     #[arg(long)]
     pub(crate) client_id: Option<String>,

@@ -94,6 +94,9 @@ fn advice(kind: ErrorKind, profile: Option<&str>, endpoint: Option<&str>) -> Opt
         ErrorKind::Unsupported if endpoint == Some("revocation endpoint") => {
             format!("run `tessera logout{flag}` without --revoke")
         }
+        ErrorKind::Unsupported if endpoint == Some("registration endpoint") => {
+            "give the client id with --client-id".into()
+        }
         ErrorKind::NotSignedIn | ErrorKind::SessionExpired => {
             format!("run `tessera login{flag}`")
         }

@@ -11,6 +11,7 @@ use tessera_engine::profile::{
 };
 use tessera_engine::protocol::client_key::ClientKey;
 use tessera_engine::secret::SecretString;
+use tessera_engine::session::resource::{ClientChoice, ResourceSetUp, ResourceSetUpRequest};
 use tessera_engine::Engine;
 
 use crate::args::{AssertionAudienceArg, ClientAuth, GrantArg, LoginArgs, ResponseModeArg};
@@ -32,8 +33,53 @@ pub(crate) fn profile_from_args(engine: &Engine, args: &LoginArgs) -> Result<Pro
     Ok(profile)
 }
 
+/// `--resource-url`: the profile set up from the API's metadata (saved
+/// before the sign-in, so a failed sign-in can be retried by name).
+async fn set_up_from_resource(
+    engine: &Engine,
+    url: &str,
+    args: &LoginArgs,
+) -> Result<ResourceSetUp, Failure> {
+    let client = match (&args.client_id, args.register) {
+        (Some(id), _) => ClientChoice::Given(id.clone()),
+        (None, true) => ClientChoice::Register,
+        (None, false) => ClientChoice::Automatic,
+    };
+    let set_up = engine
+        .set_up_from_resource(ResourceSetUpRequest {
+            url: url.to_string(),
+            profile: args.profile.clone(),
+            client,
+        })
+        .await?;
+    let how = match (set_up.reused, set_up.registered) {
+        (true, _) => "the profile made for it before".to_string(),
+        (false, true) => format!(
+            "client {} registered now (RFC 7591)",
+            set_up.profile.client_id
+        ),
+        (false, false) => format!("client {}", set_up.profile.client_id),
+    };
+    eprintln!(
+        "{}",
+        escape_line(&format!(
+            "The API {} is signed in to at {}; profile \"{}\" uses {how}.",
+            set_up.resource, set_up.profile.issuer, set_up.profile.name
+        ))
+    );
+    Ok(set_up)
+}
+
 pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failure> {
-    let profile = profile_from_args(engine, &args)?;
+    let (profile, from_resource) = match &args.resource_url {
+        Some(url) => {
+            let set_up = set_up_from_resource(engine, url, &args).await?;
+            let mut profile = set_up.profile.clone();
+            apply_overrides(&mut profile, &args);
+            (profile, Some(set_up.resource))
+        }
+        None => (profile_from_args(engine, &args)?, None),
+    };
     let launcher: Box<dyn browser::BrowserLauncher> = if args.no_browser {
         Box::new(browser::NoBrowser)
     } else {
@@ -109,7 +155,7 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
     let has_user = outcome.profile.grant.has_user();
     let dpop_jkt = engine.dpop_jkt(&outcome.profile.name).await?;
     if args.json {
-        print_json(&json!({
+        let mut out = json!({
             "dpop_jkt": dpop_jkt,
             "profile": outcome.profile.name,
             "grant": outcome.profile.grant,
@@ -123,7 +169,12 @@ pub(crate) async fn login(engine: &Engine, args: LoginArgs) -> Result<(), Failur
             "refresh_token_present": session.refresh_token.is_some(),
             "scopes": session.scopes,
             "checks": outcome.report.checks,
-        }));
+        });
+        if let Some(resource) = &from_resource {
+            out["resource"] = json!(resource);
+            out["client_id"] = json!(session.client_id);
+        }
+        print_json(&out);
     } else if !has_user {
         say(&format!(
             "Got a token from {} for client {} (profile \"{}\"); {} checks passed; the access token {}.",

@@ -20,6 +20,7 @@ use crate::failure::{ExitStatus, Failure};
 mod args;
 mod call;
 mod decode;
+mod discover;
 mod exchange;
 mod failure;
 mod keys;
@@ -81,6 +82,12 @@ async fn run(command: Command) -> Result<Outcome, Failure> {
         }
         Command::Lint { target, file, json } => {
             return Ok(match lint::run(&engine, target, file, json).await? {
+                true => Outcome::Done,
+                false => Outcome::Failed(ExitStatus::Failure),
+            });
+        }
+        Command::Discover { url, json } => {
+            return Ok(match discover::run(&engine, &url, json).await? {
                 true => Outcome::Done,
                 false => Outcome::Failed(ExitStatus::Failure),
             });

@@ -102,9 +102,24 @@ pub(crate) async fn run(engine: &Engine, cmd: ProfilesCommand) -> Result<(), Fai
             );
             Ok(())
         }
-        ProfilesCommand::Remove { name } => {
-            if engine.remove_profile(&name).await? {
-                println!("Removed profile \"{name}\", its session and its client secret.");
+        ProfilesCommand::Remove {
+            name,
+            delete_registration,
+        } => {
+            let removed = if delete_registration {
+                engine.remove_profile_and_registration(&name).await?
+            } else {
+                engine.remove_profile(&name).await?
+            };
+            if removed {
+                println!(
+                    "Removed profile \"{name}\", its session and its client secret{}.",
+                    if delete_registration {
+                        ", and deleted its client registration at the provider"
+                    } else {
+                        ""
+                    }
+                );
                 Ok(())
             } else {
                 Err(Failure::from(

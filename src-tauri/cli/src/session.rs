@@ -109,6 +109,9 @@ pub(crate) async fn run(engine: &Engine, command: Command) -> Result<(), Failure
             Ok(())
         }
         Command::Exchange(args) => crate::exchange::run(engine, args).await,
-        Command::Decode { .. } | Command::Call { .. } | Command::Lint { .. } => Ok(()),
+        Command::Decode { .. }
+        | Command::Call { .. }
+        | Command::Lint { .. }
+        | Command::Discover { .. } => Ok(()),
     }
 }

@@ -13,6 +13,7 @@ mod keyring;
 mod lint;
 mod real_browser;
 mod real_provider;
+mod resource;
 mod tools;
 
 use tessera_testkit::Home;

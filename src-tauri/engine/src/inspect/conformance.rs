@@ -6,6 +6,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::engine::Engine;
+use crate::inspect::InspectError;
 use crate::protocol::discovery::{discovery_url, DiscoveryError};
 use crate::protocol::lint::{self, Finding, Level};
 use crate::seams::http::{parse_json, Endpoint, Http, HttpRequest};
@@ -34,7 +35,41 @@ impl ConformanceReport {
     }
 }
 
+/// How long a provider's error count is kept for the profile list: a day,
+/// so the marker follows a provider that fixes its metadata.
+const REMEMBERED_FOR: i64 = 24 * 3600;
+
+fn remembered_key(issuer: &str) -> String {
+    format!("tessera:conformance-errors:{issuer}")
+}
+
 impl Engine {
+    /// Checks a profile's provider (its issuer's document and keys) and
+    /// remembers how many errors it had, for the profile list's marker.
+    pub async fn check_profile_provider(
+        &self,
+        name: &str,
+    ) -> Result<ConformanceReport, InspectError> {
+        let profile = self.profile(Some(name))?;
+        let report = self.check_provider(&profile.issuer).await?;
+        let errors = report
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .count();
+        self.cache().put(
+            &remembered_key(&profile.issuer),
+            &errors.to_string(),
+            REMEMBERED_FOR,
+        );
+        Ok(report)
+    }
+
+    /// The error count of the issuer's last check, if it was checked lately.
+    pub fn remembered_conformance_errors(&self, issuer: &str) -> Option<usize> {
+        self.cache().get(&remembered_key(issuer))?.parse().ok()
+    }
+
     /// Fetches an issuer's (or a metadata URL's) document and its JWKS now,
     /// and checks both.
     pub async fn check_provider(&self, url: &str) -> Result<ConformanceReport, DiscoveryError> {

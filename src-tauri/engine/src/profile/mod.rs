@@ -178,6 +178,10 @@ pub struct Profile {
     /// checked against its own `tid`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tenants: Vec<String>,
+    /// The client id came from dynamic registration (RFC 7591) by Tessera;
+    /// the handle that can delete it (RFC 7592) is in the keyring.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub registered_client: bool,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -287,6 +291,7 @@ impl Profile {
             post_logout_redirect_uri: None,
             preset: None,
             tenants: Vec::new(),
+            registered_client: false,
         }
     }
 

@@ -18,6 +18,8 @@
 //! | [`lint`] | a provider's metadata and JWKS against the specifications: findings with levels |
 //! | [`jarm`] | JWT-secured authorization responses: the `response` JWT, check by check |
 //! | [`par`] | pushed authorization requests (RFC 9126) |
+//! | [`registration`] | dynamic client registration (RFC 7591) and its management handle (RFC 7592) |
+//! | [`resource`] | protected resource metadata (RFC 9728), where authorization server metadata lives (RFC 8414) |
 //! | [`request_object`] | signed request objects (JAR, RFC 9101) |
 //! | [`jwks`] | keys, and which key verifies which algorithm |
 //! | [`token`] | the token endpoint: code, refresh, revocation, introspection, userinfo |
@@ -42,8 +44,10 @@ pub mod jwks;
 pub mod jwt;
 pub mod lint;
 pub mod par;
+pub mod registration;
 pub mod report;
 pub mod request_object;
+pub mod resource;
 pub mod time_checks;
 pub mod token;
 pub mod validate;

@@ -390,7 +390,9 @@ async fn request_tokens(
     })
 }
 
-/// Exchanges an authorization code (with the PKCE verifier).
+/// Exchanges an authorization code (with the PKCE verifier). `resources`
+/// repeat the authorization request's RFC 8707 indicators: a server that
+/// issues per-resource tokens needs them here too (RFC 8707 §2.2).
 pub async fn exchange_code(
     http: &Http,
     token_url: Url,
@@ -398,38 +400,37 @@ pub async fn exchange_code(
     code: &SecretString,
     code_verifier: &SecretString,
     redirect_uri: &str,
+    resources: &[String],
 ) -> Result<TokenResponse, HttpError> {
-    request_tokens(
-        http,
-        client,
-        token_url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code.expose()),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", code_verifier.expose()),
-        ],
-    )
-    .await
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.expose()),
+        ("redirect_uri", redirect_uri),
+        ("code_verifier", code_verifier.expose()),
+    ];
+    for r in resources {
+        form.push(("resource", r));
+    }
+    request_tokens(http, client, token_url, &form).await
 }
 
-/// Uses a refresh token.
+/// Uses a refresh token; `resources` keep the session's RFC 8707
+/// indicators, so the new access token is for the same API.
 pub async fn refresh(
     http: &Http,
     token_url: Url,
     client: &ClientCredentials,
     refresh_token: &SecretString,
+    resources: &[String],
 ) -> Result<TokenResponse, HttpError> {
-    request_tokens(
-        http,
-        client,
-        token_url,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose()),
-        ],
-    )
-    .await
+    let mut form = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.expose()),
+    ];
+    for r in resources {
+        form.push(("resource", r));
+    }
+    request_tokens(http, client, token_url, &form).await
 }
 
 /// The client credentials grant (RFC 6749 §4.4): the client's own token.

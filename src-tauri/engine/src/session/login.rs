@@ -469,6 +469,7 @@ impl Engine {
                 &code,
                 &auth.code_verifier,
                 &auth.redirect_uri,
+                &profile.params.resource,
             )
             .await
             .map_err(|e| token_error(e, &profile))?;
@@ -657,14 +658,34 @@ impl Engine {
 
         let mut userinfo = None;
         if let Some(endpoint) = &meta.userinfo_endpoint {
-            let info = token::userinfo(
+            let answer = token::userinfo(
                 http,
                 meta.url(endpoint)?,
                 &tokens.access_token,
                 credentials.dpop.as_ref(),
                 self.now(),
             )
-            .await?;
+            .await;
+            let info = match answer {
+                Ok(info) => info,
+                // RFC 8707: an access token for another resource (its audience
+                // is the API) may be refused at userinfo. The ID token has
+                // already established who signed in.
+                Err(HttpError::Status {
+                    status: 401 | 403, ..
+                }) if !profile.params.resource.is_empty() => {
+                    report.push(Check::warn(
+                        "userinfo_sub",
+                        "Userinfo subject",
+                        format!(
+                            "the userinfo endpoint refused the access token, which is for {} (RFC 8707); the ID token names the user",
+                            profile.params.resource.join(", ")
+                        ),
+                    ));
+                    return Ok((jwt.claims, None));
+                }
+                Err(e) => return Err(e.into()),
+            };
             let sub = jwt.claim_str("sub").unwrap_or_default();
             report.push(match info.get("sub").and_then(Value::as_str) {
                 Some(s) if s == sub => Check::pass(

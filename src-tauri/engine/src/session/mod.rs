@@ -13,6 +13,7 @@
 //! | [`keys`] | the client's key pair in the keyring: generate, import, show ([`keys::KeysError`]) |
 //! | [`exchange`] | token exchange (RFC 8693) from a signed-in profile ([`exchange::ExchangeError`]) |
 //! | [`logout`] | signing out: locally, revoking, ending the provider session ([`logout::LogoutError`]) |
+//! | [`resource`] | a profile set up from an API URL, with dynamic registration and its deletion ([`resource::SetUpError`]) |
 //! | [`profiles`] | listing, saving, duplicating and removing profiles ([`profiles::ProfileOpError`]) |
 //! | [`store`] | the session record and how it is kept in the keyring |
 //! | [`watch`] | noticing other processes' changes, published as this process's are |
@@ -30,6 +31,7 @@ pub mod login;
 pub mod logout;
 pub mod profiles;
 pub mod refresh;
+pub mod resource;
 pub mod service;
 pub mod store;
 pub mod watch;

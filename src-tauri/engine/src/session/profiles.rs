@@ -39,6 +39,9 @@ pub struct ProfileStatus {
     /// Why the stored session cannot be read (it is damaged); the other
     /// profiles are listed as usual.
     pub problem: Option<String>,
+    /// Error-level findings of the provider's last conformance check
+    /// ([`Engine::check_profile_provider`]), when it ran lately.
+    pub conformance_errors: Option<usize>,
 }
 
 /// What to do with the profile's client secret when saving it.
@@ -83,6 +86,9 @@ pub enum ProfileOpError {
     /// A new profile's name is taken.
     #[error("a profile named \"{0}\" already exists; choose another name")]
     Exists(String),
+    /// `--delete-registration` on a profile whose client Tessera did not register.
+    #[error("profile \"{0}\" has no dynamic registration to delete (its client was not registered by Tessera); remove it without deleting the registration")]
+    NoRegistration(String),
     /// The profile is missing or invalid, or the file unusable.
     #[error(transparent)]
     Profile(#[from] ProfileError),
@@ -101,6 +107,7 @@ impl EngineError for ProfileOpError {
     fn kind(&self) -> ErrorKind {
         match self {
             ProfileOpError::Exists(_) => ErrorKind::ProfileExists,
+            ProfileOpError::NoRegistration(_) => ErrorKind::InvalidInput,
             ProfileOpError::Profile(e) => e.kind(),
             ProfileOpError::Store(e) => e.kind(),
             ProfileOpError::Lock(e) => e.kind(),
@@ -110,7 +117,9 @@ impl EngineError for ProfileOpError {
 
     fn facts(&self) -> ErrorFacts {
         match self {
-            ProfileOpError::Exists(name) => ErrorFacts::profile(name),
+            ProfileOpError::Exists(name) | ProfileOpError::NoRegistration(name) => {
+                ErrorFacts::profile(name)
+            }
             ProfileOpError::Profile(e) => e.facts(),
             ProfileOpError::Store(e) => e.facts(),
             ProfileOpError::Lock(e) => e.facts(),
@@ -144,6 +153,7 @@ impl Engine {
                     Err(problem) => (None, Some(problem)),
                 };
                 ProfileStatus {
+                    conformance_errors: self.remembered_conformance_errors(&profile.issuer),
                     signed_in: session.is_some(),
                     user: session.as_ref().map(Session::display_name),
                     expires_at: session.as_ref().and_then(|s| s.expires_at),
@@ -350,7 +360,9 @@ impl Engine {
         discovery::inspect(&http, url, allow_insecure_http).await
     }
 
-    /// Removes a profile, its session, its client secret and its client key.
+    /// Removes a profile, its session, its client secret, its client key and
+    /// its registration handle (the registration itself stays at the
+    /// provider: [`Engine::remove_profile_and_registration`] deletes it).
     pub async fn remove_profile(&self, name: &str) -> Result<bool, ProfileOpError> {
         // Not while another process refreshes this profile's session.
         let _lock = self.lock(name).await?;
@@ -360,6 +372,7 @@ impl Engine {
             sessions.delete(&name_owned)?;
             sessions.delete_client_secret(&name_owned)?;
             sessions.delete_client_key(&name_owned)?;
+            sessions.delete_registration(&name_owned)?;
             sessions.delete_dpop_key(&name_owned)
         })
         .await?;

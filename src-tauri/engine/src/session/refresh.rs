@@ -252,15 +252,21 @@ impl Engine {
         };
         let credentials = self.credentials(profile, None, None, &meta).await?;
         let token_url = meta.token_url()?;
-        let tokens = token::refresh(&http, token_url, &credentials, &refresh_token)
-            .await
-            .map_err(|e| match e.oauth_error() {
-                Some("invalid_grant") => RefreshError::RefreshRejected {
-                    profile: name.clone(),
-                    detail: e.to_string(),
-                },
-                _ => RefreshError::Http(e),
-            })?;
+        let tokens = token::refresh(
+            &http,
+            token_url,
+            &credentials,
+            &refresh_token,
+            &profile.params.resource,
+        )
+        .await
+        .map_err(|e| match e.oauth_error() {
+            Some("invalid_grant") => RefreshError::RefreshRejected {
+                profile: name.clone(),
+                detail: e.to_string(),
+            },
+            _ => RefreshError::Http(e),
+        })?;
 
         let rotated = tokens.refresh_token.is_some();
         if let Some(new_refresh) = &tokens.refresh_token {

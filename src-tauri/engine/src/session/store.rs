@@ -277,6 +277,34 @@ impl<'a> SessionStore<'a> {
         format!("client-key:{}", scoped(profile, self.scope.as_deref()))
     }
 
+    fn registration_key(&self, profile: &str) -> String {
+        format!("registration:{}", scoped(profile, self.scope.as_deref()))
+    }
+
+    /// The profile's RFC 7592 registration handle, in its keyring form
+    /// ([`crate::protocol::registration::RegistrationManagement::to_keyring`]).
+    pub fn registration(&self, profile: &str) -> Result<Option<SecretString>, StoreError> {
+        Ok(self
+            .store
+            .get(&self.registration_key(profile))?
+            .map(|b| SecretString::new(String::from_utf8_lossy(&b).into_owned())))
+    }
+
+    /// Stores the profile's registration handle.
+    pub fn save_registration(
+        &self,
+        profile: &str,
+        handle: &SecretString,
+    ) -> Result<(), StoreError> {
+        self.store
+            .set(&self.registration_key(profile), handle.expose().as_bytes())
+    }
+
+    /// Deletes the profile's registration handle.
+    pub fn delete_registration(&self, profile: &str) -> Result<(), StoreError> {
+        self.store.delete(&self.registration_key(profile))
+    }
+
     fn dpop_key_key(&self, profile: &str) -> String {
         format!("dpop-key:{}", scoped(profile, self.scope.as_deref()))
     }

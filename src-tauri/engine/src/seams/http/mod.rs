@@ -70,6 +70,14 @@ pub enum Endpoint {
     Api,
     /// The signed-in user's `picture` (fetched without a token).
     Picture,
+    /// A protected resource called without a token, to read its challenge (RFC 9728 §5).
+    ProtectedResource,
+    /// A protected resource's metadata (RFC 9728).
+    ResourceMetadata,
+    /// An authorization server's RFC 8414 metadata.
+    ServerMetadata,
+    /// The RFC 7591 registration endpoint, or a registration's RFC 7592 URI.
+    Registration,
 }
 
 impl fmt::Display for Endpoint {
@@ -87,6 +95,10 @@ impl fmt::Display for Endpoint {
             Endpoint::Introspection => "introspection endpoint",
             Endpoint::Api => "API",
             Endpoint::Picture => "profile picture",
+            Endpoint::ProtectedResource => "protected resource",
+            Endpoint::ResourceMetadata => "protected resource metadata",
+            Endpoint::ServerMetadata => "authorization server metadata",
+            Endpoint::Registration => "registration endpoint",
         })
     }
 }
