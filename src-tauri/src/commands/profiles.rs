@@ -3,6 +3,11 @@
 use tauri::{AppHandle, State};
 use tessera_engine::presets;
 
+use tessera_engine::session::resource::{ClientChoice, ResourceSetUpRequest};
+
+use crate::dto::resource::{
+    ClientChoiceForm, ConformanceView, ResourceDiscoveryView, ResourceSetUpView,
+};
 use crate::dto::{ClientKeyView, KeyAlg, Overview, Preset, ProfileForm, ProviderReport};
 use crate::error::IpcError;
 use crate::state::Shell;
@@ -68,11 +73,78 @@ pub async fn profile_duplicate(
     shell.overview_after(shell.generation()).await
 }
 
-/// Removes a profile with its session and client secret (no revocation).
+/// Removes a profile with its session and client secret (no revocation);
+/// `delete_registration` first deletes the client Tessera registered for it
+/// at the provider (RFC 7592), and a refusal keeps everything.
 #[tauri::command]
-pub async fn profile_remove(shell: State<'_, Shell>, name: String) -> Result<Overview, IpcError> {
-    shell.engine.remove_profile(&name).await?;
+pub async fn profile_remove(
+    shell: State<'_, Shell>,
+    name: String,
+    delete_registration: bool,
+) -> Result<Overview, IpcError> {
+    if delete_registration {
+        shell.engine.remove_profile_and_registration(&name).await?;
+    } else {
+        shell.engine.remove_profile(&name).await?;
+    }
     shell.overview_after(shell.generation()).await
+}
+
+/// The walk from an API URL to its authorization servers (RFC 9728).
+#[tauri::command]
+pub async fn resource_discover(
+    shell: State<'_, Shell>,
+    url: String,
+) -> Result<ResourceDiscoveryView, IpcError> {
+    Ok(ResourceDiscoveryView::from(
+        &shell.engine.discover_resource(&url).await?,
+    ))
+}
+
+/// Sets a profile up from an API URL (registering Tessera when asked) and
+/// makes it the active one; the sign-in is the usual one.
+#[tauri::command]
+pub async fn resource_set_up(
+    shell: State<'_, Shell>,
+    url: String,
+    profile: Option<String>,
+    client: ClientChoiceForm,
+) -> Result<ResourceSetUpView, IpcError> {
+    let set_up = shell
+        .engine
+        .set_up_from_resource(ResourceSetUpRequest {
+            url,
+            profile: profile
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
+            client: match client {
+                ClientChoiceForm::Given { client_id } => {
+                    ClientChoice::Given(client_id.trim().to_string())
+                }
+                ClientChoiceForm::Register => ClientChoice::Register,
+            },
+        })
+        .await?;
+    shell.set_active(Some(set_up.profile.name.clone()));
+    Ok(ResourceSetUpView {
+        overview: shell.overview_after(shell.generation()).await?,
+        profile: set_up.profile.name.clone(),
+        resource: set_up.resource.clone(),
+        client_id: set_up.profile.client_id.clone(),
+        registered: set_up.registered,
+        reused: set_up.reused,
+        discovery: ResourceDiscoveryView::from(&set_up.discovery),
+    })
+}
+
+/// The profile's provider checked against the specifications (the
+/// Provider tab's conformance report); the profile list marks errors after.
+#[tauri::command]
+pub async fn provider_conformance(
+    shell: State<'_, Shell>,
+    name: String,
+) -> Result<ConformanceView, IpcError> {
+    Ok(shell.engine.check_profile_provider(&name).await?.into())
 }
 
 #[tauri::command]

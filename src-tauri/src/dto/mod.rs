@@ -26,6 +26,7 @@ use crate::error::IpcError;
 
 pub mod api;
 pub mod inspector;
+pub mod resource;
 
 /// A profile in the sidebar.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,6 +42,11 @@ pub struct ProfileSummary {
     pub expires_at: Option<i64>,
     /// Why the stored session cannot be read (damaged), if it cannot.
     pub problem: Option<String>,
+    /// Error-level findings of the provider's last conformance check, when it ran lately.
+    pub conformance_errors: Option<u32>,
+    /// The client was registered by Tessera (RFC 7591): removing the
+    /// profile can delete the registration.
+    pub registered_client: bool,
 }
 
 /// Every profile and the active one.
@@ -65,6 +71,10 @@ impl Overview {
                     user: s.user,
                     expires_at: s.expires_at,
                     problem: s.problem,
+                    conformance_errors: s
+                        .conformance_errors
+                        .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+                    registered_client: s.profile.registered_client,
                 })
                 .collect(),
             active,
@@ -571,6 +581,13 @@ mod tests {
             api::ChallengeView::decl(&cfg),
             api::ApiResponseView::decl(&cfg),
             api::SavedRequest::decl(&cfg),
+            resource::ServerView::decl(&cfg),
+            resource::ResourceDiscoveryView::decl(&cfg),
+            resource::ClientChoiceForm::decl(&cfg),
+            resource::ResourceSetUpView::decl(&cfg),
+            resource::FindingLevel::decl(&cfg),
+            resource::FindingView::decl(&cfg),
+            resource::ConformanceView::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from src-tauri/src/dto/ and error.rs by `cargo test -p tessera-desktop`\n\

@@ -175,6 +175,8 @@ mod tests {
                 user: signed_in.then(|| "demo@example.com".into()),
                 expires_at,
                 problem: None,
+                conformance_errors: None,
+                registered_client: false,
             }],
             active: Some("local".into()),
         }

@@ -35,7 +35,16 @@ export type ProfileSummary = { name: string, issuer: string, client_id: string, 
 /**
  * Why the stored session cannot be read (damaged), if it cannot.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Error-level findings of the provider's last conformance check, when it ran lately.
+ */
+conformance_errors: number | null, 
+/**
+ * The client was registered by Tessera (RFC 7591): removing the
+ * profile can delete the registration.
+ */
+registered_client: boolean, };
 
 export type Overview = { profiles: Array<ProfileSummary>, active: string | null, };
 
@@ -355,3 +364,45 @@ challenge: ChallengeView | null,
 retry_after_refresh: boolean, };
 
 export type SavedRequest = { name: string, request: ApiRequestForm, };
+
+export type ServerView = { issuer: string, metadata_url: string | null, 
+/**
+ * Metadata found, issuer matching, PKCE S256.
+ */
+usable: boolean, pkce_s256: boolean, dynamic_registration: boolean, client_id_metadata_document: boolean, pre_registered_only: boolean, grants: Array<string>, 
+/**
+ * Why it is not usable.
+ */
+problem: string | null, };
+
+export type ResourceDiscoveryView = { url: string, resource: string | null, resource_metadata_url: string | null, resource_name: string | null, scopes: Array<string>, bearer_methods: Array<string>, dpop_required: boolean, authorization_servers: Array<ServerView>, checks: Array<CheckView>, 
+/**
+ * How to sign in, or which step is missing.
+ */
+way_forward: string, 
+/**
+ * At least one server is usable.
+ */
+usable: boolean, };
+
+export type ClientChoiceForm = { "kind": "given", client_id: string, } | { "kind": "register" };
+
+export type ResourceSetUpView = { overview: Overview, profile: string, resource: string, client_id: string, 
+/**
+ * Tessera registered the client now.
+ */
+registered: boolean, 
+/**
+ * A profile made for this server and resource before was reused.
+ */
+reused: boolean, discovery: ResourceDiscoveryView, };
+
+export type FindingLevel = "note" | "warning" | "error";
+
+export type FindingView = { id: string, level: FindingLevel, message: string, 
+/**
+ * The specification and section.
+ */
+reference: string, };
+
+export type ConformanceView = { issuer: string | null, findings: Array<FindingView>, };

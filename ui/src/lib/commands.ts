@@ -3,7 +3,9 @@ import type {
   ApiRequestForm,
   ApiResponseView,
   ClaimChangeView,
+  ClientChoiceForm,
   ClientKeyView,
+  ConformanceView,
   ExchangeForm,
   ExchangeView,
   HistoryEntryView,
@@ -20,6 +22,8 @@ import type {
   ProfileForm,
   ProviderReport,
   ProviderView,
+  ResourceDiscoveryView,
+  ResourceSetUpView,
   SavedRequest,
   SessionView,
   SignOutMode,
@@ -34,7 +38,10 @@ export type Commands = {
   profile_get: [{ name: string }, ProfileForm];
   profile_save: [{ form: ProfileForm; replacing: string | null }, Overview];
   profile_duplicate: [{ name: string; newName: string }, Overview];
-  profile_remove: [{ name: string }, Overview];
+  profile_remove: [{ name: string; deleteRegistration: boolean }, Overview];
+  resource_discover: [{ url: string }, ResourceDiscoveryView];
+  resource_set_up: [{ url: string; profile: string | null; client: ClientChoiceForm }, ResourceSetUpView];
+  provider_conformance: [{ name: string }, ConformanceView];
   discover: [{ url: string; allowInsecureHttp: boolean }, ProviderReport];
   client_key_generate: [{ name: string; alg: KeyAlg }, ClientKeyView];
   client_key_import: [{ name: string; keyFile: string; certFile: string | null; alg: KeyAlg | null }, ClientKeyView];
