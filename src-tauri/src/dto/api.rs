@@ -126,6 +126,9 @@ pub struct ChallengeView {
     pub scope: Option<String>,
     /// What the error means and what to do, for known errors.
     pub advice: Option<String>,
+    /// RFC 9728 §5.1: where the API's protected resource metadata is; the
+    /// panel then offers to set up sign-in for this API.
+    pub resource_metadata: Option<String>,
 }
 
 impl From<&BearerChallenge> for ChallengeView {
@@ -137,6 +140,7 @@ impl From<&BearerChallenge> for ChallengeView {
             error_description: c.param("error_description").map(String::from),
             scope: c.param("scope").map(String::from),
             advice: c.advice().map(String::from),
+            resource_metadata: c.param("resource_metadata").map(String::from),
         }
     }
 }

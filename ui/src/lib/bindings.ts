@@ -331,7 +331,12 @@ error: string | null, error_description: string | null, scope: string | null,
 /**
  * What the error means and what to do, for known errors.
  */
-advice: string | null, };
+advice: string | null, 
+/**
+ * RFC 9728 §5.1: where the API's protected resource metadata is; the
+ * panel then offers to set up sign-in for this API.
+ */
+resource_metadata: string | null, };
 
 export type ApiResponseView = { 
 /**
