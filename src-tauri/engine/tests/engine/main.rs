@@ -19,6 +19,7 @@ const NOW: i64 = 1_800_000_000;
 const ISSUER: &str = "https://idp.test";
 
 mod proxy;
+mod resource;
 mod tools;
 
 type Answer = (u16, Value, Vec<(String, String)>);
