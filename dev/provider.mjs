@@ -1663,6 +1663,8 @@ async function main() {
     id_token_signing_alg_values_supported: ['none', 'HS256'],
     code_challenge_methods_supported: ['plain'],
     grant_types_supported: ['authorization_code', 'implicit', 'password'],
+    // Nobody listens on port 9 (discard): an endpoint that does not answer.
+    revocation_endpoint: 'http://127.0.0.1:9/revoke',
   };
   const badJwks = plantedJwks();
 

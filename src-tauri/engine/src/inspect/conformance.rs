@@ -35,6 +35,12 @@ impl ConformanceReport {
     }
 }
 
+/// The origin the discovery request names, so CORS headers show.
+const CORS_PROBE_ORIGIN: &str = "https://conformance.tessera.invalid";
+
+/// How long each endpoint has to answer the reachability probe.
+const REACHABILITY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How long a provider's error count is kept for the profile list: a day,
 /// so the marker follows a provider that fixes its metadata.
 const REMEMBERED_FOR: i64 = 24 * 3600;
@@ -82,11 +88,30 @@ impl Engine {
             discovery_url(trimmed)?
         };
         let http = Http::new(self.transport(None)?);
+        // An Origin makes a CORS-aware server answer with its CORS headers.
         let response = http
-            .send(HttpRequest::get(Endpoint::Discovery, url.clone()))
+            .send(
+                HttpRequest::get(Endpoint::Discovery, url.clone())
+                    .header("origin", CORS_PROBE_ORIGIN),
+            )
             .await?;
         let doc: Value = parse_json(Endpoint::Discovery, &response.body)?;
         let mut findings = lint::metadata(&doc, Some(&url));
+        findings.extend(lint::discovery_headers(
+            response.header("access-control-allow-origin"),
+            response.header("cache-control"),
+        ));
+        // Reachable means any HTTP answer: an endpoint called without its
+        // parameters answers 400 or 405, and that is fine.
+        let probe = http.with_call_timeout(REACHABILITY_TIMEOUT);
+        for (key, endpoint) in lint::endpoints(&doc) {
+            if let Err(e) = probe
+                .send_raw(HttpRequest::get(Endpoint::Discovery, endpoint))
+                .await
+            {
+                findings.push(lint::unreachable_endpoint(key, &e.to_string()));
+            }
+        }
         // A jwks_uri that is not a URL is already a finding of the metadata.
         if let Some(u) = doc
             .get("jwks_uri")

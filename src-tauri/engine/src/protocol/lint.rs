@@ -283,6 +283,68 @@ pub fn metadata(doc: &Value, fetched_from: Option<&Url>) -> Vec<Finding> {
     out
 }
 
+/// Notes on the discovery response's headers: CORS (a browser-based client
+/// must be able to read the metadata) and caching (without it every client
+/// fetches the document on every use).
+pub fn discovery_headers(allow_origin: Option<&str>, cache_control: Option<&str>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if allow_origin.is_none() {
+        out.push(finding(
+            "cors_missing",
+            Level::Note,
+            "the discovery response has no Access-Control-Allow-Origin: browser-based clients cannot read it",
+            "OpenID Connect Discovery 1.0 §4; RFC 8414 §3",
+        ));
+    }
+    let cacheable = cache_control.is_some_and(|c| {
+        let c = c.to_ascii_lowercase();
+        c.contains("max-age") && !c.contains("no-store") && !c.contains("no-cache")
+    });
+    if !cacheable {
+        out.push(finding(
+            "cache_missing",
+            Level::Note,
+            match cache_control {
+                Some(c) => format!("the discovery response is not cacheable (Cache-Control: {c}): clients fetch it on every use"),
+                None => "the discovery response has no Cache-Control max-age: clients fetch it on every use".to_string(),
+            },
+            "RFC 9111 §5.2; OpenID Connect Discovery 1.0 §4",
+        ));
+    }
+    out
+}
+
+/// The endpoints of a document a client calls, by metadata key, that parse as URLs.
+pub fn endpoints(doc: &Value) -> Vec<(&'static str, Url)> {
+    [
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "revocation_endpoint",
+        "introspection_endpoint",
+        "end_session_endpoint",
+        "registration_endpoint",
+        "device_authorization_endpoint",
+        "pushed_authorization_request_endpoint",
+    ]
+    .into_iter()
+    .filter_map(|key| {
+        let value = doc.get(key)?.as_str()?;
+        Some((key, Url::parse(value).ok()?))
+    })
+    .collect()
+}
+
+/// An endpoint that did not answer at all (any HTTP status counts as an answer).
+pub fn unreachable_endpoint(key: &str, reason: &str) -> Finding {
+    finding(
+        "endpoint_unreachable",
+        Level::Warning,
+        format!("{key} does not answer: {reason}"),
+        "RFC 8414 §2",
+    )
+}
+
 /// Findings on a JWK Set the provider publishes.
 pub fn jwks(set: &Value) -> Vec<Finding> {
     use Level::*;
@@ -440,5 +502,26 @@ mod tests {
         ] {
             assert!(found.contains(&id), "{id} is found: {found:?}");
         }
+    }
+
+    #[test]
+    fn discovery_without_cors_or_a_max_age_gets_notes_and_a_cacheable_one_with_cors_gets_none() {
+        let ids = |f: Vec<Finding>| f.iter().map(|f| f.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(discovery_headers(None, None)),
+            ["cors_missing", "cache_missing"]
+        );
+        assert_eq!(
+            ids(discovery_headers(Some("*"), Some("no-store, max-age=0"))),
+            ["cache_missing"],
+            "no-store is not cacheable whatever the max-age"
+        );
+        assert!(discovery_headers(Some("*"), Some("public, max-age=3600")).is_empty());
+        assert!(
+            discovery_headers(None, None)
+                .iter()
+                .all(|f| f.level == Level::Note),
+            "these are notes, never errors"
+        );
     }
 }
