@@ -686,10 +686,11 @@ check('dev/as/registration-refused: a registration gets 400 invalid_redirect_uri
 // --- a provider with known conformance problems (dev-only) ----------------------
 const badIssuer = `${issuer}/dev/bad`;
 const bad = await getJson(`${badIssuer}/.well-known/openid-configuration`);
-check('dev/bad discovery: the planted problems', bad.status === 200 && bad.headers.get('content-type').startsWith('application/json') && same(bad.body, {
+check('dev/bad discovery: the planted problems (an endpoint nobody answers among them)', bad.status === 200 && bad.headers.get('content-type').startsWith('application/json') && same(bad.body, {
   issuer: badIssuer, authorization_endpoint: meta.authorization_endpoint, token_endpoint: meta.token_endpoint, jwks_uri: `${badIssuer}/jwks`,
   response_types_supported: ['code', 'token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['none', 'HS256'],
   code_challenge_methods_supported: ['plain'], grant_types_supported: ['authorization_code', 'implicit', 'password'],
+  revocation_endpoint: 'http://127.0.0.1:9/revoke',
 }), JSON.stringify(bad.body));
 const badKeys = (await getJson(bad.body.jwks_uri)).body.keys ?? [];
 const kids = badKeys.map((k) => k.kid);
