@@ -106,11 +106,22 @@ pub(crate) async fn run(engine: &Engine, cmd: ProfilesCommand) -> Result<(), Fai
             name,
             delete_registration,
         } => {
+            // A client Tessera registered outlives the profile unless deleted
+            // now: its handle goes with the profile.
+            let kept_registration = !delete_registration
+                && engine
+                    .profile(Some(&name))
+                    .is_ok_and(|p| p.registered_client);
             let removed = if delete_registration {
                 engine.remove_profile_and_registration(&name).await?
             } else {
                 engine.remove_profile(&name).await?
             };
+            if removed && kept_registration {
+                eprintln!(
+                    "The client Tessera registered for \"{name}\" stays registered at the provider (next time, add --delete-registration to delete it)."
+                );
+            }
             if removed {
                 println!(
                     "Removed profile \"{name}\", its session and its client secret{}.",
