@@ -903,6 +903,48 @@ fn a_provider_failing_in_each_way_during_refresh_gives_one_line_and_keeps_the_se
     );
     assert_eq!(tls.status.code(), Some(5), "{line}");
     matrix.push(format!("TLS handshake failure -> exit 5, {line}"));
+    // A provider that is down (nothing listens), and one that resets the
+    // connection once it has read the request.
+    let down = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("its address").port()
+    };
+    let reset = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let reset_port = reset.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        for stream in reset.incoming().map_while(Result::ok) {
+            let mut buf = [0u8; 1024];
+            let mut stream = stream;
+            let _ = stream.read(&mut buf);
+            // SO_LINGER 0: closing sends RST instead of FIN.
+            let _ = socket2::SockRef::from(&stream).set_linger(Some(std::time::Duration::ZERO));
+        }
+    });
+    for (name, port, profile) in [
+        ("down", down, "forged-down"),
+        ("connection reset", reset_port, "forged-reset"),
+    ] {
+        let out = ws.tessera(&[
+            "login",
+            "--issuer",
+            &format!("http://127.0.0.1:{port}"),
+            "--client-id",
+            CLIENT,
+            "--profile",
+            profile,
+            "--timeout",
+            "10",
+        ]);
+        let line = failed(&out);
+        assert!(
+            line.contains("could not reach the discovery document"),
+            "{name}: one line naming the step: {line}"
+        );
+        assert_eq!(out.status.code(), Some(5), "{name}: {line}");
+        assert_eq!(access(), before, "{name}: the other session is intact");
+        matrix.push(format!("{name} -> exit 5, {line}"));
+    }
     eprintln!("fault matrix:\n  {}", matrix.join("\n  "));
     forge.set(|b| b.token = TokenMode::Ok);
     ok(&ws.tessera(&["refresh", "--profile", "forged-faults"]));
