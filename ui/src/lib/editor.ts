@@ -40,13 +40,14 @@ export async function duplicate(name: string, newName: string) {
   await loadSession();
 }
 
-export async function remove(name: string) {
-  const removed = await attempt(ipc.profileRemove(name));
+/** Removes the profile; `deleteRegistration` first deletes the client Tessera registered for it at the provider (RFC 7592). */
+export async function remove(name: string, deleteRegistration = false) {
+  const removed = await attempt(ipc.profileRemove(name, deleteRegistration));
   if (!removed.ok) return toast(removed.error.message, 'error');
   app.overview = removed.value;
   app.signIn = null;
   dropDraft(name);
-  toast(`Removed ${name}`);
+  toast(deleteRegistration ? `Removed ${name} and its client registration at the provider` : `Removed ${name}`);
   await loadSession();
 }
 

@@ -6,6 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { Commands } from './commands';
 import type {
   ApiRequestForm,
+  ClientChoiceForm,
   ErrorCode,
   ExchangeForm,
   HttpLogSummary,
@@ -86,7 +87,14 @@ export const ipc = {
   profileGet: (name: string) => call('profile_get', { name }),
   profileSave: (form: ProfileForm, replacing: string | null) => call('profile_save', { form, replacing }),
   profileDuplicate: (name: string, newName: string) => call('profile_duplicate', { name, newName }),
-  profileRemove: (name: string) => call('profile_remove', { name }),
+  /** `deleteRegistration` first deletes the client Tessera registered at the provider (RFC 7592); only for a `registered_client`. */
+  profileRemove: (name: string, deleteRegistration: boolean) => call('profile_remove', { name, deleteRegistration }),
+
+  // Starting from an API URL (RFC 9728) and the provider conformance check
+  resourceDiscover: (url: string) => call('resource_discover', { url }),
+  /** Saves the profile (registering Tessera when asked) and makes it active; the sign-in is the usual one. */
+  resourceSetUp: (url: string, profile: string | null, client: ClientChoiceForm) => call('resource_set_up', { url, profile, client }),
+  providerConformance: (name: string) => call('provider_conformance', { name }),
   discover: (url: string, allowInsecureHttp: boolean) => call('discover', { url, allowInsecureHttp }),
 
   // Client keys for private_key_jwt, keyed by profile name (a key may exist before its profile)

@@ -37,6 +37,7 @@ import type {
   TokenView,
 } from '../lib/types';
 import { isMutualTls } from '../lib/grants';
+import { conformanceFindings, discoverResource, notUsable } from './resource';
 import { check, credentialIn, ipcError, curlCommand, decodeJwt, demoApi, diffSnapshots, explainAll, fingerprint, KEYS, makeJwt, requestUrl, verifyWith } from './tools';
 
 type Args<K extends keyof Commands> = Commands[K][0];
@@ -399,6 +400,11 @@ export function createBackend(options: BackendOptions = {}) {
   const responses = new Set<number>();
   let responseId = 0;
   let keysError: string | null = null;
+  /** The profiles whose client Tessera registered (RFC 7591), as the profile file records it. */
+  const registered = new Set<string>();
+  /** The error count of each issuer's last conformance check, as the engine's cache remembers it. */
+  const conformanceErrors = new Map<string, number>();
+  let clientNumber = 0;
 
   const notSignedIn = (profile: string): IpcError => ipcError('not_signed_in', `${profile} is not signed in`, { profile });
   const sessionOf = (profile: string) => {
@@ -741,6 +747,8 @@ export function createBackend(options: BackendOptions = {}) {
         user: s ? (s.email ?? s.display_name) : null,
         problem: null,
         expires_at: s?.expires_at ?? null,
+        conformance_errors: conformanceErrors.get(f.issuer) ?? null,
+        registered_client: registered.has(f.name),
       };
     });
     return { profiles, active };
@@ -984,14 +992,62 @@ export function createBackend(options: BackendOptions = {}) {
       active = newName;
       return changed();
     },
-    profile_remove: ({ name }) => {
-      known(name);
+    profile_remove: ({ name, deleteRegistration }) => {
+      const f = known(name);
+      if (deleteRegistration) {
+        if (!registered.has(name))
+          throw ipcError(
+            'invalid_profile',
+            `profile "${name}" has no dynamic registration to delete (its client was not registered by Tessera); remove it without deleting the registration`,
+            { profile: name },
+          );
+        record('registration endpoint', 'DELETE', `${f.issuer}/reg/${f.client_id}`, 204, { requestHeaders: [{ name: 'authorization', value: 'Bearer [redacted]' }], responseBody: '' });
+      }
+      registered.delete(name);
       forms.delete(name);
       sessions.delete(name);
       clientKeys.delete(name);
       dpopKeys.delete(name);
       if (active === name) active = [...forms.keys()][0] ?? null;
       return changed();
+    },
+    resource_discover: ({ url }) => operation('discovery', null, () => discoverResource(url)),
+    resource_set_up: ({ url, profile, client }) => {
+      const discovery = discoverResource(url);
+      const server = discovery.authorization_servers.find((s) => s.usable);
+      if (!server || !discovery.resource) throw notUsable(discovery);
+      const resource = discovery.resource;
+      const at = new URL(resource);
+      const name = profile?.trim() || (at.port ? `${at.hostname}-${at.port}` : at.hostname);
+      validName(name);
+      const existing = forms.get(name);
+      if (existing) {
+        const sameClient = client.kind === 'register' || client.client_id === existing.client_id;
+        if (existing.issuer === server.issuer && existing.resource.includes(resource) && sameClient) {
+          active = name;
+          return { overview: changed(), profile: name, resource, client_id: existing.client_id, registered: false, reused: true, discovery };
+        }
+        throw ipcError('profile_exists', `a profile named "${name}" already exists for another provider or resource; choose another name`, { profile: name });
+      }
+      if (client.kind === 'register' && !server.dynamic_registration) throw ipcError(null, discovery.way_forward, { endpoint: 'registration endpoint' });
+      const clientId = client.kind === 'given' ? client.client_id : `dyn-${(++clientNumber).toString().padStart(4, '0')}`;
+      if (client.kind === 'register') {
+        registered.add(name);
+        record('registration endpoint', 'POST', `${server.issuer}/reg`, 201, {
+          requestHeaders: [{ name: 'content-type', value: 'application/json' }],
+          requestBody: JSON.stringify({ application_type: 'native', token_endpoint_auth_method: 'none' }),
+          responseBody: JSON.stringify({ client_id: clientId, registration_access_token: '[redacted]' }, null, 2),
+        });
+      }
+      forms.set(name, { ...form(name, server.issuer, clientId, 'authorization_code', 'none', ['openid', 'offline_access', ...discovery.scopes]), resource: [resource] });
+      active = name;
+      return { overview: changed(), profile: name, resource, client_id: clientId, registered: client.kind === 'register', reused: false, discovery };
+    },
+    provider_conformance: ({ name }) => {
+      const f = known(name);
+      const findings = conformanceFindings(f.issuer);
+      conformanceErrors.set(f.issuer, findings.filter((x) => x.level === 'error').length);
+      return { issuer: f.issuer, findings };
     },
     discover: ({ url }) =>
       operation('discovery', null, (): ProviderReport => {

@@ -354,9 +354,11 @@ const json = (status: number, statusText: string, value: JsonValue, extra: { nam
 /** The demo API of ./dev/demo: /api/me answers, /api/admin needs a role, /api/expired says the token is stale. */
 export function demoApi(method: string, url: URL, claims: Obj, tokenValid: boolean): DemoResponse {
   const path = url.pathname.replace(/\/+$/, '');
-  const bearer = (error: string, description: string, scope: string | null, advice: string): ChallengeView => ({
+  // Every 401 names the demo API's protected resource metadata (RFC 9728 §5.1), as the local provider's does.
+  const bearer = (error: string, description: string, scope: string | null, advice: string, unauthorized = false): ChallengeView => ({
     scheme: 'Bearer',
     realm: 'demo',
+    resource_metadata: unauthorized ? `${url.origin}/.well-known/oauth-protected-resource/api` : null,
     error,
     error_description: description,
     scope,
@@ -368,8 +370,9 @@ export function demoApi(method: string, url: URL, claims: Obj, tokenValid: boole
       'the access token expired',
       null,
       'The API refused the access token (expired, revoked or not meant for it). Refreshing gets a new one; if that fails, sign in again.',
+      true,
     );
-    const header = `Bearer realm="demo", error="invalid_token", error_description="the access token expired"`;
+    const header = `Bearer realm="demo", resource_metadata="${challenge.resource_metadata}", error="invalid_token", error_description="the access token expired"`;
     return { ...json(401, 'Unauthorized', { error: 'invalid_token', error_description: 'the access token expired' }, [{ name: 'www-authenticate', value: header }]), challenge };
   }
   if (path.endsWith('/api/me')) return json(200, 'OK', { ...claims, method, query: Object.fromEntries(url.searchParams) });

@@ -182,7 +182,7 @@ describe('how a profile signs in', () => {
 describe('when the session may have changed', () => {
   const o = (active: string | null, signed_in: boolean, expires_at: number | null = 100) => ({
     active,
-    profiles: [{ name: 'a', issuer: 'https://a', client_id: 'c', grant: 'authorization_code' as const, signed_in, user: signed_in ? 'u' : null, expires_at, problem: null }],
+    profiles: [{ name: 'a', issuer: 'https://a', client_id: 'c', grant: 'authorization_code' as const, signed_in, user: signed_in ? 'u' : null, expires_at, problem: null, conformance_errors: null, registered_client: false }],
   });
   it('is on another active profile, a sign-in or sign-out, or new tokens', () => {
     expect(store.sessionMayHaveChanged(o('a', true), o(null, true))).toBe(true);

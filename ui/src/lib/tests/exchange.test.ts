@@ -44,6 +44,8 @@ describe('the exchange choices', () => {
     user: null,
     expires_at: null,
     problem: null,
+    conformance_errors: null,
+    registered_client: false,
   });
 
   it('offer every other profile as the actor, signed-in ones first', () => {
