@@ -23,6 +23,7 @@ import type {
 
 export type Toast = { id: number; text: string; tone: 'info' | 'error' };
 export type Editor = { mode: 'add' | 'edit' | 'duplicate'; form: ProfileForm; replacing: string | null };
+export type FromApiUrl = { url: string; discover: boolean };
 
 export const app = $state({
   overview: null as Overview | null,
@@ -35,6 +36,8 @@ export const app = $state({
   /** The redirect URI of each profile's latest sign-in, as Rust reported it while waiting. */
   redirectUris: {} as Record<string, string>,
   editor: null as Editor | null,
+  /** The From-an-API-URL dialog, open with this URL (discovery started at once when `discover`). */
+  fromApiUrl: null as FromApiUrl | null,
   presets: [] as Preset[],
   now: nowSeconds(),
   toasts: [] as Toast[],
