@@ -32,6 +32,9 @@
 //                     API call refused with 401, refreshed and retried; the timeline of the session
 //                     (&pick=<kind> shows the newest operation of that kind, e.g. sign_in; &list shows the steps as a list)
 //   ?flow-failed      a sign-in the token endpoint refused (invalid_grant), with its flow opened under the banner
+//   ?from-api         Add profile → From an API URL, discovering the demo API (=manual: a provider without
+//                     dynamic registration; =no-metadata: an API without RFC 9728 metadata)
+//   ?conformance      the Provider tab of a provider with conformance errors (entra-contoso), marked in the sidebar
 import { createBackend } from './backend';
 import { ipcError } from './tools';
 import type { ErrorCode, IpcError } from '../lib/types';
@@ -78,7 +81,9 @@ export const backend = createBackend({
       ? 'ci-service'
       : has('key')
         ? 'fapi-pkjwt'
-        : has('mtls') || has('mtls-edit')
+        : has('conformance')
+          ? 'entra-contoso'
+          : has('mtls') || has('mtls-edit')
           ? 'mtls-orders'
           : has('fapi') || has('fapi-edit')
             ? 'open-banking'
@@ -168,8 +173,20 @@ later(400, () => {
       });
     })();
   }
-  const tab = query.get('tab');
+  const tab = query.get('tab') ?? (has('conformance') ? 'provider' : null);
   if (tab) click(`tab-${tab}`);
+  if (has('from-api')) {
+    click('add-profile');
+    later(100, () => click('add-from-api-url'));
+    later(200, () => {
+      const variant = query.get('from-api');
+      const field = find('resource-url') as HTMLInputElement | null;
+      if (!field) return;
+      field.value = `http://127.0.0.1:9090${variant ? `/${variant}` : ''}/api/me`;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      later(50, () => click('resource-discover'));
+    });
+  }
   later(300, () => {
     if (has('introspect')) click('introspect-access');
     if (has('reveal')) click('reveal-access');
