@@ -94,6 +94,7 @@ pub fn validate_id_token(
 ) -> ValidationReport {
     let mut report = ValidationReport::default();
     check_alg_and_signature(jwt, jwks, expect.shared_secret, "ID token", &mut report);
+    check_type(jwt, &mut report);
     check_issuer(jwt, expect, &mut report);
     check_audience(jwt, expect, &mut report);
     check_subject(jwt, expect, &mut report);
@@ -110,6 +111,30 @@ pub fn validate_id_token(
     check_auth_time(jwt, expect, &mut report);
     check_acr(jwt, expect, &mut report);
     report
+}
+
+/// RFC 8725 §3.11: a JWT explicitly typed as another kind of token (an
+/// RFC 9068 access token `at+jwt`, a logout token, a DPoP proof…) is not
+/// an ID token, whoever signed it. An ID token's `typ` is absent, `JWT` or
+/// `JOSE` (with or without `application/`, in any case). The row appears
+/// only when the header has a `typ`.
+fn check_type(jwt: &UnverifiedJwt, report: &mut ValidationReport) {
+    let Some(typ) = jwt.header.typ.as_deref() else {
+        return;
+    };
+    let bare = typ.to_ascii_lowercase();
+    let bare = bare.strip_prefix("application/").unwrap_or(&bare);
+    let (id, name) = ("typ", "Token type (RFC 8725 §3.11)");
+    report.push(if bare == "jwt" || bare == "jose" {
+        Check::pass(id, name, format!("typ is {typ}"))
+    } else {
+        Check::fail(
+            id,
+            name,
+            format!("the ID token's typ is {typ}: it is typed as another kind of token, not an ID token"),
+        )
+        .with_values("absent, JWT or JOSE", typ)
+    });
 }
 
 /// OIDC Core 3.1.3.7, step 12: when `acr_values` was requested, the client
