@@ -130,18 +130,17 @@ impl LoopbackListener {
                     }
                 }
                 Some((target, stream)) = rx.recv() => {
-                    let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
-                    if path != self.path {
-                        tokio::spawn(write_response(stream, 404, "Not found", "This address only receives Tessera's sign-in redirect."));
-                        continue;
-                    }
-                    let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-                    // A JARM redirect carries one `response` JWT instead.
-                    let is_response = params.iter().any(|(k, _)| matches!(k.as_str(), "code" | "error" | "state" | "response"));
-                    if !is_response {
-                        tokio::spawn(write_response(stream, 400, "Waiting for sign-in", "This address receives Tessera's sign-in redirect; this request was not one."));
-                        continue;
-                    }
+                    let params = match classify_target(&target, &self.path) {
+                        Target::OtherPath => {
+                            tokio::spawn(write_response(stream, 404, "Not found", "This address only receives Tessera's sign-in redirect."));
+                            continue;
+                        }
+                        Target::NotARedirect => {
+                            tokio::spawn(write_response(stream, 400, "Waiting for sign-in", "This address receives Tessera's sign-in redirect; this request was not one."));
+                            continue;
+                        }
+                        Target::Redirect(params) => params,
+                    };
                     if !accept(&params) {
                         ignored += 1;
                         tokio::spawn(write_response(stream, 400, "Not this sign-in", "This redirect does not belong to the sign-in in progress, so Tessera ignored it and is still waiting. Finish signing in in the tab Tessera opened."));
@@ -189,11 +188,8 @@ async fn read_request_target(mut stream: TcpStream) -> Option<(String, TcpStream
     tokio::time::timeout(Duration::from_secs(10), read)
         .await
         .ok()??;
-    let line_end = buf.iter().position(|&b| b == b'\r')?;
-    let line = std::str::from_utf8(&buf[..line_end]).ok()?;
-    let mut parts = line.split(' ');
-    let method = parts.next()?;
-    let target = parts.next()?.to_string();
+    let (method, target) = request_line(&buf)?;
+    let target = target.to_string();
     if method != "GET" {
         write_response(
             stream,
@@ -205,6 +201,51 @@ async fn read_request_target(mut stream: TcpStream) -> Option<(String, TcpStream
         return None;
     }
     Some((target, stream))
+}
+
+/// The method and the request target of a request head's first line
+/// (`GET /callback?code=… HTTP/1.1`); `None` when the head has no complete
+/// line or it is not UTF-8. Pure, so it can be tested (and fuzzed) without a
+/// socket.
+pub fn request_line(head: &[u8]) -> Option<(&str, &str)> {
+    let line_end = head.iter().position(|&b| b == b'\r')?;
+    let line = std::str::from_utf8(&head[..line_end]).ok()?;
+    let mut parts = line.split(' ');
+    let method = parts.next()?;
+    let target = parts.next()?;
+    Some((method, target))
+}
+
+/// What a GET's request target is to a listener waiting on `path`.
+pub enum Target {
+    /// Another path (a favicon, a probe): answered 404.
+    OtherPath,
+    /// The redirect path without an authorization response parameter: answered 400.
+    NotARedirect,
+    /// An authorization response: its query parameters (secret values among them).
+    Redirect(Vec<(String, String)>),
+}
+
+/// Splits a request target into path and query and reads the query as the
+/// redirect's parameters when the path is the listener's. Pure, like
+/// [`request_line`].
+pub fn classify_target(target: &str, path: &str) -> Target {
+    let (target_path, query) = target.split_once('?').unwrap_or((target, ""));
+    if target_path != path {
+        return Target::OtherPath;
+    }
+    let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    // A JARM redirect carries one `response` JWT instead.
+    let is_response = params
+        .iter()
+        .any(|(k, _)| matches!(k.as_str(), "code" | "error" | "state" | "response"));
+    if is_response {
+        Target::Redirect(params)
+    } else {
+        Target::NotARedirect
+    }
 }
 
 fn html_escape(text: &str) -> String {
@@ -363,6 +404,45 @@ mod tests {
         assert!(
             err.to_string().contains("choose another redirect port"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_request_head_is_read_without_a_socket() {
+        assert_eq!(
+            request_line(b"GET /callback?code=c&state=s HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Some(("GET", "/callback?code=c&state=s"))
+        );
+        assert_eq!(
+            request_line(b"GET /callback HTTP/1.1"),
+            None,
+            "no line end yet"
+        );
+        assert_eq!(request_line(b"GET\r\n"), None, "no target");
+        assert_eq!(request_line(b"GET /\xff HTTP/1.1\r\n"), None, "not UTF-8");
+
+        let params = |t: &str| match classify_target(t, "/callback") {
+            Target::Redirect(p) => Some(p),
+            _ => None,
+        };
+        assert_eq!(
+            params("/callback?code=a%20b&state=s"),
+            Some(vec![
+                ("code".into(), "a b".into()),
+                ("state".into(), "s".into())
+            ])
+        );
+        assert!(matches!(
+            classify_target("/favicon.ico", "/callback"),
+            Target::OtherPath
+        ));
+        assert!(matches!(
+            classify_target("/callback?x=1", "/callback"),
+            Target::NotARedirect
+        ));
+        assert!(
+            params("/callback?response=eyJ.e30.").is_some(),
+            "a JARM redirect"
         );
     }
 }
