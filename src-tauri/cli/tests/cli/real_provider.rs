@@ -680,3 +680,63 @@ fn four_processes_refreshing_one_rotating_session_200_times_lose_nothing_and_reu
     );
     ok(&ws.tessera(&["logout", "--profile", "storm"]));
 }
+
+/// Unmounts the tmpfs a test put under the home's cache, even when it fails.
+struct Unmount(Option<std::path::PathBuf>);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::process::Command::new("umount").arg(dir).status();
+        }
+    }
+}
+
+#[test]
+fn a_full_disk_under_the_cache_does_not_break_a_sign_in() {
+    let p = LocalProvider::shared();
+    let ws = home("full-cache");
+    let cache = ws.path().join("cache");
+    std::fs::create_dir_all(&cache).expect("the cache folder");
+    // A tiny tmpfs, filled: every cache write gets ENOSPC. Without the right
+    // to mount, a file where the folder should be makes every write fail too.
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8k", "tmpfs"])
+        .arg(&cache)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let _unmount = Unmount(mounted.then(|| cache.clone()));
+    if mounted {
+        let filler = std::fs::write(cache.join("filler"), vec![0u8; 64 * 1024]);
+        assert!(filler.is_err(), "the tmpfs is full");
+        assert!(
+            std::fs::write(cache.join("probe"), b"x").is_err(),
+            "nothing more fits in the cache"
+        );
+    } else {
+        std::fs::remove_dir(&cache).expect("remove the folder");
+        std::fs::write(&cache, b"not a folder").expect("a file in its place");
+    }
+    eprintln!(
+        "cache: {}",
+        if mounted {
+            "a full 8 KiB tmpfs"
+        } else {
+            "a file in place of the folder (no right to mount)"
+        }
+    );
+    let out = login(&ws, p, "full-cache", "tessera", &[]);
+    assert_eq!(
+        out["issuer"],
+        p.issuer.as_str(),
+        "the sign-in succeeds without a cache"
+    );
+    assert_keyring_has(
+        &ws.entry("session:full-cache"),
+        "the session is stored: the keyring is not the cache",
+    );
+    let token = ws.tessera(&["token", "--profile", "full-cache"]);
+    ok(&token);
+    ok(&ws.tessera(&["logout", "--profile", "full-cache"]));
+}
