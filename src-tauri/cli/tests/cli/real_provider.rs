@@ -408,12 +408,14 @@ fn an_unknown_client_id_times_out_naming_the_redirect_uri() {
 }
 
 #[test]
-fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
+fn logs_at_every_level_name_each_call_but_never_a_token_code_or_secret() {
     let p = LocalProvider::shared();
-    let ws = home("real-logs");
+    let mut ws = home("real-logs");
+    // Every level of every crate: Tessera's own, and the HTTP, TLS and
+    // D-Bus (Secret Service) crates under it.
+    ws.env("TESSERA_LOG", "trace");
     let profile = "real-logs";
     let out = ws.tessera(&[
-        "-v",
         "login",
         "--issuer",
         &p.issuer,
@@ -430,9 +432,9 @@ fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
     let login_json: Value = serde_json::from_str(&ok(&out)).unwrap();
     let first_rt = stored_refresh_token(&ws.keyring_profile(profile))
         .expect("the session keeps a refresh token");
-    let refresh = ws.tessera(&["-v", "refresh", "--profile", profile]);
+    let refresh = ws.tessera(&["refresh", "--profile", profile]);
     ok(&refresh);
-    let logout = ws.tessera(&["-v", "logout", "--profile", profile, "--revoke"]);
+    let logout = ws.tessera(&["logout", "--profile", profile, "--revoke"]);
     ok(&logout);
     let logs = [&out, &refresh, &logout]
         .iter()
@@ -444,6 +446,14 @@ fn verbose_logs_name_each_call_but_never_a_token_code_or_secret() {
         "the calls are logged: {logs}"
     );
     let access = login_json["access_token"].as_str().unwrap();
+    assert!(
+        logs.contains("TRACE"),
+        "trace level is on for every crate: {logs}"
+    );
+    assert!(
+        !logs.contains("eyJ"),
+        "no JWT-shaped value (ID token, JWT access token) in the logs"
+    );
     for (what, secret) in [
         ("access token", access),
         ("refresh token", first_rt.as_str()),
