@@ -468,9 +468,21 @@ impl<'a> SessionStore<'a> {
     }
 
     /// Best effort: a leftover chunk is harmless (nothing points at it).
+    /// Chunks are written in order, so the first one missing ends the
+    /// generation: a damaged head can name any count, and trying every
+    /// number up to it would never end.
     fn delete_chunks(&self, profile: &str, generation: &str, count: usize) {
         for n in 1..count {
-            if let Err(e) = self.store.delete(&self.chunk_key(profile, generation, n)) {
+            let key = self.chunk_key(profile, generation, n);
+            match self.store.get(&key) {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(profile, error = %e, "could not read an old session chunk");
+                    break;
+                }
+            }
+            if let Err(e) = self.store.delete(&key) {
                 tracing::warn!(profile, error = %e, "could not delete an old session chunk");
             }
         }
@@ -639,6 +651,33 @@ mod tests {
         mem.delete(&victim).unwrap();
         let err = store.load("p").unwrap_err();
         assert!(err.to_string().contains("damaged"), "{err}");
+    }
+
+    /// A damaged head may name any number of chunks: signing out and
+    /// signing in again over it must not try every chunk number in turn
+    /// (found with the session_store fuzz target's harness: with
+    /// `chunks=100000000000`, `delete` and `save` ran for hours).
+    #[test]
+    fn a_head_naming_more_chunks_than_exist_is_replaced_and_deleted_at_once() {
+        let damaged = b"tessera-session/1 gen=ab chunks=100000000000 len=1 sha256=x\n{";
+        let (done, finished) = std::sync::mpsc::channel();
+        let mem = MemoryStore::new();
+        let background = mem.clone();
+        std::thread::spawn(move || {
+            let store = SessionStore::new(&background);
+            background.set("session:p", damaged).unwrap();
+            store.save("p", &session(10)).unwrap();
+            let saved = store.load("p").unwrap();
+            background.set("session:p", damaged).unwrap();
+            let deleted = store.delete("p").unwrap();
+            let _ = done.send((saved, deleted));
+        });
+        let (saved, deleted) = finished
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("save and delete over a damaged head finish at once");
+        assert_eq!(saved, Some(session(10)));
+        assert!(deleted);
+        assert!(mem.keys().is_empty(), "{:?}", mem.keys());
     }
 
     #[test]
