@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::protocol::dpop::{self, ProofFor};
 use crate::seams::http::{
-    parse_json, status_error, Endpoint, Http, HttpError, HttpRequest, HttpResponse,
+    is_json_object, parse_json, status_error, Endpoint, Http, HttpError, HttpRequest, HttpResponse,
 };
 use crate::seams::nonces::DpopNonces;
 use crate::secret::SecretString;
@@ -368,6 +368,12 @@ async fn request_tokens(
 ) -> Result<TokenResponse, HttpError> {
     let response = send_as_client(http, client, Endpoint::Token, token_url, form).await?;
     let raw: RawTokenResponse = parse_json(Endpoint::Token, &response.body)?;
+    if !is_json_object(&response.body) {
+        return Err(HttpError::InvalidJson {
+            endpoint: Endpoint::Token,
+            reason: "not a JSON object".into(),
+        });
+    }
     if raw.access_token.is_empty() {
         return Err(HttpError::InvalidJson {
             endpoint: Endpoint::Token,
@@ -836,5 +842,43 @@ mod tests {
             "post_logout_redirect_uri".into(),
             "http://127.0.0.1/logged-out".into()
         )));
+    }
+
+    /// A transport that answers every request with one status and body.
+    struct Answer(u16, &'static str);
+
+    impl crate::seams::http::HttpClient for Answer {
+        fn send(
+            &self,
+            _request: HttpRequest,
+        ) -> crate::seams::http::BoxFuture<'_, Result<HttpResponse, HttpError>> {
+            let response = HttpResponse {
+                status: self.0,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: self.1.as_bytes().to_vec(),
+            };
+            Box::pin(async move { Ok(response) })
+        }
+    }
+
+    /// A token response is a JSON object (RFC 6749 §5.1); serde would also
+    /// read one from an array, by position.
+    #[tokio::test]
+    async fn a_token_response_that_is_not_an_object_is_refused() {
+        let http = Http::new(std::sync::Arc::new(Answer(
+            200,
+            r#"["AT-1", "Bearer", 3600]"#,
+        )));
+        let e = refresh(
+            &http,
+            Url::parse("https://idp/token").unwrap(),
+            &ClientCredentials::public("tessera"),
+            &"RT-1".into(),
+            &[],
+        )
+        .await
+        .expect_err("an array is no token response");
+        assert!(matches!(e, HttpError::InvalidJson { .. }), "{e}");
+        assert!(!e.to_string().contains("AT-1"), "{e}");
     }
 }

@@ -57,7 +57,9 @@ pub fn status_error(endpoint: Endpoint, response: &HttpResponse) -> HttpError {
         error: String,
         error_description: Option<String>,
     }
-    let parsed: Option<OAuthError> = serde_json::from_slice(&response.body).ok();
+    let parsed: Option<OAuthError> = is_json_object(&response.body)
+        .then(|| serde_json::from_slice(&response.body).ok())
+        .flatten();
     let (detail, oauth_error) = match parsed {
         Some(e) => {
             let code = sanitize_text(&e.error, 64);
@@ -79,6 +81,13 @@ pub fn status_error(endpoint: Endpoint, response: &HttpResponse) -> HttpError {
         detail,
         oauth_error,
     }
+}
+
+/// Whether a body is a JSON object, as OAuth's answers are (RFC 6749 §5.1,
+/// §5.2). serde reads a struct from a JSON array too, by position, so a
+/// struct that parses does not tell.
+pub(crate) fn is_json_object(body: &[u8]) -> bool {
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// Keeps provider-supplied text printable, single-line and short.
@@ -128,6 +137,19 @@ mod tests {
     fn status_error_without_oauth_body_is_just_the_status() {
         let e = status_error(Endpoint::Token, &response(500, "<html>oops</html>"));
         assert_eq!(e.to_string(), "token endpoint returned HTTP 500");
+    }
+
+    /// Found by the token_response fuzz target: serde reads a struct from a
+    /// JSON array by position, so a 400 answering `["…", "…"]` showed the
+    /// array's strings as the OAuth error and its description.
+    #[test]
+    fn an_error_body_that_is_not_an_object_is_no_oauth_error() {
+        let e = status_error(
+            Endpoint::Token,
+            &response(400, r#"["eUdh`JfcyMhF6uJdhfZa%JL69og", "re3u8IHZ5leq"]"#),
+        );
+        assert_eq!(e.oauth_error(), None);
+        assert_eq!(e.to_string(), "token endpoint returned HTTP 400");
     }
 
     #[test]
