@@ -9,6 +9,7 @@
 mod flow;
 mod grants;
 mod harness;
+mod resource;
 mod tools;
 
 use std::time::Duration;
