@@ -96,12 +96,10 @@ impl Driver {
         let log = home.path().join("driver.log");
         let mut child = home
             .apply(&mut command)
-            // Tessera's own debug logs, so a test can check that even
-            // they name no token.
-            .env(
-                "TESSERA_LOG",
-                "info,tessera_engine=debug,tessera_desktop=debug",
-            )
+            // Every level of every crate (Tessera's, Tauri's, the HTTP, TLS
+            // and D-Bus crates), so a test can check that even they name no
+            // token.
+            .env("TESSERA_LOG", "trace")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("driver log"))
             .spawn()

@@ -313,13 +313,15 @@ fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_
     );
     quit(app);
 
-    // The app's own log (its stderr, at debug level) names every exchange
-    // and no secret.
+    // The app's own log (its stderr, at every level) names every exchange
+    // and no secret, and nothing shaped like a JWT.
     let log = std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
     assert!(
         log.contains("token endpoint") && log.contains("/api/me"),
         "the app logged its exchanges at debug level: {log}"
     );
+    assert!(log.contains("TRACE"), "trace level is on");
+    assert!(!log.contains("eyJ"), "no JWT-shaped value in the app's log");
     for (what, secret) in [
         ("access token", token.trim()),
         ("ID token", id_token.trim()),
