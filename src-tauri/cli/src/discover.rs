@@ -1,8 +1,8 @@
 //! `tessera discover <URL>`: the walk from an API URL to its authorization
 //! servers, one row per step (or as JSON); exits 1 when no server is usable.
 
-use tessera_engine::inspect::resource::ResourceDiscovery;
 use tessera_engine::protocol::report::Check;
+use tessera_engine::session::discover::ResourceDiscovery;
 use tessera_engine::Engine;
 
 use crate::failure::Failure;

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use tessera_engine::inspect::conformance::ConformanceReport;
-use tessera_engine::inspect::resource::{ResourceDiscovery, ServerFinding};
 use tessera_engine::protocol::lint::Level;
+use tessera_engine::session::discover::{ResourceDiscovery, ServerFinding};
 
 use super::inspector::CheckView;
 use super::Overview;

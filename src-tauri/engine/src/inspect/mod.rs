@@ -16,7 +16,6 @@
 //! | `pasted` | a pasted JWT, decoded or verified against a profile or pasted keys |
 //! | `provider` | a provider's metadata and keys, fetched fresh |
 //! | [`conformance`] | a provider's metadata and keys against the specifications (`tessera lint`) |
-//! | [`resource`] | from an API URL to its authorization servers (RFC 9728, RFC 8414) |
 //! | [`history`] | the sign-ins and refreshes of this run, and what changed |
 
 pub mod conformance;
@@ -24,7 +23,6 @@ pub mod history;
 mod introspect;
 mod pasted;
 mod provider;
-pub mod resource;
 mod revoke;
 
 pub use introspect::Introspection;

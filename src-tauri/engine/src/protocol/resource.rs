@@ -1,7 +1,7 @@
 //! Protected resources as data (RFC 9728, RFC 8414): where a resource's and
 //! an authorization server's metadata live, and what those documents say,
 //! judged as report rows. Sans-IO: the fetching is
-//! [`crate::inspect::resource`]'s.
+//! [`crate::session::discover`]'s.
 //!
 //! Which resource identifier a URL has: RFC 9728 §3.3 asks the metadata's
 //! `resource` to equal the URL the client called. APIs have many paths and

@@ -13,6 +13,7 @@
 //! | [`keys`] | the client's key pair in the keyring: generate, import, show ([`keys::KeysError`]) |
 //! | [`exchange`] | token exchange (RFC 8693) from a signed-in profile ([`exchange::ExchangeError`]) |
 //! | [`logout`] | signing out: locally, revoking, ending the provider session ([`logout::LogoutError`]) |
+//! | [`discover`] | from an API URL to its authorization servers, every step a row ([`discover::DiscoverError`]) |
 //! | [`resource`] | a profile set up from an API URL, with dynamic registration and its deletion ([`resource::SetUpError`]) |
 //! | [`profiles`] | listing, saving, duplicating and removing profiles ([`profiles::ProfileOpError`]) |
 //! | [`store`] | the session record and how it is kept in the keyring |
@@ -23,6 +24,7 @@
 pub mod binding;
 pub mod credentials;
 pub mod device;
+pub mod discover;
 pub mod dpop;
 pub mod exchange;
 pub mod id_token;

@@ -25,7 +25,6 @@ use url::Url;
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
-use crate::inspect::resource::{DiscoverError, ResourceDiscovery, ServerFinding};
 use crate::profile::{Profile, ProfileError};
 use crate::protocol::registration::{
     native_client_metadata, parse_answer, RegistrationAnswerError, RegistrationManagement,
@@ -34,6 +33,7 @@ use crate::seams::http::{
     check_endpoint_url, parse_json, Endpoint, Http, HttpError, HttpRequest, Method,
 };
 use crate::seams::store::StoreError;
+use crate::session::discover::{DiscoverError, ResourceDiscovery, ServerFinding};
 use crate::session::profiles::{ProfileOpError, SecretChange};
 
 /// Which client the new profile uses.

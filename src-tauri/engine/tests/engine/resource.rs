@@ -1,6 +1,6 @@
 //! Discovery from an API URL and the profile set up from it, with the
 //! scripted HTTP client: the rows of the decision tables in
-//! `inspect::resource` and `session::resource`. The CLI tests walk the same
+//! `session::discover` and `session::resource`. The CLI tests walk the same
 //! tables against the real local provider.
 
 use serde_json::json;
