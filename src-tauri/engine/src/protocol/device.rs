@@ -19,7 +19,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::protocol::token::ClientCredentials;
-use crate::seams::http::{parse_json, Endpoint, Http, HttpError};
+use crate::seams::http::{parse_json_object, Endpoint, Http, HttpError};
 use crate::secret::SecretString;
 
 /// RFC 8628 §3.2: the interval when the provider names none.
@@ -73,7 +73,8 @@ pub async fn request(
 ) -> Result<DeviceAuthorization, HttpError> {
     let request = client.post(Endpoint::DeviceAuthorization, url, form)?;
     let response = http.send(request).await?;
-    let raw: RawDeviceAuthorization = parse_json(Endpoint::DeviceAuthorization, &response.body)?;
+    let raw: RawDeviceAuthorization =
+        parse_json_object(Endpoint::DeviceAuthorization, &response.body)?;
     let invalid = |reason: &str| HttpError::InvalidJson {
         endpoint: Endpoint::DeviceAuthorization,
         reason: reason.to_string(),

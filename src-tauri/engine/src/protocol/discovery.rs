@@ -12,7 +12,9 @@ use url::Url;
 
 use crate::protocol::jwks::JwkSet;
 use crate::seams::cache::{lifetime, DiskCache};
-use crate::seams::http::{check_endpoint_url, parse_json, Endpoint, Http, HttpError, HttpRequest};
+use crate::seams::http::{
+    check_endpoint_url, parse_json, parse_json_object, Endpoint, Http, HttpError, HttpRequest,
+};
 
 /// Endpoints for providers without discovery.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +192,7 @@ async fn fetch_cached(
         }
     }
     let response = http.send(HttpRequest::get(endpoint, url.clone())).await?;
-    let value: Value = parse_json(endpoint, &response.body)?;
+    let value: Value = parse_json_object(endpoint, &response.body)?;
     if let Some(ttl) = lifetime(response.header("cache-control")) {
         cache.put(url.as_str(), &String::from_utf8_lossy(&response.body), ttl);
     }
@@ -493,7 +495,7 @@ pub async fn inspect(
     let response = http
         .send(HttpRequest::get(Endpoint::Discovery, url.clone()))
         .await?;
-    let raw: Value = parse_json(Endpoint::Discovery, &response.body)?;
+    let raw: Value = parse_json_object(Endpoint::Discovery, &response.body)?;
     let mut meta: ProviderMetadata = parse_json(Endpoint::Discovery, &response.body)?;
     meta.raw = raw;
     let mut capabilities = capabilities(&meta);

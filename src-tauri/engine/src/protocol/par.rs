@@ -8,7 +8,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::protocol::token::{send_as_client, ClientCredentials};
-use crate::seams::http::{parse_json, Endpoint, Http, HttpError};
+use crate::seams::http::{parse_json_object, Endpoint, Http, HttpError};
 
 /// The provider's answer to a push.
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub async fn push(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let response = send_as_client(http, client, Endpoint::PushedAuthorization, url, &form).await?;
-    let raw: RawPushed = parse_json(Endpoint::PushedAuthorization, &response.body)?;
+    let raw: RawPushed = parse_json_object(Endpoint::PushedAuthorization, &response.body)?;
     let expires_in = raw
         .expires_in
         .as_i64()

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use crate::protocol::dpop::{self, ProofFor};
 use crate::seams::http::{
-    is_json_object, parse_json, status_error, Endpoint, Http, HttpError, HttpRequest, HttpResponse,
+    parse_json, parse_json_object, status_error, Endpoint, Http, HttpError, HttpRequest,
+    HttpResponse,
 };
 use crate::seams::nonces::DpopNonces;
 use crate::secret::SecretString;
@@ -367,13 +368,7 @@ async fn request_tokens(
     form: &[(&str, &str)],
 ) -> Result<TokenResponse, HttpError> {
     let response = send_as_client(http, client, Endpoint::Token, token_url, form).await?;
-    let raw: RawTokenResponse = parse_json(Endpoint::Token, &response.body)?;
-    if !is_json_object(&response.body) {
-        return Err(HttpError::InvalidJson {
-            endpoint: Endpoint::Token,
-            reason: "not a JSON object".into(),
-        });
-    }
+    let raw: RawTokenResponse = parse_json_object(Endpoint::Token, &response.body)?;
     if raw.access_token.is_empty() {
         return Err(HttpError::InvalidJson {
             endpoint: Endpoint::Token,

@@ -33,8 +33,7 @@ mod url_policy;
 pub use budget::{Deadline, Http, DEFAULT_CALL_TIMEOUT};
 pub use proxy::ProxyEnv;
 pub use reqwest_client::ReqwestClient;
-pub(crate) use responses::is_json_object;
-pub use responses::{parse_json, sanitize_text, status_error};
+pub use responses::{parse_json, parse_json_object, sanitize_text, status_error};
 pub use url_policy::{
     check_endpoint_url, is_loopback_host, is_public_address, redact_url,
     resolves_to_public_addresses,

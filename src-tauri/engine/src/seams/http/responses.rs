@@ -83,6 +83,24 @@ pub fn status_error(endpoint: Endpoint, response: &HttpResponse) -> HttpError {
     }
 }
 
+/// Parses a body that must be a JSON object: every OAuth and OpenID
+/// answer is one (RFC 6749 §5.1, §5.2; RFC 8414 §3.2; RFC 9126 §2.2; RFC
+/// 8628 §3.2), and a struct read from an array by position is nonsense.
+pub fn parse_json_object<T: DeserializeOwned>(
+    endpoint: Endpoint,
+    body: &[u8],
+) -> Result<T, HttpError> {
+    let value = parse_json(endpoint, body)?;
+    if is_json_object(body) {
+        Ok(value)
+    } else {
+        Err(HttpError::InvalidJson {
+            endpoint,
+            reason: "not a JSON object".into(),
+        })
+    }
+}
+
 /// Whether a body is a JSON object, as OAuth's answers are (RFC 6749 §5.1,
 /// §5.2). serde reads a struct from a JSON array too, by position, so a
 /// struct that parses does not tell.
@@ -150,6 +168,26 @@ mod tests {
         );
         assert_eq!(e.oauth_error(), None);
         assert_eq!(e.to_string(), "token endpoint returned HTTP 400");
+    }
+
+    #[test]
+    fn an_answer_that_is_an_array_is_refused_even_when_a_struct_would_read_it() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Pushed {
+            request_uri: String,
+            expires_in: u64,
+        }
+        let array = parse_json_object::<Pushed>(Endpoint::PushedAuthorization, br#"["urn:x", 60]"#);
+        assert!(
+            matches!(array, Err(HttpError::InvalidJson { .. })),
+            "serde alone reads the array by position: {array:?}"
+        );
+        let object = parse_json_object::<Pushed>(
+            Endpoint::PushedAuthorization,
+            br#" {"request_uri": "urn:x", "expires_in": 60}"#,
+        );
+        assert!(object.is_ok(), "an object still parses: {object:?}");
     }
 
     #[test]
