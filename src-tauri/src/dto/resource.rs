@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use tessera_engine::inspect::conformance::ConformanceReport;
 use tessera_engine::protocol::lint::Level;
 use tessera_engine::session::discover::{ResourceDiscovery, ServerFinding};
+use tessera_engine::session::resource::default_profile_name;
 
 use super::inspector::CheckView;
 use super::Overview;
@@ -59,6 +60,8 @@ pub struct ResourceDiscoveryView {
     pub way_forward: String,
     /// At least one server is usable.
     pub usable: bool,
+    /// The name the profile gets when none is typed (the engine's rule).
+    pub default_profile_name: Option<String>,
 }
 
 impl From<&ResourceDiscovery> for ResourceDiscoveryView {
@@ -79,6 +82,7 @@ impl From<&ResourceDiscovery> for ResourceDiscoveryView {
             checks: d.checks.iter().map(CheckView::from).collect(),
             way_forward: d.way_forward.clone(),
             usable: d.usable_server().is_some(),
+            default_profile_name: d.resource.as_deref().map(default_profile_name),
         }
     }
 }

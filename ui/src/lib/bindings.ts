@@ -388,7 +388,11 @@ way_forward: string,
 /**
  * At least one server is usable.
  */
-usable: boolean, };
+usable: boolean, 
+/**
+ * The name the profile gets when none is typed (the engine's rule).
+ */
+default_profile_name: string | null, };
 
 export type ClientChoiceForm = { "kind": "given", client_id: string, } | { "kind": "register" };
 

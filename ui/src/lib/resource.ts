@@ -40,22 +40,6 @@ export function registrationRoutes(server: ServerView): string[] {
   return routes;
 }
 
-/**
- * The name the engine gives the profile when none is typed: the resource's
- * host, and its port when it has one (`127.0.0.1-8080`, `api.example.com`),
- * as `default_profile_name` makes it. Empty when the URL is not one.
- */
-export function defaultProfileName(resource: string): string {
-  let url: URL;
-  try {
-    url = new URL(resource);
-  } catch {
-    return '';
-  }
-  const host = (url.hostname || 'api').replace(/[^A-Za-z0-9.-]/g, '-');
-  return (url.port ? `${host}-${url.port}` : host).slice(0, 64);
-}
-
 /** What the toast says once the profile is made (or found made already), and what to do next. */
 export function setUpToast(result: ResourceSetUpView): string {
   const signedIn = result.overview.profiles.some((p) => p.name === result.profile && p.signed_in);

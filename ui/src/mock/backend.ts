@@ -1017,8 +1017,7 @@ export function createBackend(options: BackendOptions = {}) {
       const server = discovery.authorization_servers.find((s) => s.usable);
       if (!server || !discovery.resource) throw notUsable(discovery);
       const resource = discovery.resource;
-      const at = new URL(resource);
-      const name = profile?.trim() || (at.port ? `${at.hostname}-${at.port}` : at.hostname);
+      const name = profile?.trim() || discovery.default_profile_name || 'api';
       validName(name);
       const existing = forms.get(name);
       if (existing) {

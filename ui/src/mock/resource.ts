@@ -39,6 +39,7 @@ export function discoverResource(text: string): ResourceDiscoveryView {
     resource: null,
     resource_metadata_url: null,
     resource_name: null,
+    default_profile_name: null,
     scopes: [],
     bearer_methods: [],
     dpop_required: false,
@@ -57,6 +58,8 @@ export function discoverResource(text: string): ResourceDiscoveryView {
       check('resource_metadata', 'Protected resource metadata (RFC 9728 §3)', false, `the protected resource metadata could not be read: ${metadataUrl} answered HTTP 404`),
     );
   const resource = `${url.origin}/api`;
+  // The stand-in's copy of the engine's default name: host and port.
+  const defaultName = url.port ? `${url.hostname}-${url.port}` : url.hostname;
   const issuer = url.origin;
   const registration = !url.pathname.includes('/manual');
   view.checks.push(
@@ -75,6 +78,7 @@ export function discoverResource(text: string): ResourceDiscoveryView {
     resource,
     resource_metadata_url: metadataUrl,
     resource_name: 'Tessera demo API',
+    default_profile_name: defaultName,
     scopes: ['api:read'],
     bearer_methods: ['header'],
     authorization_servers: [server(issuer, registration)],

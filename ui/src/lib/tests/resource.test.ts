@@ -4,7 +4,6 @@ import {
   canRegister,
   clientChoiceForm,
   defaultClientChoice,
-  defaultProfileName,
   registrationRoutes,
   setUpOffered,
   setUpToast,
@@ -30,6 +29,7 @@ const discovery = (servers: ServerView[]): ResourceDiscoveryView => ({
   resource: 'http://127.0.0.1:9090/api',
   resource_metadata_url: 'http://127.0.0.1:9090/.well-known/oauth-protected-resource/api',
   resource_name: null,
+  default_profile_name: null,
   scopes: ['api:read'],
   bearer_methods: ['header'],
   dpop_required: false,
@@ -107,22 +107,6 @@ describe('the registration routes of a server', () => {
   it('say what to do when the server advertises none', () => {
     const none = server('https://as.example', { dynamic_registration: false });
     expect(registrationRoutes(none)[0]).toMatch(/no registration route advertised/);
-  });
-});
-
-describe('the default profile name', () => {
-  it('is the host and the port, as the engine makes it', () => {
-    expect(defaultProfileName('http://127.0.0.1:8080/api')).toBe('127.0.0.1-8080');
-  });
-  it('is the host alone on the scheme’s own port', () => {
-    expect(defaultProfileName('https://api.example.com/v1')).toBe('api.example.com');
-    expect(defaultProfileName('https://api.example.com:443/v1'), 'an explicit default port is no port').toBe('api.example.com');
-  });
-  it('turns what a name cannot hold into dashes', () => {
-    expect(defaultProfileName('http://[::1]:9090/api')).toBe('---1--9090');
-  });
-  it('is empty for text that is no URL', () => {
-    expect(defaultProfileName('not a url')).toBe('');
   });
 });
 
