@@ -51,6 +51,10 @@ pub enum TokenMode {
     /// Headers at once, then the body a byte a second: slower than any
     /// time limit, but never silent.
     SlowDrip,
+    /// A refresh answered as usual, after locking the login collection of
+    /// the Secret Service whose bus address is in this file: the keyring
+    /// locks while the refresh is under way.
+    LockKeyringOnRefresh(std::path::PathBuf),
 }
 
 #[derive(Clone, Debug)]
@@ -295,6 +299,22 @@ fn handle(
                     )
                 }
 
+                TokenMode::LockKeyringOnRefresh(bus_file) => {
+                    if form.get("grant_type").map(String::as_str) == Some("refresh_token") {
+                        let bus = std::fs::read_to_string(&bus_file).unwrap_or_default();
+                        let _ = std::process::Command::new("dbus-send")
+                            .arg(format!("--bus={}", bus.trim()))
+                            .args([
+                                "--print-reply",
+                                "--dest=org.freedesktop.secrets",
+                                "/org/freedesktop/secrets",
+                                "org.freedesktop.Secret.Service.Lock",
+                                "array:objpath:/org/freedesktop/secrets/collection/login",
+                            ])
+                            .stdout(std::process::Stdio::null())
+                            .status();
+                    }
+                }
                 TokenMode::Ok => {}
             }
             let nonce = if form.get("grant_type").map(String::as_str) == Some("authorization_code")
