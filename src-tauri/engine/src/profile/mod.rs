@@ -388,13 +388,14 @@ impl Profile {
     }
 }
 
+/// A character a profile name may hold: letters, digits, `.`, `_`, `-`.
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
+}
+
 /// Checks a profile name.
 pub fn check_name(name: &str) -> Result<(), ProfileError> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let ok = !name.is_empty() && name.len() <= 64 && name.chars().all(is_name_char);
     if ok {
         Ok(())
     } else {

@@ -259,6 +259,18 @@ pub struct RegistrationRoutes {
     pub pre_registered_only: bool,
 }
 
+impl RegistrationRoutes {
+    /// Without a registration endpoint: what the user must do, the one
+    /// sentence for the report's row and its way forward.
+    pub fn by_hand(&self) -> &'static str {
+        if self.client_id_metadata_document {
+            "client ID metadata documents only: Tessera cannot host one; register a client by hand and give its client id"
+        } else {
+            "the authorization server has no registration endpoint and does not accept client ID metadata documents: register a client by hand and give its client id"
+        }
+    }
+}
+
 /// What an authorization server's metadata offers a client like Tessera.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServerOffer {
@@ -309,10 +321,9 @@ impl ServerOffer {
 
     /// The plain sentence on how a client can be had here, for a row.
     pub fn registration_detail(&self) -> String {
-        match (&self.registration_endpoint, self.registration.client_id_metadata_document) {
-            (Some(e), _) => format!("dynamic client registration at {e}"),
-            (None, true) => "client ID metadata documents only: Tessera cannot host one; register a client by hand and give its client id".into(),
-            (None, false) => "the authorization server has no registration endpoint and does not accept client ID metadata documents: register a client by hand and give its client id".into(),
+        match &self.registration_endpoint {
+            Some(e) => format!("dynamic client registration at {e}"),
+            None => self.registration.by_hand().into(),
         }
     }
 }

@@ -30,7 +30,9 @@ use crate::protocol::resource::{
     issuer_check, resource_metadata_candidates, server_metadata_candidates, RegistrationRoutes,
     ResourceMetadata, ServerMetadataKind, ServerOffer,
 };
-use crate::seams::http::{check_endpoint_url, parse_json, Endpoint, Http, HttpError, HttpRequest};
+use crate::seams::http::{
+    check_endpoint_url, parse_json_object, Endpoint, Http, HttpError, HttpRequest,
+};
 
 /// At most this many authorization servers are examined (a document could name hundreds).
 const MAX_SERVERS: usize = 5;
@@ -83,6 +85,13 @@ pub struct ResourceDiscovery {
     pub checks: Vec<Check>,
     /// One sentence: how to sign in, or which step is missing.
     pub way_forward: String,
+}
+
+impl ServerFinding {
+    /// `grant_types_supported` has `refresh_token`.
+    pub fn offers_refresh(&self) -> bool {
+        self.grants.iter().any(|g| g == "refresh_token")
+    }
 }
 
 impl ResourceDiscovery {
@@ -151,19 +160,11 @@ fn read_challenge(header: &str) -> Challenge {
         .unwrap_or_default()
 }
 
-/// A JSON document at a URL, or why not (status, transport, not JSON).
+/// A JSON document at a URL, or why not (status, transport, not a JSON object).
 async fn fetch_document(http: &Http, endpoint: Endpoint, url: &Url) -> Result<Value, HttpError> {
     check_endpoint_url(endpoint, url, false)?;
     let response = http.send(HttpRequest::get(endpoint, url.clone())).await?;
-    let doc: Value = parse_json(endpoint, &response.body)?;
-    if doc.is_object() {
-        Ok(doc)
-    } else {
-        Err(HttpError::InvalidJson {
-            endpoint,
-            reason: "not a JSON object".into(),
-        })
-    }
+    parse_json_object(endpoint, &response.body)
 }
 
 impl Engine {
@@ -427,20 +428,17 @@ impl Engine {
             );
             fail(&mut finding, rows, row);
         }
-        let registration = Check::pass(
+        // Only pre-registration is a warning: the user must bring a client id.
+        let registration_row = if offer.registration.pre_registered_only {
+            Check::warn
+        } else {
+            Check::pass
+        };
+        rows.push(registration_row(
             "registration",
             "Registration (RFC 7591)",
             offer.registration_detail(),
-        );
-        rows.push(if offer.registration.pre_registered_only {
-            Check::warn(
-                "registration",
-                "Registration (RFC 7591)",
-                offer.registration_detail(),
-            )
-        } else {
-            registration
-        });
+        ));
         rows.push(Check::pass("grants", "Grants", offer.grants.join(", ")));
         // RFC 8707 defines no metadata for it: whether `resource` is honoured
         // shows in the token's audience.
@@ -466,20 +464,11 @@ impl ResourceDiscovery {
 /// The sentence that ends the report.
 fn way_forward(servers: &[ServerFinding]) -> String {
     if let Some(s) = servers.iter().find(|s| s.usable) {
-        return match &s.registration_endpoint {
-            Some(_) => format!(
-                "sign in through {}: Tessera can register itself there (dynamic client registration), or use a client id you give",
-                s.issuer
-            ),
-            None if s.registration.client_id_metadata_document => format!(
-                "sign in through {}: it accepts only pre-registered clients and client ID metadata documents, which a desktop app cannot host: register a client by hand and give its client id",
-                s.issuer
-            ),
-            None => format!(
-                "sign in through {}: the authorization server has no registration endpoint and does not accept client ID metadata documents: register a client by hand and give its client id",
-                s.issuer
-            ),
+        let how = match &s.registration_endpoint {
+            Some(_) => "Tessera can register itself there (dynamic client registration), or use a client id you give",
+            None => s.registration.by_hand(),
         };
+        return format!("sign in through {}: {how}", s.issuer);
     }
     match servers {
         [] => "the protected resource names no authorization server".into(),

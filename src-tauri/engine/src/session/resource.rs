@@ -25,7 +25,7 @@ use url::Url;
 
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorFacts, ErrorKind};
-use crate::profile::{Profile, ProfileError};
+use crate::profile::{is_name_char, Profile, ProfileError};
 use crate::protocol::registration::{
     native_client_metadata, parse_answer, RegistrationAnswerError, RegistrationManagement,
 };
@@ -153,13 +153,7 @@ pub fn default_profile_name(resource: &str) -> String {
         .unwrap_or_else(|| "api".into());
     let mut name: String = host
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if is_name_char(c) { c } else { '-' })
         .collect();
     if let Some(port) = url.as_ref().and_then(Url::port) {
         name.push_str(&format!("-{port}"));
@@ -171,7 +165,7 @@ pub fn default_profile_name(resource: &str) -> String {
 /// The scopes a profile for this resource asks for.
 fn scopes_for(discovery: &ResourceDiscovery, server: &ServerFinding) -> Vec<String> {
     let mut scopes = vec!["openid".to_string()];
-    if server.offline_access && server.grants.iter().any(|g| g == "refresh_token") {
+    if server.offline_access && server.offers_refresh() {
         scopes.push("offline_access".into());
     }
     for s in &discovery.scopes {
@@ -237,8 +231,8 @@ impl Engine {
                 None
             }
             (ClientChoice::Register | ClientChoice::Automatic, Some(endpoint)) => {
-                let refresh = server.grants.iter().any(|g| g == "refresh_token");
-                let registered = register(&http, endpoint, &scopes, refresh).await?;
+                let registered =
+                    register(&http, endpoint, &scopes, server.offers_refresh()).await?;
                 profile.client_id = registered.client_id;
                 profile.registered_client = registered.management.is_some();
                 registered.management
