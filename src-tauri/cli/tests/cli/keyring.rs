@@ -12,26 +12,33 @@ use crate::home;
 /// Runs `tessera args…` with `ws`'s config in a D-Bus session of its own,
 /// whose HOME and XDG directories are new directories inside `ws`.
 fn isolated(ws: &Home, start_keyring: bool, args: &[&str]) -> std::process::Output {
-    let user_home = ws.subdir("home");
-    let runtime = ws.subdir("run");
     let keyring = if start_keyring {
         // No --unlock: the daemon runs, but there is no unlocked default collection.
         "gnome-keyring-daemon --components=secrets --daemonize >/dev/null 2>&1 </dev/null; "
     } else {
         ""
     };
-    let script = format!("{keyring}exec \"$0\" \"$@\"");
+    own_session(ws, &format!("{keyring}exec \"$TESSERA\" \"$@\""), args)
+        .output()
+        .expect("run tessera in its own D-Bus session")
+}
+
+/// `sh -c script` (its `$@` being `args`) in a D-Bus session of its own,
+/// whose HOME and XDG directories are directories inside `ws` (the same ones
+/// each time), `$TESSERA` being the binary under test.
+fn own_session(ws: &Home, script: &str, args: &[&str]) -> Command {
+    let user_home = ws.subdir("home");
     let mut cmd = Command::new("dbus-run-session");
-    cmd.args(["--", "sh", "-c", &script, env!("CARGO_BIN_EXE_tessera")])
+    cmd.args(["--", "sh", "-c", script, "sh"])
         .args(args)
+        .env("TESSERA", env!("CARGO_BIN_EXE_tessera"))
         .env("HOME", &user_home)
-        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_RUNTIME_DIR", ws.subdir("run"))
         .env("XDG_DATA_HOME", user_home.join("data"))
         .env("XDG_CONFIG_HOME", user_home.join("config"))
         .env_remove("GNOME_KEYRING_CONTROL");
-    ws.apply(&mut cmd)
-        .output()
-        .expect("run tessera in its own D-Bus session")
+    ws.apply(&mut cmd);
+    cmd
 }
 
 #[test]
@@ -99,12 +106,10 @@ fn a_missing_keyring_service_gives_a_clear_error() {
     );
 }
 
-/// Runs a shell script in a D-Bus session of its own with an unlocked
-/// gnome-keyring whose files live in `ws` (the same keyring each time: its
-/// password is fixed), `$TESSERA` being the binary under test.
+/// Runs a shell script in a D-Bus session of its own ([`own_session`])
+/// with an unlocked gnome-keyring whose files live in `ws` (the same keyring
+/// each time: its password is fixed).
 fn in_own_keyring(ws: &Home, script: &str) -> std::process::Output {
-    let user_home = ws.subdir("home");
-    let runtime = ws.subdir("run");
     let prelude = r#"
       printf %s tessera-test | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
       for _ in $(seq 100); do
@@ -113,16 +118,9 @@ fn in_own_keyring(ws: &Home, script: &str) -> std::process::Output {
         sleep 0.1
       done
     "#;
-    let mut cmd = Command::new("dbus-run-session");
-    cmd.args(["--", "sh", "-c", &format!("{prelude}\n{script}")])
-        .env("TESSERA", env!("CARGO_BIN_EXE_tessera"))
-        .env("HOME", &user_home)
-        .env("XDG_RUNTIME_DIR", &runtime)
-        .env("XDG_DATA_HOME", user_home.join("data"))
-        .env("XDG_CONFIG_HOME", user_home.join("config"))
-        .env_remove("GNOME_KEYRING_CONTROL")
-        .env_remove("DISPLAY");
-    ws.apply(&mut cmd)
+    // No display: a locked keyring's unlock prompt gives up instead of waiting.
+    own_session(ws, &format!("{prelude}\n{script}"), &[])
+        .env_remove("DISPLAY")
         .output()
         .expect("run a script in its own D-Bus session")
 }

@@ -6,6 +6,16 @@ use tessera_testkit::{json, LocalProvider};
 
 use crate::home;
 
+/// The ids of a `lint --json` report's findings.
+fn finding_ids(report: &Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect()
+}
+
 #[test]
 fn the_local_provider_passes_the_conformance_check_with_notes_only() {
     let p = LocalProvider::shared();
@@ -41,12 +51,7 @@ fn a_saved_document_with_planted_problems_has_each_found_and_exits_1() {
     let out = ws.tessera(&["lint", "--file", path.to_str().expect("a path"), "--json"]);
     assert_eq!(out.status.code(), Some(1), "an error-level finding exits 1");
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let ids: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|f| f["id"].as_str())
-        .collect();
+    let ids = finding_ids(&report);
     for id in [
         "alg_none",
         "pkce_no_s256",
@@ -61,4 +66,26 @@ fn a_saved_document_with_planted_problems_has_each_found_and_exits_1() {
         report["findings"][0]["level"], "error",
         "errors come first: {report}"
     );
+}
+
+#[test]
+fn each_planted_problem_of_the_bad_provider_is_found_including_its_keys() {
+    let p = LocalProvider::shared();
+    let ws = home("lint-bad-provider");
+    let out = ws.tessera(&["lint", &format!("{}/dev/bad", p.issuer), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "error-level findings exit 1");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let ids = finding_ids(&report);
+    for id in [
+        "alg_none",
+        "pkce_no_s256",
+        "grant_password",
+        "grant_implicit",
+        "jwks_duplicate_kid",
+        "jwks_private_member",
+        "jwks_rsa_short",
+        "jwks_no_use_alg",
+    ] {
+        assert!(ids.contains(&id), "{id} is found: {ids:?}");
+    }
 }
