@@ -3,27 +3,15 @@
 //! landing on that exchange, the session timeline after a refresh, and the
 //! exported SVG and Mermaid text carrying no token.
 
-use tessera_testkit::{
-    built_binary, ok, one_app_at_a_time, stored_refresh_token, Home, LocalProvider,
-};
+use tessera_testkit::{ok, one_app_at_a_time, stored_refresh_token, LocalProvider};
 
-use crate::harness::{artifact, clipboard, Driver, SIGN_IN_WAIT, UI_WAIT};
+use crate::harness::{artifact, clipboard, home_with_profile, Driver, SIGN_IN_WAIT, UI_WAIT};
 
 #[test]
 fn a_sign_in_is_drawn_as_a_sequence_diagram_and_a_refresh_joins_the_timeline() {
     let _one = one_app_at_a_time();
     let provider = LocalProvider::start(&[]);
-    let home = Home::new("e2e-flow", built_binary("tessera"));
-    ok(&home.tessera(&[
-        "profiles",
-        "save",
-        "--profile",
-        "flow",
-        "--issuer",
-        &provider.issuer,
-        "--client-id",
-        "tessera",
-    ]));
+    let home = home_with_profile("e2e-flow", "flow", &provider.issuer);
     let driver = Driver::start(&home);
     let app = driver.app();
     app.click("sign-in");

@@ -14,6 +14,23 @@ use tessera_testkit::{built_binary, repo_root, Home};
 
 use tessera_testkit::webdriver::Session;
 
+/// A throwaway home with one profile for the public client `tessera` of
+/// the provider at `issuer`, saved through the command line as a user would.
+pub fn home_with_profile(tag: &str, profile: &str, issuer: &str) -> Home {
+    let home = Home::new(tag, built_binary("tessera"));
+    tessera_testkit::ok(&home.tessera(&[
+        "profiles",
+        "save",
+        "--profile",
+        profile,
+        "--issuer",
+        issuer,
+        "--client-id",
+        "tessera",
+    ]));
+    home
+}
+
 /// How long the window may take to show what a click asked for.
 pub const UI_WAIT: Duration = Duration::from_secs(20);
 /// A sign-in goes through the browser stand-in and the provider.

@@ -4,11 +4,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use tessera_testkit::{
-    assert_keyring_lacks, built_binary, ok, one_app_at_a_time, stored_refresh_token, Home,
-    LocalProvider,
+    assert_keyring_lacks, built_binary, ok, one_app_at_a_time, stored_refresh_token, LocalProvider,
 };
 
-use crate::harness::{artifact, clipboard, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
+use crate::harness::{artifact, clipboard, home_with_profile, quit, Driver, SIGN_IN_WAIT, UI_WAIT};
 use tessera_testkit::webdriver::Session;
 
 /// Waits until the API panel shows a status starting with `status`.
@@ -34,17 +33,7 @@ fn send(app: &Session, url: &str, status: &str) -> String {
 fn a_signed_in_user_inspects_the_tokens_and_calls_the_demo_api_and_copy_as_curl_works_in_a_shell() {
     let _one = one_app_at_a_time();
     let provider = LocalProvider::start(&[]);
-    let home = Home::new("e2e-tools", built_binary("tessera"));
-    ok(&home.tessera(&[
-        "profiles",
-        "save",
-        "--profile",
-        "tools",
-        "--issuer",
-        &provider.issuer,
-        "--client-id",
-        "tessera",
-    ]));
+    let home = home_with_profile("e2e-tools", "tools", &provider.issuer);
     let driver = Driver::start(&home);
     let app = driver.app();
     app.click("sign-in");
