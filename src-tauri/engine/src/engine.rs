@@ -15,7 +15,7 @@ use std::time::Duration;
 use crate::seams::cache::DiskCache;
 use crate::seams::clock::{Clock, SystemClock};
 use crate::seams::events::{SessionEvent, SessionEvents};
-use crate::seams::http::{Http, HttpClient, HttpError, ReqwestClient};
+use crate::seams::http::{Clients, Http, HttpClient, HttpError};
 use crate::seams::http_log::{HttpLog, RecordingClient};
 use crate::seams::lock::{LockError, ProfileLock};
 use crate::seams::nonces::DpopNonces;
@@ -33,6 +33,7 @@ pub struct Engine {
     secrets: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
     http: Option<Arc<dyn HttpClient>>,
+    clients: Arc<Clients>,
     http_log: Option<Arc<HttpLog>>,
     events: Arc<SessionEvents>,
     held: Arc<HeldWrites>,
@@ -54,6 +55,7 @@ impl Engine {
             secrets,
             clock,
             http: None,
+            clients: Arc::new(Clients::default()),
             http_log: None,
             events: Arc::new(SessionEvents::default()),
             held: Arc::new(HeldWrites::default()),
@@ -70,7 +72,7 @@ impl Engine {
         ))
     }
 
-    /// Uses this HTTP client instead of building one per profile.
+    /// Uses this HTTP client instead of the ones the engine builds.
     pub fn with_http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
         self.http = Some(client);
         self
@@ -113,8 +115,9 @@ impl Engine {
         self.http_log.as_ref()
     }
 
-    /// The transport: the injected client or a new one trusting `ca_file`,
-    /// wrapped in the HTTP log when there is one.
+    /// The transport: the injected client, or the engine's client trusting
+    /// `ca_file` (built on first use, then reused with its open
+    /// connections), wrapped in the HTTP log when there is one.
     pub(crate) fn transport(
         &self,
         ca_file: Option<&std::path::Path>,
@@ -129,10 +132,9 @@ impl Engine {
         ca_file: Option<&std::path::Path>,
         identity_pem: Option<&crate::secret::SecretString>,
     ) -> Result<Arc<dyn HttpClient>, HttpError> {
-        let client: Arc<dyn HttpClient> = match (&self.http, identity_pem) {
-            (Some(c), _) => Arc::clone(c),
-            (None, Some(identity)) => Arc::new(ReqwestClient::with_identity(ca_file, identity)?),
-            (None, None) => Arc::new(ReqwestClient::new(ca_file)?),
+        let client: Arc<dyn HttpClient> = match &self.http {
+            Some(c) => Arc::clone(c),
+            None => Arc::new(self.clients.get(ca_file, identity_pem)?),
         };
         Ok(match &self.http_log {
             Some(log) => Arc::new(RecordingClient::new(

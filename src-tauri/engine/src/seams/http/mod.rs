@@ -14,6 +14,7 @@
 //! | `url_policy` | which URLs may be called: https, or plain http on loopback only |
 //! | `proxy` | [`ProxyEnv`]: which proxy a request takes; loopback never takes one |
 //! | `reqwest_client` | [`ReqwestClient`], the production transport |
+//! | `clients` | [`Clients`]: one [`ReqwestClient`] per TLS configuration, kept by the engine |
 //!
 //! Error messages never contain a request body, a header value or a query
 //! string, because those carry codes, tokens and secrets.
@@ -25,12 +26,14 @@ use std::pin::Pin;
 use url::Url;
 
 mod budget;
+mod clients;
 mod proxy;
 mod reqwest_client;
 mod responses;
 mod url_policy;
 
 pub use budget::{Deadline, Http, DEFAULT_CALL_TIMEOUT};
+pub use clients::Clients;
 pub use proxy::ProxyEnv;
 pub use reqwest_client::ReqwestClient;
 pub use responses::{parse_json, parse_json_object, sanitize_text, status_error};

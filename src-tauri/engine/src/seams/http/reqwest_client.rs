@@ -19,34 +19,26 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 impl ReqwestClient {
     /// Builds a client, trusting `extra_ca` (a PEM file with one or more
     /// certificates) in addition to the system and Mozilla roots, with the
-    /// proxy variables of this process.
+    /// proxy variables of this process. An engine keeps the clients it
+    /// builds ([`super::Clients`]); this is for a client of one's own.
     pub fn new(extra_ca: Option<&Path>) -> Result<Self, HttpError> {
         Self::with_proxies(extra_ca, ProxyEnv::from_env())
     }
 
-    /// [`ReqwestClient::new`] that presents a client certificate (RFC 8705
-    /// mutual TLS) to servers that ask for one. `identity_pem` holds the
-    /// PKCS#8 private key and the certificate chain, PEM.
-    pub fn with_identity(
-        extra_ca: Option<&Path>,
-        identity_pem: &crate::secret::SecretString,
-    ) -> Result<Self, HttpError> {
-        let identity =
-            reqwest::Identity::from_pem(identity_pem.expose().as_bytes()).map_err(|_| {
-                HttpError::Setup("the client certificate or its key is unusable".into())
-            })?;
-        Self::build(extra_ca, ProxyEnv::from_env(), Some(identity))
-    }
-
     /// [`ReqwestClient::new`] with the proxy variables given, not read.
     pub fn with_proxies(extra_ca: Option<&Path>, proxies: ProxyEnv) -> Result<Self, HttpError> {
-        Self::build(extra_ca, proxies, None)
+        let pem = extra_ca.map(read_ca_file).transpose()?;
+        Self::build(extra_ca.zip(pem.as_deref()), proxies, None)
     }
 
-    fn build(
-        extra_ca: Option<&Path>,
+    /// The client: `extra_ca` is the CA file's path (for messages) and its
+    /// bytes; `identity_pem`, when given, is presented to servers that ask
+    /// for a client certificate (RFC 8705 mutual TLS): the PKCS#8 private
+    /// key and the certificate chain, PEM.
+    pub(super) fn build(
+        extra_ca: Option<(&Path, &[u8])>,
         proxies: ProxyEnv,
-        identity: Option<reqwest::Identity>,
+        identity_pem: Option<&crate::secret::SecretString>,
     ) -> Result<Self, HttpError> {
         // Tessera decides per URL (loopback never goes through a proxy);
         // reqwest's own reading of the variables is off.
@@ -61,27 +53,26 @@ impl ReqwestClient {
             // Device-flow polls every 5 s or more would meet that each time.
             .pool_idle_timeout(Duration::from_secs(4))
             .user_agent(concat!("tessera/", env!("CARGO_PKG_VERSION")));
-        if let Some(path) = extra_ca {
-            let pem = std::fs::read(path).map_err(|e| {
-                HttpError::Setup(format!("cannot read CA file {}: {e}", path.display()))
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
+        if let Some((path, pem)) = extra_ca {
+            let no_certificate = || {
                 HttpError::Setup(format!(
                     "CA file {} holds no PEM certificate",
                     path.display()
                 ))
-            })?;
+            };
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| no_certificate())?;
             if certs.is_empty() {
-                return Err(HttpError::Setup(format!(
-                    "CA file {} holds no PEM certificate",
-                    path.display()
-                )));
+                return Err(no_certificate());
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        if let Some(identity) = identity {
+        if let Some(identity_pem) = identity_pem {
+            let identity =
+                reqwest::Identity::from_pem(identity_pem.expose().as_bytes()).map_err(|_| {
+                    HttpError::Setup("the client certificate or its key is unusable".into())
+                })?;
             builder = builder.identity(identity);
         }
         let inner = builder
@@ -146,6 +137,12 @@ impl HttpClient for ReqwestClient {
             })
         })
     }
+}
+
+/// The extra CA file's bytes, or a set-up error naming the file.
+pub(super) fn read_ca_file(path: &Path) -> Result<Vec<u8>, HttpError> {
+    std::fs::read(path)
+        .map_err(|e| HttpError::Setup(format!("cannot read CA file {}: {e}", path.display())))
 }
 
 /// reqwest's message plus its innermost cause, without the URL (the URL of a
