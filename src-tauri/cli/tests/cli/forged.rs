@@ -621,20 +621,26 @@ fn a_repeat_sign_in_makes_only_the_token_and_userinfo_calls() {
     ok(&ws.tessera(&["logout", "--profile", "forged-repeat"]));
 }
 
+/// Groups enough for a session of several keyring entries on every
+/// keyring: over 2 × 16 KiB, the Secret Service's entry size.
+fn many_groups() -> Vec<String> {
+    (0..1200)
+        .map(|i| format!("engineering-platform-group-{i:04}"))
+        .collect()
+}
+
 #[test]
-fn a_session_larger_than_2560_bytes_round_trips_through_the_keyring() {
+fn a_session_larger_than_one_keyring_entry_round_trips_through_the_keyring() {
     let ws = home("big");
-    let groups: Vec<String> = (0..150)
-        .map(|i| format!("engineering-platform-group-{i:03}"))
-        .collect();
+    let groups = many_groups();
     let forge = Forge::start(Behaviour {
-        claims: json!({"groups": groups}),
+        claims: json!({"groups": &groups}),
         ..Default::default()
     });
     let out = json(&login(&ws, &forge, "forged-big", &[]));
     assert_eq!(
         out["id_token_claims"]["groups"].as_array().unwrap().len(),
-        150
+        groups.len()
     );
     let chunks = keyring_usernames()
         .iter()
@@ -763,12 +769,10 @@ fn flags_given_with_a_saved_profile_override_it_and_are_saved() {
 
 #[test]
 fn a_refresh_killed_at_any_moment_leaves_the_old_or_the_new_session_whole() {
-    // A session of several keyring entries (150 groups in the ID token), so
-    // a kill can land between chunk writes, at the head swap, or after it.
+    // A session of several keyring entries (1,200 groups in the ID token),
+    // so a kill can land between chunk writes, at the head swap, or after it.
     let ws = home("crash");
-    let groups: Vec<String> = (0..150)
-        .map(|i| format!("engineering-platform-group-{i:03}"))
-        .collect();
+    let groups = many_groups();
     let forge = Forge::start(Behaviour {
         claims: json!({"groups": groups}),
         ..Default::default()

@@ -48,7 +48,25 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, key: &str, value: &[u8]) -> Result<(), StoreError>;
     /// Deletes the entry; deleting a missing entry is not an error.
     fn delete(&self, key: &str) -> Result<(), StoreError>;
+    /// The most bytes a caller should put in one entry; a longer value is
+    /// split across entries (the session store does). The default fits the
+    /// smallest keyring Tessera runs on.
+    fn entry_bytes(&self) -> usize {
+        SMALLEST_ENTRY_BYTES
+    }
 }
+
+/// What one entry of every keyring holds: Windows Credential Manager takes
+/// at most 2,560 bytes per credential, and a session's head line needs room.
+pub const SMALLEST_ENTRY_BYTES: usize = 2000;
+
+/// Keychain and the Secret Service have no such limit. 16 KiB keeps a
+/// session, even one with a few hundred groups, in one entry, so reading it
+/// is one search and one secret over D-Bus instead of one pair per 2 KB.
+#[cfg(not(target_os = "windows"))]
+const NATIVE_ENTRY_BYTES: usize = 16 * 1024;
+#[cfg(target_os = "windows")]
+const NATIVE_ENTRY_BYTES: usize = SMALLEST_ENTRY_BYTES;
 
 /// The OS keyring: Keychain, Credential Manager or Secret Service; no fallback.
 #[derive(Debug, Clone)]
@@ -115,7 +133,7 @@ fn platform_store() -> NativeStore {
     not(any(target_os = "macos", target_os = "ios", target_os = "android"))
 ))]
 fn platform_store() -> NativeStore {
-    Ok(zbus_secret_service_keyring_store::Store::new()?)
+    Ok(dbus_secret_service_keyring_store::Store::new()?)
 }
 
 #[cfg(not(any(unix, target_os = "windows")))]
@@ -127,7 +145,7 @@ fn platform_store() -> NativeStore {
 
 fn describe(e: &keyring_core::Error) -> String {
     let text = e.to_string();
-    // zbus errors are long; the first line says enough.
+    // D-Bus errors are long; the first line says enough.
     text.lines().next().unwrap_or("unknown error").to_string()
 }
 
@@ -158,6 +176,10 @@ impl SecretStore for KeyringStore {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_error(e)),
         }
+    }
+
+    fn entry_bytes(&self) -> usize {
+        NATIVE_ENTRY_BYTES
     }
 }
 

@@ -1,8 +1,9 @@
 //! The signed-in session and how it is kept in the keyring.
 //!
-//! A session is serialised to JSON and split into entries of at most
-//! [`CHUNK_BYTES`] bytes, because Windows Credential Manager holds at most
-//! 2,560 bytes per credential. The head entry `session:<profile>` carries a
+//! A session is serialised to JSON and split into entries of at most the
+//! store's [`SecretStore::entry_bytes`] (2,000 bytes on Windows, whose
+//! Credential Manager holds at most 2,560 bytes per credential; 16 KiB on
+//! the Secret Service and Keychain). The head entry `session:<profile>` carries a
 //! one-line header (generation, chunk count, length, SHA-256) plus the first
 //! chunk; the rest live under `session:<profile>:<generation>:<n>`.
 //!
@@ -19,9 +20,6 @@ use crate::protocol::jwt::decode_unverified;
 use crate::seams::clock::UnixTime;
 use crate::seams::store::{SecretStore, StoreError};
 use crate::secret::SecretString;
-
-/// Bytes of session data per keyring entry (the head adds < 200 bytes).
-pub const CHUNK_BYTES: usize = 2000;
 
 /// Refresh when the access token expires within this many seconds.
 pub const REFRESH_MARGIN_SECS: i64 = 30;
@@ -398,7 +396,7 @@ impl<'a> SessionStore<'a> {
             .map_err(|e| StoreError::Platform(format!("cannot encode the session: {e}")))?;
         let previous = self.previous_head(profile);
         let generation = new_generation();
-        let chunks: Vec<&[u8]> = data.chunks(CHUNK_BYTES).collect();
+        let chunks: Vec<&[u8]> = data.chunks(self.store.entry_bytes()).collect();
         for (n, chunk) in chunks.iter().enumerate().skip(1) {
             if let Err(e) = self
                 .store
