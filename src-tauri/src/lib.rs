@@ -158,10 +158,21 @@ pub fn run() {
 
 /// `TESSERA_LOG` (e.g. `debug`) turns on logs on stderr. They name
 /// endpoints and outcomes, never a token, code, secret or verifier.
+/// The filter is tracing's `Targets` (a level, or `target=level` pairs),
+/// which needs no regular expressions.
 fn init_logging() {
-    let filter = std::env::var("TESSERA_LOG").unwrap_or_else(|_| "warn".into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let written = std::env::var("TESSERA_LOG").unwrap_or_else(|_| "warn".into());
+    let filter = written
+        .parse::<tracing_subscriber::filter::Targets>()
+        .unwrap_or_else(|e| {
+            eprintln!("tessera-desktop: TESSERA_LOG ({e}); logging warnings instead");
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::WARN)
+        });
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(filter)
         .try_init();
 }

@@ -42,14 +42,7 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.verbose || std::env::var_os("TESSERA_LOG").is_some() {
-        let filter = std::env::var("TESSERA_LOG").unwrap_or_else(|_| "tessera_engine=debug".into());
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            // Colour only on a terminal: logs written to a file stay plain text.
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .with_target(false)
-            .init();
+        init_logging();
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -69,6 +62,32 @@ fn main() -> ExitCode {
             ExitCode::from(failure.status as u8)
         }
     }
+}
+
+/// `-v` or `TESSERA_LOG` (`debug`, `tessera_engine=trace,info`…: a level,
+/// or comma-separated `target=level` pairs) turns on logs on stderr. The
+/// filter is tracing's `Targets`, which matches targets by prefix and needs
+/// no regular expressions (the regex crates were 1 MB of the binary).
+fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let written = std::env::var("TESSERA_LOG").unwrap_or_else(|_| "tessera_engine=debug".into());
+    let filter = written
+        .parse::<tracing_subscriber::filter::Targets>()
+        .unwrap_or_else(|e| {
+            eprintln!("tessera: TESSERA_LOG ({e}); logging tessera_engine=debug instead");
+            tracing_subscriber::filter::Targets::new()
+                .with_target("tessera_engine", tracing::Level::DEBUG)
+        });
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        // Colour only on a terminal: logs written to a file stay plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false);
+    tracing_subscriber::registry()
+        .with(layer)
+        .with(filter)
+        .init();
 }
 
 async fn run(command: Command) -> Result<Outcome, Failure> {
