@@ -44,15 +44,20 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let app = tauri::Builder::default()
+    let builder = tauri::Builder::default()
         // First, so a second instance hands over its arguments (a redirect
         // URL) and exits before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::show(app);
         }))
-        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_deep_link::init());
+    // Linux shows notifications and writes the clipboard itself (notify.rs,
+    // clipboard.rs).
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder
         .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_clipboard_manager::init());
+    let app = builder
         .manage(Shell::new(engine))
         .invoke_handler(tauri::generate_handler![
             commands::profiles::overview,

@@ -1,6 +1,7 @@
 //! For the tests that start the desktop app.
 
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::repo_root;
@@ -28,4 +29,15 @@ pub fn built_binary(name: &str) -> PathBuf {
 pub fn one_app_at_a_time() -> MutexGuard<'static, ()> {
     static APP: Mutex<()> = Mutex::new(());
     APP.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The clipboard's text, read the way another X client would (`xclip`).
+pub fn clipboard() -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

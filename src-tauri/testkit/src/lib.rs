@@ -42,7 +42,7 @@ pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 
-pub use desktop::{built_binary, one_app_at_a_time};
+pub use desktop::{built_binary, clipboard, one_app_at_a_time};
 pub use home::Home;
 pub use http::{call_api, curl_get, http};
 pub use keyring::{

@@ -8,13 +8,16 @@
 //! `xvfb-run -a .ci/with-keyring cargo test -p tessera-desktop --test desktop`.
 //! The app is single-instance per session bus, so tests run one at a time.
 
+mod notifications;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use notifications::NotificationServer;
 use tessera_testkit::tray_menu::TrayMenu;
 use tessera_testkit::{
-    assert_keyring_has, assert_keyring_lacks, built_binary, call_api, failed, ok,
+    assert_keyring_has, assert_keyring_lacks, built_binary, call_api, clipboard, failed, ok,
     one_app_at_a_time, stored_refresh_token, Home, LocalProvider,
 };
 
@@ -75,6 +78,7 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
             scopes,
         ]));
     }
+    let notifications = NotificationServer::start();
     let app = App::start(&home);
     let tray = &app.tray;
 
@@ -105,6 +109,12 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
         home.browser_log()
     );
 
+    let signed_in = notifications.wait_for("Signed in", Duration::from_secs(10));
+    assert_eq!(
+        signed_in.app_name, "Tessera",
+        "the desktop's notification server shows it as Tessera's"
+    );
+
     // The command line uses the session the tray signed in with.
     let token = ok(&home.tessera(&["token", "--profile", "tray"]));
     let (status, body) = call_api(&provider.issuer, "/api/me", &token);
@@ -112,6 +122,22 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
         status, 200,
         "the shared token works at the demo API: {body}"
     );
+
+    // Copying from the tray: the token on the clipboard, and a notification.
+    tray.click("Copy access token");
+    let copied = notifications.wait_for("Access token copied", Duration::from_secs(10));
+    assert_eq!(
+        copied.body, "Profile tray",
+        "the notification names the profile"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while clipboard().as_deref() != Some(token.trim()) {
+        assert!(
+            Instant::now() < deadline,
+            "the clipboard holds the access token another X client reads"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     tray.click("tray-other");
     tray.wait_for_status("the switched profile", Duration::from_secs(10), |s| {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+pub use tessera_testkit::clipboard;
 use tessera_testkit::tray_menu::TrayMenu;
 use tessera_testkit::{built_binary, repo_root, Home};
 
@@ -41,17 +42,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
-}
-
-/// The clipboard's text, read the way another X client would.
-pub fn clipboard() -> Option<String> {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Where a screenshot goes: `target/e2e-artifacts/`, which CI keeps.
