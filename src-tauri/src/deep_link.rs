@@ -1,8 +1,9 @@
 //! Custom-scheme redirects (`dev.tessera.app:/callback`, RFC 8252 §7.1).
 //!
-//! The OS starts Tessera with the URL as an argument. The single-instance
-//! plugin forwards a second instance's arguments to the running app, where
-//! the deep-link plugin turns them into `on_open_url`; the URL then goes to
+//! The OS starts Tessera with the URL as an argument. A second instance
+//! forwards its arguments to the running app ([`crate::single_instance`] on
+//! Linux, the single-instance plugin elsewhere), where the deep-link plugin
+//! turns them into `on_open_url`; the URL then goes to
 //! the sign-in in flight, whose engine checks it is the redirect URI and its
 //! state. On macOS the URL arrives as an Apple event to the running app.
 
@@ -24,6 +25,25 @@ pub fn install(app: &AppHandle) {
         if !urls.is_empty() {
             tracing::info!("ignored a redirect that arrived before any sign-in started");
         }
+    }
+}
+
+/// Arguments another instance handed over (Linux): the deep-link plugin
+/// picks out a redirect URL as it does for the plugin's hand-over, and the
+/// window shows.
+#[cfg(target_os = "linux")]
+pub fn receive_handed_over(app: &AppHandle, handed_over: crate::single_instance::HandedOver) {
+    let app = app.clone();
+    let spawned = std::thread::Builder::new()
+        .name("handed-over".into())
+        .spawn(move || {
+            for argv in handed_over {
+                app.deep_link().handle_cli_arguments(argv.iter());
+                crate::window::show(&app);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot take arguments from other instances: {e}");
     }
 }
 

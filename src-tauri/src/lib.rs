@@ -10,6 +10,7 @@
 //! | [`tray`] | the tray icon and menu |
 //! | [`refresher`] | auto-refresh ahead of expiry |
 //! | [`deep_link`] | custom-scheme redirects from the OS |
+//! | `single_instance` | one Tessera per session on Linux (the plugin elsewhere) |
 //! | [`sync`] | the one subscription: state changes redraw the window and the tray |
 //! | [`events`], [`window`], [`notify`], [`state`] | plumbing |
 
@@ -23,6 +24,8 @@ pub mod notify;
 pub mod refresher;
 pub mod signin;
 pub mod signout;
+#[cfg(target_os = "linux")]
+pub mod single_instance;
 pub mod state;
 pub mod sync;
 pub mod tray;
@@ -44,15 +47,18 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let builder = tauri::Builder::default()
-        // First, so a second instance hands over its arguments (a redirect
-        // URL) and exits before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            window::show(app);
-        }))
-        .plugin(tauri_plugin_deep_link::init());
-    // Linux shows notifications and writes the clipboard itself (notify.rs,
-    // clipboard.rs).
+    // First, so a second instance hands over its arguments (a redirect URL)
+    // and exits before anything else starts.
+    #[cfg(target_os = "linux")]
+    let handed_over = single_instance::claim();
+    let builder = tauri::Builder::default();
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        window::show(app);
+    }));
+    let builder = builder.plugin(tauri_plugin_deep_link::init());
+    // Linux keeps one instance, shows notifications and writes the clipboard
+    // itself (single_instance.rs, notify.rs, clipboard.rs).
     #[cfg(not(target_os = "linux"))]
     let builder = builder
         .plugin(tauri_plugin_notification::init())
@@ -122,6 +128,10 @@ pub fn run() {
                         tracing::warn!("no tray icon: {e}");
                     }
                     deep_link::install(&main);
+                    #[cfg(target_os = "linux")]
+                    if let Some(handed_over) = handed_over {
+                        deep_link::receive_handed_over(&main, handed_over);
+                    }
                     let _ = done.send(());
                 });
                 if let Err(e) = started {

@@ -3,8 +3,8 @@
 //!
 //! On Linux a notification is one D-Bus call to the desktop's notification
 //! server (the freedesktop.org Desktop Notifications protocol), over the
-//! D-Bus library the keyring already links; the notification plugin would
-//! bring a second version of it. Elsewhere the plugin shows it.
+//! libdbus the keyring already links; the notification plugin would bring a
+//! D-Bus library of its own. Elsewhere the plugin shows it.
 
 use tauri::AppHandle;
 
@@ -37,35 +37,39 @@ pub fn show(app: &AppHandle, title: &str, body: &str) {
 pub mod freedesktop {
     //! `org.freedesktop.Notifications.Notify`, as the specification words it.
 
-    use std::collections::HashMap;
+    use std::time::Duration;
 
-    /// The server's well-known name, object and interface.
+    use dbus::arg::{PropMap, Variant};
+
+    /// The server's well-known name (also its interface) and object.
     pub const NAME: &str = "org.freedesktop.Notifications";
     pub const PATH: &str = "/org/freedesktop/Notifications";
 
     /// Shows one notification from Tessera; `Ok` once the server took it.
-    pub fn notify(summary: &str, body: &str) -> zbus::Result<u32> {
-        let connection = zbus::blocking::Connection::session()?;
-        let hints: HashMap<&str, zbus::zvariant::Value<'_>> =
-            HashMap::from([("desktop-entry", "tessera-desktop".into())]);
-        let reply = connection.call_method(
-            Some(NAME),
-            PATH,
-            Some(NAME),
+    pub fn notify(summary: &str, body: &str) -> Result<u32, dbus::Error> {
+        let connection = dbus::blocking::Connection::new_session()?;
+        let server = connection.with_proxy(NAME, PATH, Duration::from_secs(25));
+        let mut hints = PropMap::new();
+        hints.insert(
+            "desktop-entry".into(),
+            Variant(Box::new("tessera-desktop".to_string())),
+        );
+        // app_name, replaces_id, app_icon, summary, body, actions, hints,
+        // expire_timeout (-1: the server's default).
+        let (id,): (u32,) = server.method_call(
+            NAME,
             "Notify",
-            // app_name, replaces_id, app_icon, summary, body, actions, hints,
-            // expire_timeout (-1: the server's default).
-            &(
+            (
                 "Tessera",
                 0u32,
                 "tessera-desktop",
                 summary,
                 body,
-                Vec::<&str>::new(),
+                Vec::<String>::new(),
                 hints,
                 -1i32,
             ),
         )?;
-        reply.body().deserialize::<u32>()
+        Ok(id)
     }
 }
