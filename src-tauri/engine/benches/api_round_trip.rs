@@ -108,4 +108,11 @@ fn main() {
         "Tessera's overhead over curl's request time: {:+.2} ms (target ≤ 10 ms)",
         ms(t) - ms(ct)
     );
+    common::record(
+        "API call (profile, keyring, request)",
+        ms(t),
+        ms(cw),
+        "curl, whole process",
+        "ms",
+    );
 }
