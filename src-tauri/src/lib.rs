@@ -31,6 +31,7 @@ pub mod sync;
 pub mod tray;
 pub mod window;
 
+use tauri::webview::PageLoadEvent;
 use tauri::{Manager, RunEvent, WindowEvent};
 use tessera_engine::Engine;
 
@@ -50,7 +51,8 @@ pub fn run() {
     // First, so a second instance hands over its arguments (a redirect URL)
     // and exits before anything else starts.
     #[cfg(target_os = "linux")]
-    let handed_over = single_instance::claim();
+    let handed_over = std::sync::Mutex::new(single_instance::claim());
+    let started = std::sync::Once::new();
     let builder = tauri::Builder::default();
     #[cfg(not(target_os = "linux"))]
     let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -117,34 +119,24 @@ pub fn run() {
         .setup(|app| {
             events::forward_http_log(app.handle());
             events::forward_operations(app.handle());
-            // The window paints first: the tray (D-Bus round trips to the
-            // panel on Linux) and the rest start once the event loop runs.
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                let main = handle.clone();
-                let (done, installed) = tokio::sync::oneshot::channel();
-                let started = handle.run_on_main_thread(move || {
-                    if let Err(e) = tray::install(&main) {
-                        tracing::warn!("no tray icon: {e}");
-                    }
-                    deep_link::install(&main);
-                    #[cfg(target_os = "linux")]
-                    if let Some(handed_over) = handed_over {
-                        deep_link::receive_handed_over(&main, handed_over);
-                    }
-                    let _ = done.send(());
-                });
-                if let Err(e) = started {
-                    tracing::warn!("could not finish start-up: {e}");
-                }
-                // The first state fills in the tray menu, so it waits for it.
-                let _ = installed.await;
-                let shell = handle.state::<Shell>();
-                sync::subscribe(&shell);
-                refresher::spawn(handle.clone());
-                sync::run(&shell, &sync::WindowAndTray::new(handle.clone())).await;
-            });
             Ok(())
+        })
+        .on_page_load(move |webview, payload| {
+            // The window paints first: the tray (D-Bus round trips to the
+            // panel on Linux, on the main thread) and the rest start once
+            // the page has loaded, so they never hold up its first frame.
+            if payload.event() == PageLoadEvent::Finished {
+                let handle = webview.app_handle().clone();
+                #[cfg(target_os = "linux")]
+                let handed_over = handed_over.lock().ok().and_then(|mut h| h.take());
+                started.call_once(move || {
+                    start_after_first_frame(
+                        handle,
+                        #[cfg(target_os = "linux")]
+                        handed_over,
+                    )
+                });
+            }
         })
         .on_window_event(|window, event| {
             // Closing the window keeps Tessera in the tray; Quit is in the menu.
@@ -169,6 +161,38 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// The tray, deep links, the state subscription and the refresher: started
+/// once, after the window's page has loaded.
+fn start_after_first_frame(
+    handle: tauri::AppHandle,
+    #[cfg(target_os = "linux")] handed_over: Option<single_instance::HandedOver>,
+) {
+    tauri::async_runtime::spawn(async move {
+        let main = handle.clone();
+        let (done, installed) = tokio::sync::oneshot::channel();
+        let started = handle.run_on_main_thread(move || {
+            if let Err(e) = tray::install(&main) {
+                tracing::warn!("no tray icon: {e}");
+            }
+            deep_link::install(&main);
+            #[cfg(target_os = "linux")]
+            if let Some(handed_over) = handed_over {
+                deep_link::receive_handed_over(&main, handed_over);
+            }
+            let _ = done.send(());
+        });
+        if let Err(e) = started {
+            tracing::warn!("could not finish start-up: {e}");
+        }
+        // The first state fills in the tray menu, so it waits for it.
+        let _ = installed.await;
+        let shell = handle.state::<Shell>();
+        sync::subscribe(&shell);
+        refresher::spawn(handle.clone());
+        sync::run(&shell, &sync::WindowAndTray::new(handle.clone())).await;
+    });
 }
 
 /// `TESSERA_LOG` (e.g. `debug`) turns on logs on stderr. They name
