@@ -1,10 +1,7 @@
-import { mount } from 'svelte';
-import App from './App.svelte';
+// The window's first frame is index.html's static one (the sidebar and
+// "Loading…", styled by app.css): the app's code is fetched, parsed and
+// mounted only after that frame is painted, so the window shows Tessera's
+// layout at once instead of staying blank while the code starts.
 import './app.css';
 
-const target = document.getElementById('app');
-if (target) {
-  // Replace the static first frame from index.html.
-  target.replaceChildren();
-  mount(App, { target });
-}
+requestAnimationFrame(() => setTimeout(() => void import('./boot')));
