@@ -11,6 +11,9 @@ Prints one JSON object on stdout:
   paint_ms    spawn -> the first frame of that window that is not one uniform
               colour, i.e. the webview has drawn content (text, borders,
               anything) and not just a background fill
+  complete_ms spawn -> the first frame that already looks like the window
+              just before the idle reading (>= 99 % of sampled pixels equal):
+              the finished view, e.g. the signed-in claims and picture
   rss_kib, pss_kib
               RSS and PSS summed over the process and all its descendants
               (WebKitWebProcess, WebKitNetworkProcess, ...), read from
@@ -187,6 +190,18 @@ def uniform(raw):
     return raw == raw[:4] * (len(raw) // 4)
 
 
+def sample(raw):
+    """Every 16th pixel's green byte: enough to tell two views apart."""
+    return raw[1::64]
+
+
+def alike(a, b):
+    if len(a) != len(b) or not a:
+        return False
+    same = sum(x == y for x, y in zip(a, b))
+    return same >= 0.99 * len(a)
+
+
 def write_png(path, width, height, bgrx):
     rgb = bytearray(width * height * 3)
     rgb[0::3], rgb[1::3], rgb[2::3] = bgrx[2::4], bgrx[1::4], bgrx[0::4]
@@ -325,6 +340,7 @@ def main(argv):
     start = now()
     app = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     win, damage, visible, paint, frames = None, None, None, None, 0
+    raw_at_paint = []
 
     def check():
         nonlocal paint, frames
@@ -339,6 +355,7 @@ def main(argv):
                       width, height, raw)
         if not uniform(raw):
             paint = t
+            raw_at_paint.append(raw)
 
     while paint is None:
         if app.poll() is not None:
@@ -370,6 +387,32 @@ def main(argv):
     X.XSelectInput(dpy, root, 0)
     X.XSync(dpy, 0)
 
+    # After the first paint, keep a sample of the window at each draw (at
+    # most one grab per 40 ms, so the probe stays out of the app's way) until
+    # shortly before the idle reading. The view is complete at the first
+    # frame that already looks like the last one (>= 99 % of the samples
+    # equal; a countdown's digits may still change afterwards).
+    samples = [(paint, sample(raw_at_paint[0]))] if raw_at_paint else []
+    last_grab = paint
+    while now() < start + idle_at - 0.5:
+        if not X.XPending(dpy):
+            select.select([fd], [], [], 0.05)
+            continue
+        X.XNextEvent(dpy, ctypes.byref(event))
+        kind = event[0] & 0xFFFFFFFF
+        if kind == ev_base.value + DAMAGE_NOTIFY:
+            XD.XDamageSubtract(dpy, damage, 0, 0)
+            wait = last_grab + 0.04 - now()
+            if wait > 0:
+                time.sleep(wait)
+            X.XSync(dpy, 0)
+            shot = grab(dpy, win)
+            last_grab = now()
+            if shot:
+                samples.append((last_grab, sample(shot[2])))
+    final = samples[-1][1] if samples else b""
+    complete = next((t for t, s in samples if alike(s, final)), paint)
+
     time.sleep(max(0.0, start + idle_at - now()))
     procs = memory(app.pid)
     at = now() - start
@@ -382,6 +425,7 @@ def main(argv):
     print(json.dumps({
         "visible_ms": round((visible - start) * 1000, 1),
         "paint_ms": round((paint - start) * 1000, 1),
+        "complete_ms": round((complete - start) * 1000, 1),
         "rss_kib": sum(p[2] for p in procs),
         "pss_kib": sum(p[3] for p in procs),
         "memory_at_s": round(at, 2),
