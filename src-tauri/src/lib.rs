@@ -40,6 +40,7 @@ use crate::state::Shell;
 /// Builds and runs the app. Errors at start-up are reported and end the
 /// process; nothing after that may panic, inside event handlers least of all.
 pub fn run() {
+    window::prefer_software_compositing();
     init_logging();
     let engine = match Engine::system() {
         Ok(engine) => engine,
