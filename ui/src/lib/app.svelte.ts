@@ -124,26 +124,31 @@ export async function init(): Promise<() => void> {
   const stops: (() => void)[] = [() => clearInterval(timer)];
   const stop = () => stops.forEach((f) => f());
   try {
+    // Every listener is in place before the first overview is read, so no
+    // change is missed; the calls go out together rather than one by one,
+    // since each is a round trip to Rust before the first view can show.
     stops.push(
-      await onOverview((o) => {
-        const reload = sessionMayHaveChanged(app.overview, o);
-        app.overview = o;
-        if (reload) void loadSession();
-      }),
-      await onSignIn((e) => {
-        app.signIn = { profile: e.profile, phase: e.phase };
-        if (e.phase.type === 'waiting') app.redirectUris[e.profile] = e.phase.redirect_uri;
-        if (app.starting === e.profile) app.starting = null;
-        if (e.phase.type === 'signed_in') void loadSession();
-      }),
-      await onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error')),
-      await onHttpLog((e) => (app.httpLog = appendLog(app.httpLog, e))),
-      await onOperation((o) => (app.operations = mergeOperations(app.operations, [o]))),
+      ...(await Promise.all([
+        onOverview((o) => {
+          const reload = sessionMayHaveChanged(app.overview, o);
+          app.overview = o;
+          if (reload) void loadSession();
+        }),
+        onSignIn((e) => {
+          app.signIn = { profile: e.profile, phase: e.phase };
+          if (e.phase.type === 'waiting') app.redirectUris[e.profile] = e.phase.redirect_uri;
+          if (app.starting === e.profile) app.starting = null;
+          if (e.phase.type === 'signed_in') void loadSession();
+        }),
+        onRefreshFailed((e) => toast(`Could not refresh ${e.profile}: ${e.error.message}`, 'error')),
+        onHttpLog((e) => (app.httpLog = appendLog(app.httpLog, e))),
+        onOperation((o) => (app.operations = mergeOperations(app.operations, [o]))),
+      ])),
     );
-    app.presets = await ipc.presets();
-    app.overview = await ipc.overview();
-    await loadSession();
-    await loadOperations();
+    const [presets, overview] = await Promise.all([ipc.presets(), ipc.overview()]);
+    app.presets = presets;
+    app.overview = overview;
+    await Promise.all([loadSession(), loadOperations()]);
   } catch (e) {
     app.loadError = toIpcError(e);
   }
