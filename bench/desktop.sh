@@ -221,7 +221,8 @@ def record(metric, tessera, baseline, unit, target=None, limit=None):
     if out:
         with open(out, "a") as f:
             f.write(json.dumps({"group": "desktop", "metric": metric, "tessera": tessera,
-                                "baseline": baseline, "baseline_name": "bare Tauri window",
+                                "baseline": baseline,
+                                "baseline_name": "bare Tauri window" if baseline else None,
                                 "unit": unit, "target": target, "limit": limit}) + "\n")
 
 rows = [
