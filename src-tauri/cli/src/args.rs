@@ -220,11 +220,17 @@ pub(crate) struct LoginArgs {
     /// of using a client id.
     #[arg(long, requires = "resource_url", conflicts_with = "client_id")]
     pub(crate) register: bool,
-    /// OAuth client id.
-    #[arg(long)]
+    /// OAuth client id. Opaque: one that starts with `-` (random ids do) is
+    /// still the value, not an option.
+    #[arg(long, allow_hyphen_values = true)]
     pub(crate) client_id: Option<String>,
     /// Client secret, for confidential clients; stored in the OS keyring. Prefer TESSERA_CLIENT_SECRET.
-    #[arg(long, env = "TESSERA_CLIENT_SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TESSERA_CLIENT_SECRET",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     pub(crate) client_secret: Option<String>,
     /// How the client authenticates: none (public), a secret (basic, post,
     /// client-secret-jwt), its key (private-key-jwt; see `tessera keys`), or
