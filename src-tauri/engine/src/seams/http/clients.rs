@@ -73,14 +73,10 @@ impl Clients {
         Ok(built.entry(config).or_insert(client).clone())
     }
 
-    /// How many clients are kept (for the tests).
-    pub fn len(&self) -> usize {
+    /// How many clients are kept.
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.lock().len()
-    }
-
-    /// Whether none has been built yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TlsConfig, ReqwestClient>> {
@@ -141,8 +137,9 @@ mod tests {
             Err(other) => panic!("expected a set-up error, got {other}"),
             Ok(_) => panic!("a missing CA file must not give a client"),
         }
-        assert!(
-            clients.is_empty(),
+        assert_eq!(
+            clients.len(),
+            0,
             "nothing is kept for a configuration that failed"
         );
     }
