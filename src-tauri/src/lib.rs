@@ -52,8 +52,11 @@ pub fn run() {
     // First, so a second instance hands over its arguments (a redirect URL)
     // and exits before anything else starts.
     #[cfg(target_os = "linux")]
-    let handed_over = std::sync::Mutex::new(single_instance::claim());
-    let started = std::sync::Once::new();
+    let handed_over = single_instance::claim();
+    #[cfg(not(target_os = "linux"))]
+    let handed_over = ();
+    // What the first page load starts, taken by it: later loads find nothing.
+    let after_first_frame = std::sync::Mutex::new(Some(handed_over));
     let builder = tauri::Builder::default();
     #[cfg(not(target_os = "linux"))]
     let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -126,17 +129,12 @@ pub fn run() {
             // The window paints first: the tray (D-Bus round trips to the
             // panel on Linux, on the main thread) and the rest start once
             // the page has loaded, so they never hold up its first frame.
-            if payload.event() == PageLoadEvent::Finished {
-                let handle = webview.app_handle().clone();
-                #[cfg(target_os = "linux")]
-                let handed_over = handed_over.lock().ok().and_then(|mut h| h.take());
-                started.call_once(move || {
-                    start_after_first_frame(
-                        handle,
-                        #[cfg(target_os = "linux")]
-                        handed_over,
-                    )
-                });
+            if payload.event() != PageLoadEvent::Finished {
+                return;
+            }
+            let pending = after_first_frame.lock().ok().and_then(|mut p| p.take());
+            if let Some(handed_over) = pending {
+                start_after_first_frame(webview.app_handle().clone(), handed_over);
             }
         })
         .on_window_event(|window, event| {
@@ -164,12 +162,16 @@ pub fn run() {
     }
 }
 
+/// Where another instance's arguments arrive, on Linux (`single_instance`;
+/// `None` without a session bus); the plugin delivers them elsewhere.
+#[cfg(target_os = "linux")]
+type FromOtherInstances = Option<single_instance::HandedOver>;
+#[cfg(not(target_os = "linux"))]
+type FromOtherInstances = ();
+
 /// The tray, deep links, the state subscription and the refresher: started
 /// once, after the window's page has loaded.
-fn start_after_first_frame(
-    handle: tauri::AppHandle,
-    #[cfg(target_os = "linux")] handed_over: Option<single_instance::HandedOver>,
-) {
+fn start_after_first_frame(handle: tauri::AppHandle, handed_over: FromOtherInstances) {
     tauri::async_runtime::spawn(async move {
         let main = handle.clone();
         let (done, installed) = tokio::sync::oneshot::channel();
@@ -182,6 +184,8 @@ fn start_after_first_frame(
             if let Some(handed_over) = handed_over {
                 deep_link::receive_handed_over(&main, handed_over);
             }
+            #[cfg(not(target_os = "linux"))]
+            let () = handed_over;
             let _ = done.send(());
         });
         if let Err(e) = started {
