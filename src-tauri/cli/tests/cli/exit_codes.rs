@@ -4,7 +4,7 @@
 
 use std::process::Output;
 
-use tessera_testkit::failed;
+use tessera_testkit::{failed, json, ok};
 
 use crate::forge::{Behaviour, Forge, Signing, TokenMode};
 use crate::home;
@@ -120,7 +120,8 @@ fn a_malformed_header_for_call_is_a_usage_error_and_exits_2() {
 fn a_client_id_that_starts_with_a_hyphen_is_a_value_not_an_option() {
     // Providers hand out random client ids, and one in 64 starts with `-`.
     let ws = home("hyphen-client");
-    let saved = ws.tessera(&[
+    // `ok` fails the test with tessera's stderr unless the id is taken as the value.
+    ok(&ws.tessera(&[
         "profiles",
         "save",
         "--profile",
@@ -129,13 +130,8 @@ fn a_client_id_that_starts_with_a_hyphen_is_a_value_not_an_option() {
         "http://127.0.0.1:9",
         "--client-id",
         "-Lq3_random",
-    ]);
-    assert!(
-        saved.status.success(),
-        "the id is taken as the value: {}",
-        String::from_utf8_lossy(&saved.stderr)
-    );
-    let shown = tessera_testkit::json(&ws.tessera(&["profiles", "show", "hyphen", "--json"]));
+    ]));
+    let shown = json(&ws.tessera(&["profiles", "show", "hyphen", "--json"]));
     assert_eq!(
         shown["client_id"], "-Lq3_random",
         "the profile keeps the id as given: {shown}"
