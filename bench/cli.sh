@@ -46,22 +46,16 @@ python3 - "$work" "$head_bytes" "$bin" <<'PY'
 import json, os, re, sys, statistics, glob
 work, head_bytes, binary = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
-def record(metric, tessera, baseline, baseline_name, unit, target=None, limit=None):
-    """One row for bench/report.py's table, when bench/all.sh asks for it."""
-    out = os.environ.get("TESSERA_BENCH_RESULTS")
-    if out:
-        with open(out, "a") as f:
-            f.write(json.dumps({"group": "command line", "metric": metric, "tessera": tessera,
-                                "baseline": baseline, "baseline_name": baseline_name,
-                                "unit": unit, "target": target, "limit": limit}) + "\n")
+sys.path.insert(0, "bench")
+from report import record
 res = json.load(open(f"{work}/token.json"))["results"]
 tess, base = res[0], res[1]
 print("## tessera token (valid cached token) vs secret-tool lookup, same run")
 for r in res:
     print(f"  {r['command']:<55} mean {r['mean']*1000:7.2f} ms  median {r['median']*1000:7.2f} ms  (n={len(r['times'])})")
 print(f"  ratio (mean):   {tess['mean']/base['mean']:.2f}x   target <= 0.8x")
-record("tessera token, valid cached token", tess['median'] * 1000, base['median'] * 1000,
-       "secret-tool lookup", "ms", target=0.8)
+record("command line", "tessera token, valid cached token", tess['median'] * 1000, "ms",
+       base['median'] * 1000, "secret-tool lookup", target=0.8)
 print(f"  ratio (median): {tess['median']/base['median']:.2f}x   (session head entry: {head_bytes} bytes)")
 
 def parse(path):
@@ -81,10 +75,10 @@ for path in sorted(glob.glob(f"{work}/login-*.log"), key=lambda p: int(re.search
 rep = [r for r in rows if r[0] == "repeat"]
 print(f"  repeat sign-ins: median Tessera own time {statistics.median(r[4] for r in rep)} ms of {statistics.median(r[1] for r in rep)} ms total")
 print(f"  HTTP calls on a repeat sign-in: {sorted(set(r[5] for r in rep))}   target 2 (token + userinfo)")
-record("repeat sign-in: Tessera's own time", statistics.median(r[4] for r in rep), None, None, "ms", limit=40)
-record("repeat sign-in: HTTP calls", max(r[5] for r in rep), None, None, "calls", limit=2)
+record("command line", "repeat sign-in: Tessera's own time", statistics.median(r[4] for r in rep), "ms", limit=40)
+record("command line", "repeat sign-in: HTTP calls", max(r[5] for r in rep), "calls", limit=2)
 mb = os.path.getsize(binary) / 1e6
 print(f"\n## the release tessera binary (stripped): {mb:.2f} MB   target <= 6 MB")
-record("tessera binary, stripped", mb, None, None, "MB", limit=6)
+record("command line", "tessera binary, stripped", mb, "MB", limit=6)
 print("  (the browser column is the browser stand-in talking to the provider: login form, consent, redirects)")
 PY

@@ -340,7 +340,7 @@ def main(argv):
     start = now()
     app = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     win, damage, visible, paint, frames = None, None, None, None, 0
-    raw_at_paint = []
+    samples = []  # (time, sample) of each frame from the first paint on
 
     def check():
         nonlocal paint, frames
@@ -355,7 +355,7 @@ def main(argv):
                       width, height, raw)
         if not uniform(raw):
             paint = t
-            raw_at_paint.append(raw)
+            samples.append((t, sample(raw)))
 
     while paint is None:
         if app.poll() is not None:
@@ -392,7 +392,6 @@ def main(argv):
     # shortly before the idle reading. The view is complete at the first
     # frame that already looks like the last one (>= 99 % of the samples
     # equal; a countdown's digits may still change afterwards).
-    samples = [(paint, sample(raw_at_paint[0]))] if raw_at_paint else []
     last_grab = paint
     while now() < start + idle_at - 0.5:
         if not X.XPending(dpy):

@@ -215,15 +215,9 @@ print(f"\nTessera ({state}) vs a bare Tauri window, {profile} builds, "
 head = f"{'metric':<38} {'Tessera':>20} {'bare':>20} {'ratio':>7}  target"
 print(head)
 print("-" * len(head))
-def record(metric, tessera, baseline, unit, target=None, limit=None):
-    """One row for bench/report.py's table, when bench/all.sh asks for it."""
-    out = os.environ.get("TESSERA_BENCH_RESULTS")
-    if out:
-        with open(out, "a") as f:
-            f.write(json.dumps({"group": "desktop", "metric": metric, "tessera": tessera,
-                                "baseline": baseline,
-                                "baseline_name": "bare Tauri window" if baseline else None,
-                                "unit": unit, "target": target, "limit": limit}) + "\n")
+sys.path.insert(0, "bench")
+from report import record
+BARE = "bare Tauri window"
 
 rows = [
     ("spawn to window mapped", "visible_ms", 1, "ms", None),
@@ -238,14 +232,15 @@ for name, f, div, unit, target in rows:
     mark = "" if target is None else (f"<= {target}x " + ("met" if ratio <= target else "MISSED"))
     cell = lambda k, v: f"{v / div:.0f} {unit} ({spread(k, f, div)})"
     print(f"{name:<38} {cell('app', a):>20} {cell('bare', b):>20} {ratio:>6.2f}x  {mark}")
-    record(f"{name} ({state})", a / div, b / div, unit, target)
+    record("desktop", f"{name} ({state})", a / div, unit, b / div, BARE, target)
 
 def size(path):
     return f"{os.path.getsize(path) / 1e6:.1f} MB"
 ratio = os.path.getsize(app) / os.path.getsize(bare)
 print(f"{'release binary (stripped)' if profile == 'release' else 'debug binary':<38} "
       f"{size(app):>20} {size(bare):>20} {ratio:>6.2f}x  <= 1.5x " + ("met" if ratio <= 1.5 else "MISSED"))
-record("desktop binary, stripped", os.path.getsize(app) / 1e6, os.path.getsize(bare) / 1e6, "MB", 1.5)
+record("desktop", "desktop binary, stripped", os.path.getsize(app) / 1e6, "MB",
+       os.path.getsize(bare) / 1e6, BARE, 1.5)
 if deb:
     stale = os.path.getmtime(deb) < os.path.getmtime(app) - 120
     mib = os.path.getsize(deb) / 2**20
@@ -253,7 +248,7 @@ if deb:
           + ("met" if mib <= 7.9 else "MISSED")
           + ("   (older than the binary: rebuild with --deb)" if stale else ""))
     if not stale:
-        record(".deb package", mib, None, "MiB", limit=7.9)
+        record("desktop", ".deb package", mib, "MiB", limit=7.9)
 print("\nper process at 10 s (median run's RSS / PSS, MiB):")
 for k in ("app", "bare"):
     runs_sorted = sorted(data[k], key=lambda r: r["pss_kib"])

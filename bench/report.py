@@ -17,7 +17,20 @@ value where there is no baseline, as a column. Ratios are what to compare
 across runs: both sides of one are measured in the same run.
 """
 import json
+import os
 import sys
+
+
+def record(group, metric, tessera, unit, baseline=None, baseline_name=None, target=None, limit=None):
+    """Appends one row to $TESSERA_BENCH_RESULTS when it is set (bench/all.sh
+    sets it); the bench scripts import this, the cargo benches write the same
+    row (src-tauri/engine/benches/support)."""
+    out = os.environ.get("TESSERA_BENCH_RESULTS")
+    if out:
+        with open(out, "a") as f:
+            f.write(json.dumps({"group": group, "metric": metric, "tessera": tessera,
+                                "baseline": baseline, "baseline_name": baseline_name,
+                                "unit": unit, "target": target, "limit": limit}) + "\n")
 
 
 def load(path):
