@@ -42,31 +42,55 @@ function check(name, ok, detail = '') {
 
 // --- the providers ----------------------------------------------------------
 // Starts `provider.mjs --port 0 --ephemeral --exit-with-stdin` with more
-// flags; resolves once its ready line is out.
+// flags. Several start at once and are awaited much later, so the time limit
+// runs from the await (`ready`), not from the spawn: on a busy machine a
+// provider may take a while to start while the checks before it run.
+const providers = [];
 function startProvider(flags) {
   const child = spawn(process.execPath, [path.join(here, 'provider.mjs'), '--port', '0', '--ephemeral', '--exit-with-stdin', ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const p = { child, out: '', err: '' };
+  const p = { child, flags, out: '', err: '', spawnedAt: Date.now() };
+  providers.push(p);
   child.stderr.on('data', (d) => { p.err += d; });
   p.exited = new Promise((r) => child.on('exit', (code) => r(code)));
-  p.ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the provider did not get ready in 20 s')), 20_000);
+  p.started = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       p.out += d;
-      const m = /^Tessera local provider ready; issuer: (\S+)$/m.exec(p.out);
+      // Whole lines only: a chunk may end inside the issuer.
+      const m = /^Tessera local provider ready; issuer: (\S+)\n/m.exec(p.out);
       if (m && !p.issuer) {
-        clearTimeout(timer);
         p.issuer = m[1];
+        p.readyAfterMs = Date.now() - p.spawnedAt;
         resolve(p);
       }
     });
-    child.on('exit', (code) => reject(new Error(`the provider exited (${code}): ${p.err}`)));
+    child.on('exit', (code) => reject(new Error(`the provider (${flags.join(' ')}) exited (${code}): ${p.err}`)));
   });
+  p.started.catch(() => {}); // reported by ready()
   return p;
 }
 
+// The started provider, or an error that names it and shows its stderr once
+// it has not started in 60 s from now (the provider is stopped then).
+const READY_LIMIT_MS = 60_000;
+function ready(p) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      p.child.kill();
+      reject(new Error(`the provider (${p.flags.join(' ')}) did not get ready: ${Math.round((Date.now() - p.spawnedAt) / 1000)} s since it was started; its stdout: ${JSON.stringify(p.out)}; its stderr: ${JSON.stringify(p.err)}`));
+    }, READY_LIMIT_MS);
+  });
+  return Promise.race([p.started, limit]).finally(() => clearTimeout(timer));
+}
+
+// However the run ends, no provider outlives it.
+process.on('exit', () => {
+  for (const p of providers) if (p.child.exitCode === null) p.child.kill();
+});
+
 const main = startProvider(['--verbose', '--access-token-ttl', String(ACCESS_TOKEN_TTL)]);
 const provider = main.child;
-const { issuer } = await main.ready;
+const { issuer } = await ready(main);
 check('ready line names an http://127.0.0.1:<port> issuer', /^http:\/\/127\.0\.0\.1:\d+$/.test(issuer), issuer);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-selftest-'));
@@ -82,15 +106,12 @@ const DEVICE_INTERVAL = 1;
 const second = startProvider(['--verbose', '--device-interval', String(DEVICE_INTERVAL), '--device-slow-down', '--mtls-port', '0', '--client-jwks', staticJwks]);
 const third = startProvider(['--device-code-ttl', '2']);
 // (Awaited further down; a failed start fails the run there.)
-second.ready.catch(() => {});
-third.ready.catch(() => {});
 // And four in FAPI 2.0 mode: one with mTLS and the static private_key_jwt
 // client, and one for each group of test switches.
 const fapiOp = startProvider(['--fapi', '--verbose', '--mtls-port', '0', '--client-jwks', staticJwks]);
 const fapiStrictOp = startProvider(['--fapi', '--bearer-despite-dpop', '--require-signed-request-object']);
 const fapiWrongAudOp = startProvider(['--fapi', '--jarm-wrong-aud']);
 const fapiExpiredOp = startProvider(['--fapi', '--jarm-expired']);
-for (const op of [fapiOp, fapiStrictOp, fapiWrongAudOp, fapiExpiredOp]) op.ready.catch(() => {});
 
 async function getJson(url, init) {
   const res = await fetch(url, init);
@@ -700,7 +721,7 @@ check('dev/bad JWKS: a shared kid, a 1024-bit RSA key, a key without use and alg
   && badKeys.some((k) => k.d && crypto.createPrivateKey({ key: k, format: 'jwk' })), JSON.stringify(badKeys.map(({ kty, kid, use, alg, d }) => ({ kty, kid, use, alg, d: !!d }))));
 
 // === The second provider: device flow switches, static private_key_jwt, mTLS ===
-const op2 = await second.ready;
+const op2 = await ready(second);
 const bIssuer = op2.issuer;
 const lines = op2.out.split('\n');
 const mtlsLine = /^mtls: (https:\/\/127\.0\.0\.1:\d+) ca=(\S+) client-cert=(\S+) client-key=(\S+) self-signed-cert=(\S+) self-signed-key=(\S+)$/.exec(lines[1] ?? '');
@@ -769,7 +790,7 @@ async function deviceFlow({ clientId, env = {}, tls }) {
   return { auth, ...poll, exit, log: browser.log(), id: auth.body.device_code ? crypto.hash('sha256', auth.body.device_code, 'hex').slice(0, 8) : '' };
 }
 // Provider three's device code expires after 2 s; asked for now, polled later.
-const op3 = await third.ready;
+const op3 = await ready(third);
 const { body: cMeta } = await getJson(`${op3.issuer}/.well-known/openid-configuration`);
 const expiring = await post(cMeta.device_authorization_endpoint, { client_id: 'tessera', scope: 'openid' });
 keep(expiring.body);
@@ -863,7 +884,7 @@ check('tessera-mtls: refresh and introspection over mTLS', mr.status === 200 && 
 // for DPoP, PAR with a client assertion and a DPoP proof (retried with the
 // server's nonce), the sign-in through the browser stand-in with request_uri,
 // tokens, refresh and the DPoP demo API; then JAR, JARM, mTLS and the switches.
-const fapi = await fapiOp.ready;
+const fapi = await ready(fapiOp);
 const fIssuer = fapi.issuer;
 const fLines = fapi.out.split('\n');
 const fMtlsLine = /^mtls: (https:\/\/127\.0\.0\.1:\d+) ca=(\S+) client-cert=(\S+) client-key=(\S+) self-signed-cert=(\S+) self-signed-key=(\S+)$/.exec(fLines[1] ?? '');
@@ -1205,7 +1226,7 @@ check('--fapi --mtls-port: tessera-mtls signs in with PAR over mTLS (tls_client_
 
 // --- the test switches -------------------------------------------------------------------------
 // --bearer-despite-dpop with --require-signed-request-object.
-const strict = await fapiStrictOp.ready;
+const strict = await ready(fapiStrictOp);
 strict.meta = (await getJson(`${strict.issuer}/.well-known/openid-configuration`)).body;
 check('--require-signed-request-object: discovery says require_signed_request_object true', strict.meta.require_signed_request_object === true, strict.meta.require_signed_request_object);
 const sc = await fapiRegister(strict);
@@ -1225,7 +1246,7 @@ for (const [label, op, test] of [
   ['--jarm-wrong-aud: the JARM response is signed but made out to another audience', fapiWrongAudOp, (p, c) => p.aud === 'https://wrong-audience.invalid' && p.aud !== c.id && p.exp > Date.now() / 1000],
   ['--jarm-expired: the JARM response is signed but already expired', fapiExpiredOp, (p, c) => p.aud === c.id && p.exp < Date.now() / 1000 - 60],
 ]) {
-  const sw = await op.ready;
+  const sw = await ready(op);
   sw.meta = (await getJson(`${sw.issuer}/.well-known/openid-configuration`)).body;
   const swJwks = (await getJson(sw.meta.jwks_uri)).body;
   const swc = await fapiRegister(sw, { authorization_signed_response_alg: 'PS256' });
@@ -1247,7 +1268,7 @@ check('normal mode api/dpop/me: its nonce asked for, then 200 with cnf.jkt', ndM
 // The FAPI-only flags need --fapi; the device flow is not part of it.
 for (const [flags, message] of [[['--jarm-expired'], /--jarm-expired needs --fapi/], [['--fapi', '--device-slow-down'], /not part of --fapi mode/]]) {
   const bad = startProvider(flags);
-  const outcome = await bad.ready.then(() => 'started', (err) => err.message);
+  const outcome = await ready(bad).then(() => 'started', (err) => err.message);
   check(`provider.mjs ${flags.join(' ')}: refused with a message`, message.test(outcome), outcome);
   if (outcome === 'started') bad.child.kill();
 }
@@ -1269,5 +1290,8 @@ await Promise.race([third.exited, new Promise((r) => setTimeout(r, 5000))]);
 check('--mtls-port: the certificates are removed when the provider stops', secondExit === 0 && certDir && !fs.existsSync(certDir), `${secondExit} ${certDir}`);
 fs.rmSync(tmp, { recursive: true, force: true });
 
+// How long the providers took to start (a slow machine shows here first).
+const startTimes = providers.filter((p) => p.readyAfterMs !== undefined).map((p) => p.readyAfterMs);
+console.log(`providers: ${startTimes.length} started, the slowest in ${Math.max(...startTimes)} ms`);
 console.log(`selftest: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
