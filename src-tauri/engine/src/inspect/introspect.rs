@@ -49,8 +49,10 @@ impl Engine {
         profile: &str,
         kind: TokenKind,
     ) -> Result<Introspection, InspectError> {
-        let fields = self.introspect(Some(profile), kind).await?;
+        // One read of the profile: the binding rows compare the answer with
+        // the same settings the question was asked with.
         let settings = self.profile(Some(profile))?;
+        let fields = self.introspect_session(&settings, kind).await?;
         let mut binding = Vec::new();
         if kind == TokenKind::Access {
             // The key is read only when the answer names one to compare with.
@@ -78,12 +80,20 @@ impl Engine {
         kind: TokenKind,
     ) -> Result<Map<String, Value>, InspectError> {
         let profile = self.profile(profile)?;
+        self.introspect_session(&profile, kind).await
+    }
+
+    async fn introspect_session(
+        &self,
+        profile: &Profile,
+        kind: TokenKind,
+    ) -> Result<Map<String, Value>, InspectError> {
         let name = profile.name.clone();
         let session = self
             .stored_session(&name)
             .await?
             .ok_or_else(|| InspectError::NotSignedIn(name.clone()))?;
-        if !bound_to(&session, &profile) {
+        if !bound_to(&session, profile) {
             return Err(InspectError::ProfileChanged(name));
         }
         let token = match kind {
@@ -101,7 +111,7 @@ impl Engine {
             // inspected by decoding and validating it instead.
             TokenKind::Id => return Err(InspectError::IdTokenNotApplicable("introspected")),
         };
-        self.introspect_as(&profile, &token, kind).await
+        self.introspect_as(profile, &token, kind).await
     }
 
     /// RFC 7662 introspection of a token the profile's client was issued
