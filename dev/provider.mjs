@@ -427,11 +427,24 @@ keyUsage = critical,digitalSignature
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 `, { mode: 0o600 });
+  // Each command takes milliseconds; one that has not finished in 15 s is
+  // stopped and run once more, so that a stuck openssl cannot keep the
+  // provider from starting without a word.
   const openssl = (...args) => {
-    try {
-      execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    } catch (err) {
-      throw new Error(`--mtls-port: openssl ${args[0]} failed: ${err.code === 'ENOENT' ? 'the openssl command is not installed' : String(err.stderr || err.message).trim()}`);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 15_000, killSignal: 'SIGKILL' });
+        return;
+      } catch (err) {
+        const timedOut = err.code === 'ETIMEDOUT' || err.signal === 'SIGKILL';
+        if (timedOut && attempt === 1) {
+          console.error(`tessera local provider: openssl ${args[0]} did not finish in 15 s; running it again`);
+          continue;
+        }
+        const why = err.code === 'ENOENT' ? 'the openssl command is not installed'
+          : timedOut ? 'it did not finish in 15 s, twice' : String(err.stderr || err.message).trim();
+        throw new Error(`--mtls-port: openssl ${args[0]} failed: ${why}`);
+      }
     }
   };
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-config', file('openssl.cnf')];
