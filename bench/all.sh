@@ -5,8 +5,9 @@
 #
 #   (full)     bench/desktop.sh --signed-in --deb --runs 5, bench/cli.sh 40,
 #              bench/api.sh: about 20 minutes with a cold release build
-#   --short    one measured start of each app, 5 `token` runs, no .deb: what
-#              CI runs. It reports; it fails only if a build or a run breaks.
+#   --short    three measured starts of each app (a median that one slow start
+#              cannot move), 5 `token` runs, no .deb: what CI runs. It
+#              reports; it fails only if a build or a run breaks.
 #   --out F    keep the results (JSON lines) in F instead of a temporary file
 #   --before F add the ratios of an earlier run's results as a column
 #
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     --short) short=1 ;;
     --out) out=$(realpath -m "${2:?}"); shift ;;
     --before) before=(--before "$(realpath "${2:?}")"); shift ;;
-    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
   shift
 done
@@ -28,7 +29,7 @@ done
 : > "$out"
 export TESSERA_BENCH_RESULTS=$out
 if [ -n "$short" ]; then
-  bench/desktop.sh --signed-in --runs 1
+  bench/desktop.sh --signed-in --runs 3
   bench/cli.sh 5
 else
   bench/desktop.sh --signed-in --deb --runs 5
