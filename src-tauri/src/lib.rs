@@ -71,6 +71,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init());
     let app = builder
         .manage(Shell::new(engine))
+        .manage(window::FirstShow::default())
         .invoke_handler(tauri::generate_handler![
             commands::profiles::overview,
             commands::profiles::set_active_profile,
@@ -123,15 +124,19 @@ pub fn run() {
         .setup(|app| {
             events::forward_http_log(app.handle());
             events::forward_operations(app.handle());
+            window::FirstShow::show_at_the_latest(app.handle());
             Ok(())
         })
         .on_page_load(move |webview, payload| {
-            // The window paints first: the tray (D-Bus round trips to the
-            // panel on Linux, on the main thread) and the rest start once
-            // the page has loaded, so they never hold up its first frame.
             if payload.event() != PageLoadEvent::Finished {
                 return;
             }
+            // The window is shown now, with its first frame ready
+            // (window::FirstShow). The tray (D-Bus round trips to the panel
+            // on Linux, on the main thread) and the rest start after, so
+            // they never hold up that frame.
+            let app = webview.app_handle();
+            app.state::<window::FirstShow>().show_once(app);
             let pending = after_first_frame.lock().ok().and_then(|mut p| p.take());
             if let Some(handed_over) = pending {
                 start_after_first_frame(webview.app_handle().clone(), handed_over);

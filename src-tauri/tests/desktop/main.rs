@@ -58,6 +58,24 @@ impl Drop for App {
 
 const SIGN_IN_WAIT: Duration = Duration::from_secs(60);
 
+/// Whether the process has a window titled Tessera that is mapped and
+/// viewable on the display (`xdotool search --onlyvisible`).
+fn window_shown(pid: u32) -> bool {
+    let pid = pid.to_string();
+    Command::new("xdotool")
+        .args([
+            "search",
+            "--onlyvisible",
+            "--pid",
+            &pid,
+            "--name",
+            "^Tessera$",
+        ])
+        .output()
+        .map(|o| o.status.success() && !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
 #[test]
 fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
     let _one = one_app_at_a_time();
@@ -86,6 +104,16 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
         "the first profile, signed out",
         Duration::from_secs(20),
         |s| s == "tray: signed out",
+    );
+    // The window is created hidden and shown once its page has loaded,
+    // which is before the tray starts.
+    let until = Instant::now() + Duration::from_secs(5);
+    while !window_shown(app.child.id()) && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        window_shown(app.child.id()),
+        "the window shows itself once its page has loaded, without anyone asking"
     );
     assert!(!tray.item("Sign out").enabled, "nothing to sign out of yet");
     assert!(
