@@ -139,7 +139,7 @@ pub fn run() {
             app.state::<window::FirstShow>().show_once(app);
             let pending = after_first_frame.lock().ok().and_then(|mut p| p.take());
             if let Some(handed_over) = pending {
-                start_after_first_frame(webview.app_handle().clone(), handed_over);
+                start_after_first_frame(app.clone(), handed_over);
             }
         })
         .on_window_event(|window, event| {

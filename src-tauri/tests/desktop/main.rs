@@ -76,6 +76,16 @@ fn window_shown(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
+/// Polls `check` every 100 ms until it holds; fails with `why` once `wait`
+/// has passed first.
+fn eventually(wait: Duration, why: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + wait;
+    while !check() {
+        assert!(Instant::now() < deadline, "{why} (waited {wait:?})");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
     let _one = one_app_at_a_time();
@@ -107,13 +117,10 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
     );
     // The window is created hidden and shown once its page has loaded,
     // which is before the tray starts.
-    let until = Instant::now() + Duration::from_secs(5);
-    while !window_shown(app.child.id()) && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(
-        window_shown(app.child.id()),
-        "the window shows itself once its page has loaded, without anyone asking"
+    eventually(
+        Duration::from_secs(5),
+        "the window shows itself once its page has loaded, without anyone asking",
+        || window_shown(app.child.id()),
     );
     assert!(!tray.item("Sign out").enabled, "nothing to sign out of yet");
     assert!(
@@ -158,14 +165,11 @@ fn the_tray_menu_signs_in_and_out_and_the_command_line_shares_the_session() {
         copied.body, "Profile tray",
         "the notification names the profile"
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while clipboard().as_deref() != Some(token.trim()) {
-        assert!(
-            Instant::now() < deadline,
-            "the clipboard holds the access token another X client reads"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(
+        Duration::from_secs(10),
+        "the clipboard holds the access token another X client reads",
+        || clipboard().as_deref() == Some(token.trim()),
+    );
 
     tray.click("tray-other");
     tray.wait_for_status("the switched profile", Duration::from_secs(10), |s| {
