@@ -46,14 +46,27 @@ function check(name, ok, detail = '') {
 // runs from the await (`ready`), not from the spawn: on a busy machine a
 // provider may take a while to start while the checks before it run.
 const providers = [];
+// Where a provider that does not start writes Node's diagnostic report (its
+// JavaScript and native stacks) when ready() gives up on it.
+const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-selftest-reports-'));
 function startProvider(flags) {
-  const child = spawn(process.execPath, [path.join(here, 'provider.mjs'), '--port', '0', '--ephemeral', '--exit-with-stdin', ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const p = { child, flags, out: '', err: '', spawnedAt: Date.now() };
+  const p = { flags };
   providers.push(p);
-  child.stderr.on('data', (d) => { p.err += d; });
+  launch(p);
+  return p;
+}
+
+// (Re)starts p's process; p keeps its identity, so whoever holds p sees the
+// new child, output and promises.
+function launch(p) {
+  const report = ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reports}`];
+  const child = spawn(process.execPath, [...report, path.join(here, 'provider.mjs'), '--port', '0', '--ephemeral', '--exit-with-stdin', ...p.flags], { stdio: ['pipe', 'pipe', 'pipe'] });
+  Object.assign(p, { child, out: '', err: '', spawnedAt: Date.now() });
+  child.stderr.on('data', (d) => { if (p.child === child) p.err += d; });
   p.exited = new Promise((r) => child.on('exit', (code) => r(code)));
   p.started = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
+      if (p.child !== child) return;
       p.out += d;
       // Whole lines only: a chunk may end inside the issuer.
       const m = /^Tessera local provider ready; issuer: (\S+)\n/m.exec(p.out);
@@ -63,33 +76,61 @@ function startProvider(flags) {
         resolve(p);
       }
     });
-    child.on('exit', (code) => reject(new Error(`the provider (${flags.join(' ')}) exited (${code}): ${p.err}`)));
+    child.on('exit', (code) => reject(new Error(`the provider (${p.flags.join(' ')}) exited (${code}): ${p.err}`)));
   });
   p.started.catch(() => {}); // reported by ready()
-  return p;
 }
 
-// The started provider, or an error that names it and shows its stderr once
-// it has not started in 60 s from now (the provider is stopped then).
-const READY_LIMIT_MS = 60_000;
-function ready(p) {
+// The started provider. One that has not started 30 s from now is asked
+// where it is stuck, stopped and started once more, with a line saying so
+// (a start takes about a second; a provider has been seen, rarely and only
+// in a full CI run, to hang before its ready line). One that does not start
+// the second time either, in 60 s, fails the run with its output and stacks.
+const READY_LIMIT_MS = [30_000, 60_000];
+function ready(p, attempt = 0) {
   let timer;
   const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => {
+    timer = setTimeout(async () => {
+      const stuck = await stackOf(p);
       p.child.kill();
-      reject(new Error(`the provider (${p.flags.join(' ')}) did not get ready: ${Math.round((Date.now() - p.spawnedAt) / 1000)} s since it was started; its stdout: ${JSON.stringify(p.out)}; its stderr: ${JSON.stringify(p.err)}`));
-    }, READY_LIMIT_MS);
+      reject(Object.assign(new Error(`the provider (${p.flags.join(' ')}) did not get ready: ${Math.round((Date.now() - p.spawnedAt) / 1000)} s since it was started; its stdout: ${JSON.stringify(p.out)}; its stderr: ${JSON.stringify(p.err)}; where it was: ${stuck}`), { timedOut: true }));
+    }, READY_LIMIT_MS[attempt]);
   });
-  return Promise.race([p.started, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([p.started, limit]).finally(() => clearTimeout(timer)).catch((err) => {
+    if (!err.timedOut || attempt + 1 >= READY_LIMIT_MS.length) throw err;
+    console.log(`note ${err.message}; starting it again`);
+    launch(p);
+    return ready(p, attempt + 1);
+  });
+}
+
+// Where a provider is stuck: asks it for Node's diagnostic report (SIGUSR2)
+// and returns the top of its JavaScript and native stacks.
+async function stackOf(p) {
+  p.child.kill('SIGUSR2');
+  for (let i = 0; i < 30; i += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+    const file = fs.readdirSync(reports).find((f) => f.includes(`.${p.child.pid}.`));
+    if (!file) continue;
+    try {
+      const report = JSON.parse(fs.readFileSync(path.join(reports, file), 'utf8'));
+      const js = report.javascriptStack?.stack?.slice(0, 8).join(' | ') ?? 'none';
+      const native = report.nativeStack?.slice(0, 12).map((f) => f.symbol).join(' | ') ?? 'none';
+      return `JavaScript: ${js}; native: ${native}`;
+    } catch {
+      // Still being written.
+    }
+  }
+  return 'no diagnostic report within 3 s';
 }
 
 // However the run ends, no provider outlives it.
 process.on('exit', () => {
   for (const p of providers) if (p.child.exitCode === null) p.child.kill();
+  fs.rmSync(reports, { recursive: true, force: true });
 });
 
 const main = startProvider(['--verbose', '--access-token-ttl', String(ACCESS_TOKEN_TTL)]);
-const provider = main.child;
 const { issuer } = await ready(main);
 check('ready line names an http://127.0.0.1:<port> issuer', /^http:\/\/127\.0\.0\.1:\d+$/.test(issuer), issuer);
 
@@ -1279,8 +1320,8 @@ const leaked = secrets.filter((s) => s && (logs.includes(s) || main.err.includes
 check('no code, state or token in the browser logs or the provider\'s --verbose log', leaked.length === 0 && /GET \/auth 303/.test(main.err)
   && /mtls POST \/token 200/.test(second.err), `${leaked.length} leaked`);
 
-provider.stdin.end();
-const providerExit = await Promise.race([new Promise((r) => provider.on('exit', r)), new Promise((r) => setTimeout(() => r('still running'), 5000))]);
+main.child.stdin.end();
+const providerExit = await Promise.race([main.exited, new Promise((r) => setTimeout(() => r('still running'), 5000))]);
 check('--exit-with-stdin: the provider stops when stdin closes', providerExit === 0, providerExit);
 second.child.stdin.end();
 third.child.stdin.end();
